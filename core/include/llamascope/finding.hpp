@@ -1,0 +1,48 @@
+#pragma once
+// Findings: the unit of every validation result (SPEC §4).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llamascope {
+
+enum class Severity { Note = 0, Warning = 1, Error = 2 };
+
+std::string_view toString(Severity s);
+/// Parses "note" / "warning" / "error"; nullopt otherwise.
+std::optional<Severity> severityFromString(std::string_view s);
+
+/// A 1-based line and column in the source text; column counts UTF-8 code points.
+struct SourcePos {
+    int line = 0;
+    int column = 0;
+    [[nodiscard]] bool known() const { return line > 0; }
+    friend bool operator==(const SourcePos&, const SourcePos&) = default;
+};
+
+struct Finding {
+    Severity severity = Severity::Error;
+    std::string code;    ///< stable kebab-case identifier, see docs/validation.md
+    std::string pointer; ///< RFC 6901 JSON pointer ("" is the root)
+    std::string message; ///< what is wrong, in one sentence
+    std::string hint;    ///< what to do about it (may be empty)
+    SourcePos pos;       ///< where in the file (line 0 when the field is absent)
+};
+
+/// Every finding for one source, in file order. Collect-all: nothing stops at the first.
+struct ValidationReport {
+    std::string source; ///< file path or bundled name
+    std::vector<Finding> findings;
+
+    [[nodiscard]] std::size_t count(Severity s) const;
+    [[nodiscard]] bool hasErrors() const { return count(Severity::Error) > 0; }
+    /// True when any finding is at or above `failAt`.
+    [[nodiscard]] bool fails(Severity failAt) const;
+    /// Highest severity present, nullopt if there are no findings.
+    [[nodiscard]] std::optional<Severity> worst() const;
+};
+
+} // namespace llamascope

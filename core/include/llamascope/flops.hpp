@@ -1,0 +1,81 @@
+#pragma once
+// FLOP counts under four conventions (SPEC §7); see docs/formulas.md for derivations and
+// citations. A matmul [m×k]·[k×n] costs 2·m·k·n. All integer arithmetic is checked.
+
+#include "llamascope/config.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llamascope {
+
+enum class AttentionMask { Causal, Full };
+
+std::string_view toString(AttentionMask m);
+std::optional<AttentionMask> attentionMaskFromString(std::string_view s);
+
+struct FlopOptions {
+    Count seqLen = 2048; ///< T, tokens per sequence (>= 1)
+    AttentionMask mask = AttentionMask::Causal;
+};
+
+/// One named term of a convention, per sequence of T tokens.
+struct FlopTerm {
+    std::string name;
+    Count perSequence = 0;
+};
+
+enum class FlopConventionId { Exact, Kaplan, Palm, Chinchilla };
+
+struct FlopConvention {
+    FlopConventionId id = FlopConventionId::Exact;
+    std::string_view key;      ///< "exact", "kaplan", "palm", "chinchilla"
+    std::string_view title;    ///< human name
+    std::string_view citation; ///< where the formula comes from
+    std::string_view meaning;  ///< one line: what this number is and is not
+    Count forwardPerSequence = 0;
+    Count forwardPerToken = 0;           ///< forwardPerSequence / T (always exact)
+    Count trainingPerToken = 0;          ///< 3 × forward (forward + backward)
+    Count trainingPerTokenRecompute = 0; ///< 4 × forward (full activation recompute)
+    std::vector<FlopTerm> terms;         ///< per sequence; they sum to forwardPerSequence
+};
+
+/// Elementwise work of the real forward pass, counted per op (docs/formulas.md lists the
+/// per-element cost of each); per sequence.
+struct ElementwiseFlops {
+    std::vector<FlopTerm> terms;
+    Count perSequence = 0;
+};
+
+struct FlopReport {
+    FlopOptions options;
+    std::vector<FlopConvention> conventions; ///< exact, kaplan, palm, chinchilla
+    ElementwiseFlops elementwise;
+
+    [[nodiscard]] const FlopConvention& get(FlopConventionId id) const;
+};
+
+/// Throws InvalidArgument for seqLen < 1 and CountOverflow if a count does not fit.
+FlopReport computeFlops(const LlamaConfig& config, const FlopOptions& options);
+
+/// Matmul FLOPs of the exact forward pass, split the way the reference forward pass
+/// instruments itself, per sequence of T tokens (batch 1).
+struct ExactMatmulFlops {
+    Count qProj = 0, kProj = 0, vProj = 0, oProj = 0; ///< all layers
+    Count gateProj = 0, upProj = 0, downProj = 0;     ///< all layers
+    Count scores = 0;                                 ///< Q·Kᵀ, all layers and heads
+    Count mixing = 0;                                 ///< softmax(·)·V, all layers and heads
+    Count lmHead = 0;
+    [[nodiscard]] Count total() const;
+};
+
+ExactMatmulFlops exactMatmulFlops(const LlamaConfig& config, const FlopOptions& options);
+
+/// Number of (query, key) pairs one head scores: T² (full) or T(T+1)/2 (causal).
+Count attentionPairs(Count seqLen, AttentionMask mask);
+
+/// Training FLOPs for a budget of `tokens` tokens (double: totals exceed int64).
+double trainingFlops(const FlopConvention& convention, double tokens, bool recompute = false);
+
+} // namespace llamascope

@@ -34,6 +34,8 @@ std::vector<LlamaConfig> bundledConfigs()
 
 std::optional<LoadResult> loadBundled(std::string_view name)
 {
+    if (name.starts_with("<bundled>/"))
+        name.remove_prefix(10); // the source name findings carry, so it can be pasted back
     if (name.ends_with(".json"))
         name.remove_suffix(5);
     for (const EmbeddedFile& f : bundledConfigFiles())

@@ -14,4 +14,7 @@ struct EmbeddedFile {
 /// The bundled family from configs/, in family-table order (SPEC §2).
 std::span<const EmbeddedFile> bundledConfigFiles();
 
+/// The published schemas from schemas/ ("analysis" = analysis.schema.json).
+std::span<const EmbeddedFile> embeddedSchemaFiles();
+
 } // namespace llamascope

@@ -1,0 +1,120 @@
+#include "app.hpp"
+
+#include "commands.hpp"
+#include "common.hpp"
+
+#include "llamascope/errors.hpp"
+#include "llamascope/format.hpp"
+#include "llamascope/json_io.hpp"
+
+#include <array>
+#include <ostream>
+
+namespace llamascope::cli {
+
+std::span<const Command* const> allCommands()
+{
+    static const auto commands = std::to_array<const Command*>({
+        &validateCommand(),
+        &showCommand(),
+        &compareCommand(),
+        &reportCommand(),
+        &flopsCommand(),
+#ifdef LLAMASCOPE_HAVE_DESIGN_COMMANDS
+        &memoryCommand(),
+        &generateCommand(),
+#endif
+#ifdef LLAMASCOPE_HAVE_FORWARD_COMMANDS
+        &forwardCommand(),
+        &verifyCommand(),
+#endif
+        &schemaCommand(),
+    });
+    return commands;
+}
+
+namespace {
+
+void printUsage(std::ostream& os)
+{
+    os << "usage: llamascope <command> [options] [CONFIG...]\n\n"
+          "Validate, compare, count and design LLaMA-family model configs.\n"
+          "CONFIG is a config.json file, a folder of them, or a bundled name (llama_9m ... llama_7b);\n"
+          "without one, commands use the bundled family.\n\n"
+          "commands:\n";
+    for (const Command* c : allCommands()) {
+        std::string name(c->name);
+        name.resize(std::max<std::size_t>(name.size(), 10), ' ');
+        os << "  " << name << "  " << c->summary << "\n";
+    }
+    os << "\n'llamascope <command> --help' describes one command. Exit codes: 0 clean, 1 findings,\n"
+          "2 usage error, 3 I/O error. Docs: docs/cli.md\n";
+}
+
+const Command* findCommand(std::string_view name)
+{
+    for (const Command* c : allCommands())
+        if (c->name == name)
+            return c;
+    return nullptr;
+}
+
+} // namespace
+
+int runApp(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
+{
+    Context ctx{out, err};
+    if (args.empty()) {
+        printUsage(err);
+        return kExitUsage;
+    }
+    const std::string& name = args.front();
+    if (name == "--help" || name == "-h" || name == "help") {
+        printUsage(out);
+        return kExitOk;
+    }
+    if (name == "--version" || name == "-V") {
+        out << "llamascope " << version() << "\n";
+        return kExitOk;
+    }
+    const Command* command = findCommand(name);
+    if (command == nullptr) {
+        std::vector<std::string_view> names;
+        for (const Command* c : allCommands())
+            names.push_back(c->name);
+        const std::string guess = closestMatch(name, names);
+        err << "llamascope: unknown command \"" << name << "\""
+            << (guess.empty() ? "" : "; did you mean \"" + guess + "\"?")
+            << "\nRun 'llamascope --help' for the list.\n";
+        return kExitUsage;
+    }
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    const std::string prefix = "llamascope " + std::string(command->name) + ": ";
+    try {
+        return command->run(rest, ctx);
+    } catch (const UsageError& e) {
+        err << prefix << "error: " << e.what() << "\nRun 'llamascope " << command->name
+            << " --help' for usage.\n";
+        return kExitUsage;
+    } catch (const InvalidArgument& e) {
+        err << prefix << "error: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const IoError& e) {
+        err << prefix << "error: " << e.what() << "\n";
+        return kExitIo;
+    } catch (const Cancelled&) {
+        err << prefix << "cancelled\n";
+        return 130;
+    } catch (const CountOverflow& e) {
+        err << prefix << "error: " << e.what() << "\n";
+        return kExitFindings;
+    } catch (const std::bad_alloc&) {
+        err << prefix << "error: out of memory\n";
+        return kExitIo;
+    } catch (const std::exception& e) {
+        err << prefix << "internal error: " << e.what() << " (please report this)\n";
+        return kExitFindings;
+    }
+}
+
+} // namespace llamascope::cli

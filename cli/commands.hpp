@@ -1,0 +1,29 @@
+#pragma once
+// The command list. Add a command: write cli/commands/<name>.cpp defining
+// `const Command& <name>Command()`, declare it here and list it in commands.cpp.
+
+#include "command.hpp"
+
+#include <span>
+
+namespace llamascope::cli {
+
+const Command& validateCommand();
+const Command& showCommand();
+const Command& compareCommand();
+const Command& reportCommand();
+const Command& flopsCommand();
+const Command& schemaCommand();
+#ifdef LLAMASCOPE_HAVE_FORWARD_COMMANDS
+const Command& forwardCommand();
+const Command& verifyCommand();
+#endif
+#ifdef LLAMASCOPE_HAVE_DESIGN_COMMANDS
+const Command& memoryCommand();
+const Command& generateCommand();
+#endif
+
+/// Every command, in the order `--help` lists them.
+std::span<const Command* const> allCommands();
+
+} // namespace llamascope::cli

@@ -1,0 +1,142 @@
+// llamascope flops CONFIG [--seq T] [--attention causal|full] [--tokens D] [--terms] [--format ...]
+
+#include "commands.hpp"
+#include "common.hpp"
+
+#include "llamascope/format.hpp"
+#include "llamascope/json_io.hpp"
+#include "llamascope/views.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <ostream>
+
+namespace llamascope::cli {
+namespace {
+
+double parseTokens(const std::string& text)
+{
+    std::size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != text.size() || !std::isfinite(v) || v <= 0)
+        throw UsageError("--tokens must be a positive number such as 2e10, got \"" + text + "\"");
+    return v;
+}
+
+Table budgetTable(const FlopReport& r, double tokens)
+{
+    Table t;
+    t.columns = {{"Convention", Align::Left},
+                 {"Training FLOPs (3×)", Align::Right},
+                 {"With recompute (4×)", Align::Right}};
+    for (const FlopConvention& c : r.conventions)
+        t.addRow({Cell::text(std::string(c.key)), Cell::scientific(trainingFlops(c, tokens)),
+                  Cell::scientific(trainingFlops(c, tokens, true))});
+    return t;
+}
+
+int run(const std::vector<std::string>& args, Context& ctx)
+{
+    po::options_description options("options");
+    options.add_options()("seq", po::value<std::string>(),
+                          "sequence length T (default: the config's context length)")(
+        "attention", po::value<std::string>()->default_value("causal"),
+        "causal (T(T+1)/2 pairs) or full (T² pairs)")(
+        "tokens", po::value<std::string>(), "token budget D: also print training totals for D tokens")(
+        "terms", "also print every convention's terms")(
+        "format", po::value<std::string>()->default_value("text"),
+        "text, json, csv or markdown")("config", po::value<std::vector<std::string>>()->default_value({}, ""),
+                                       "config file or bundled name");
+    po::positional_options_description positional;
+    positional.add("config", -1);
+    const ParsedArgs p =
+        parseArgs(args, "flops", "CONFIG [--seq T] [--attention causal|full] [--tokens D] [--terms]",
+                  "Forward and training FLOPs under four conventions, side by side:\n"
+                  "  exact       every matmul the forward pass runs (what `llamascope forward` measures)\n"
+                  "  kaplan      Kaplan et al. 2020: 2·N_nonemb + 2·L·T·d_attn per token\n"
+                  "  palm        Chowdhery et al. 2022 App. B: 6N + 12·L·H·h·T per training token\n"
+                  "  chinchilla  Hoffmann et al. 2022 App. F: with embeddings, logits and softmax\n"
+                  "Training is 3× forward (4× with full activation recompute). Formulas: docs/formulas.md.",
+                  options, positional, ctx);
+    if (p.help)
+        return kExitOk;
+    const OutputFormat format =
+        parseFormat(p.vm["format"].as<std::string>(),
+                    {OutputFormat::Text, OutputFormat::Json, OutputFormat::Csv, OutputFormat::Markdown});
+    const auto mask = attentionMaskFromString(p.vm["attention"].as<std::string>());
+    if (!mask)
+        throw UsageError("--attention must be causal or full, got \"" + p.vm["attention"].as<std::string>() +
+                         "\"");
+    const std::optional<double> tokens =
+        p.vm.count("tokens") ? std::optional<double>(parseTokens(p.vm["tokens"].as<std::string>()))
+                             : std::nullopt;
+
+    const LoadResult loaded = loadSingleInput(p.vm["config"].as<std::vector<std::string>>());
+    if (!loaded.config) {
+        printFindings(loaded.report, ctx.err);
+        return kExitFindings;
+    }
+    const LlamaConfig& config = *loaded.config;
+    const Count seq =
+        p.vm.count("seq") ? parsePositive(p.vm["seq"].as<std::string>(), "seq") : config.contextLength;
+    const FlopReport report = computeFlops(config, FlopOptions{seq, *mask});
+
+    if (format == OutputFormat::Json) {
+        nlohmann::ordered_json j = outputEnvelope("flops");
+        j["name"] = config.name;
+        j["flops"] = toJson(report);
+        if (tokens) {
+            nlohmann::ordered_json totals = nlohmann::ordered_json::array();
+            for (const FlopConvention& c : report.conventions)
+                totals.push_back({{"key", c.key},
+                                  {"training", trainingFlops(c, *tokens)},
+                                  {"training_recompute", trainingFlops(c, *tokens, true)}});
+            j["token_budget"] = {{"tokens", *tokens}, {"totals", totals}};
+        }
+        printJson(j, ctx.out);
+        return kExitOk;
+    }
+    const TableFormat tf = tableFormat(format);
+    if (format == OutputFormat::Csv) {
+        // CSV is one table per invocation, so it pastes into a spreadsheet as is.
+        ctx.out << render(p.vm.count("terms") ? flopTermsTable(report) : flopConventionsTable(report), tf);
+        return kExitOk;
+    }
+    const bool md = format == OutputFormat::Markdown;
+    ctx.out << (md ? "### " : "") << config.name << ": FLOPs at T = " << formatCount(seq) << ", "
+            << toString(*mask) << " attention\n\n";
+    ctx.out << render(flopConventionsTable(report), tf);
+    const double elementwisePerToken =
+        static_cast<double>(report.elementwise.perSequence) / static_cast<double>(seq);
+    ctx.out << "\nElementwise work (norms, RoPE, softmax, SiLU, residuals; in no convention above): "
+            << "≈" << formatCount(std::llround(elementwisePerToken)) << " FLOPs per token.\n";
+    ctx.out
+        << "Which to quote: 'exact' for what a forward pass executes (MFU of this model), 'palm' for MFU\n"
+           "as PaLM and most papers report it, 'chinchilla' or 'kaplan' next to scaling-law fits.\n";
+    if (tokens) {
+        ctx.out << "\n"
+                << (md ? "### " : "") << "Training totals for " << formatScientific(*tokens) << " tokens\n\n";
+        ctx.out << render(budgetTable(report, *tokens), tf);
+    }
+    if (p.vm.count("terms")) {
+        ctx.out << "\n" << (md ? "### " : "") << "Terms per sequence\n\n";
+        ctx.out << render(flopTermsTable(report), tf);
+    }
+    return kExitOk;
+}
+
+} // namespace
+
+const Command& flopsCommand()
+{
+    static const Command c{"flops", "FLOPs per token and sequence: exact, Kaplan, PaLM, Chinchilla", run};
+    return c;
+}
+
+} // namespace llamascope::cli

@@ -1,0 +1,97 @@
+// llamascope validate [--strict] [--format ...] [CONFIG...]
+
+#include "commands.hpp"
+#include "common.hpp"
+
+#include "llamascope/json_io.hpp"
+#include "llamascope/views.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <ostream>
+
+namespace llamascope::cli {
+namespace {
+
+int run(const std::vector<std::string>& args, Context& ctx)
+{
+    po::options_description options("options");
+    options.add_options()("strict", "fail on warnings too (exit 1), not only errors")(
+        "format", po::value<std::string>()->default_value("text"),
+        "text, json, csv or markdown")("quiet,q", "print only the summary line (text format)")(
+        "inputs", po::value<std::vector<std::string>>()->default_value({}, ""),
+        "config files, folders or bundled names");
+    po::positional_options_description positional;
+    positional.add("inputs", -1);
+    const ParsedArgs p = parseArgs(args, "validate", "[--strict] [--format F] [CONFIG...]",
+                                   "Checks config files against transformers' LlamaConfig and the family's\n"
+                                   "conventions. Every finding has a severity, a code, a JSON pointer and,\n"
+                                   "where the field is in the file, line:column. Codes: docs/validation.md.",
+                                   options, positional, ctx);
+    if (p.help)
+        return kExitOk;
+    const OutputFormat format =
+        parseFormat(p.vm["format"].as<std::string>(),
+                    {OutputFormat::Text, OutputFormat::Json, OutputFormat::Csv, OutputFormat::Markdown});
+    const bool strict = p.vm.count("strict") != 0;
+    const Severity failAt = strict ? Severity::Warning : Severity::Error;
+
+    std::vector<ValidationReport> reports;
+    for (LoadResult& r : loadInputs(p.vm["inputs"].as<std::vector<std::string>>()))
+        reports.push_back(std::move(r.report));
+
+    std::size_t errors = 0, warnings = 0, notes = 0, failing = 0;
+    for (const ValidationReport& r : reports) {
+        errors += r.count(Severity::Error);
+        warnings += r.count(Severity::Warning);
+        notes += r.count(Severity::Note);
+        failing += r.fails(failAt) ? 1u : 0u;
+    }
+    const bool passed = failing == 0;
+
+    switch (format) {
+    case OutputFormat::Json: {
+        nlohmann::ordered_json j = outputEnvelope("validate");
+        j["strict"] = strict;
+        j["passed"] = passed;
+        j["summary"] = {{"files", reports.size()},
+                        {"failing_files", failing},
+                        {"errors", errors},
+                        {"warnings", warnings},
+                        {"notes", notes}};
+        nlohmann::ordered_json list = nlohmann::ordered_json::array();
+        for (const ValidationReport& r : reports)
+            list.push_back(toJson(r));
+        j["reports"] = list;
+        printJson(j, ctx.out);
+        break;
+    }
+    case OutputFormat::Csv:
+    case OutputFormat::Markdown: ctx.out << render(findingsTable(reports), tableFormat(format)); break;
+    case OutputFormat::Text:
+        if (p.vm.count("quiet") == 0)
+            for (const ValidationReport& r : reports)
+                printFindings(r, ctx.out);
+        ctx.out << reports.size() << (reports.size() == 1 ? " file: " : " files: ") << errors << " errors, "
+                << warnings << " warnings, " << notes << " notes — " << (passed ? "passed" : "FAILED");
+        if (!passed)
+            ctx.out << " (" << failing << (failing == 1 ? " file has " : " files have ")
+                    << (strict ? "errors or warnings" : "errors") << ")";
+        else if (!strict && warnings > 0)
+            ctx.out << " (--strict would fail on the warnings)";
+        ctx.out << "\n";
+        break;
+    }
+    return passed ? kExitOk : kExitFindings;
+}
+
+} // namespace
+
+const Command& validateCommand()
+{
+    static const Command c{"validate", "check config files: errors, warnings and notes with line:column",
+                           run};
+    return c;
+}
+
+} // namespace llamascope::cli

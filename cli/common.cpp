@@ -1,0 +1,181 @@
+#include "common.hpp"
+
+#include "llamascope/bundled.hpp"
+#include "llamascope/errors.hpp"
+#include "llamascope/format.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <ostream>
+
+namespace llamascope::cli {
+
+namespace fs = std::filesystem;
+
+std::string_view toString(OutputFormat f)
+{
+    switch (f) {
+    case OutputFormat::Text: return "text";
+    case OutputFormat::Json: return "json";
+    case OutputFormat::Csv: return "csv";
+    case OutputFormat::Markdown: return "markdown";
+    }
+    return "text";
+}
+
+OutputFormat parseFormat(const std::string& text, std::initializer_list<OutputFormat> allowed)
+{
+    std::string names;
+    for (OutputFormat f : allowed) {
+        if (text == toString(f) || (f == OutputFormat::Markdown && text == "md"))
+            return f;
+        names += (names.empty() ? "" : ", ") + std::string(toString(f));
+    }
+    throw UsageError("unknown --format \"" + text + "\"; this command writes " + names);
+}
+
+TableFormat tableFormat(OutputFormat f)
+{
+    switch (f) {
+    case OutputFormat::Csv: return TableFormat::Csv;
+    case OutputFormat::Markdown: return TableFormat::Markdown;
+    default: return TableFormat::Text;
+    }
+}
+
+ParsedArgs parseArgs(const std::vector<std::string>& args, std::string_view command, std::string_view usage,
+                     std::string_view description, po::options_description options,
+                     const po::positional_options_description& positional, Context& ctx)
+{
+    options.add_options()("help,h", "show this help");
+    ParsedArgs parsed;
+    try {
+        po::store(po::command_line_parser(args)
+                      .options(options)
+                      .positional(positional)
+                      .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
+                      .run(),
+                  parsed.vm);
+        if (parsed.vm.count("help") != 0) {
+            ctx.out << "usage: llamascope " << command << " " << usage << "\n\n"
+                    << description << "\n\n"
+                    << options;
+            parsed.help = true;
+            return parsed;
+        }
+        po::notify(parsed.vm);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    return parsed;
+}
+
+namespace {
+
+std::vector<fs::path> jsonFilesIn(const fs::path& dir)
+{
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().extension() == ".json" && !it->is_directory(ec))
+            files.push_back(it->path());
+    if (ec)
+        throw IoError(dir.string() + ": cannot list folder (" + ec.message() + ")");
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+} // namespace
+
+std::vector<LoadResult> loadInputs(const std::vector<std::string>& inputs)
+{
+    if (inputs.empty())
+        return loadBundledFamily();
+    std::vector<LoadResult> out;
+    for (const std::string& input : inputs) {
+        const fs::path path(input);
+        std::error_code ec;
+        if (fs::is_directory(path, ec)) {
+            const auto files = jsonFilesIn(path);
+            if (files.empty())
+                throw IoError(input + ": folder has no .json files");
+            for (const fs::path& f : files)
+                out.push_back(loadConfigFile(f));
+        } else if (fs::exists(path, ec)) {
+            out.push_back(loadConfigFile(path));
+        } else if (auto bundled = loadBundled(input)) {
+            out.push_back(std::move(*bundled));
+        } else {
+            const auto names = bundledNames();
+            const std::string guess = closestMatch(input, names);
+            throw IoError(input + ": no such file, folder or bundled config" +
+                          (guess.empty() ? std::string() : " (did you mean " + guess + "?)"));
+        }
+    }
+    return out;
+}
+
+LoadResult loadSingleInput(const std::vector<std::string>& inputs)
+{
+    if (inputs.size() != 1)
+        throw UsageError("expected exactly one CONFIG (a file or a bundled name such as llama_60m)");
+    std::error_code ec;
+    if (fs::is_directory(inputs.front(), ec))
+        throw UsageError(inputs.front() + " is a folder; this command takes one config file");
+    return std::move(loadInputs(inputs).front());
+}
+
+void printFindings(const ValidationReport& report, std::ostream& os)
+{
+    for (const Finding& f : report.findings) {
+        os << report.source;
+        if (f.pos.known())
+            os << ':' << f.pos.line << ':' << f.pos.column;
+        os << ": " << toString(f.severity) << " [" << f.code << "] " << (f.pointer.empty() ? "/" : f.pointer)
+           << ": " << f.message << "\n";
+        if (!f.hint.empty())
+            os << "    hint: " << f.hint << "\n";
+    }
+}
+
+std::vector<Analysis> analyzeInputs(const std::vector<LoadResult>& loaded, const FlopOptions* flopOptions,
+                                    Context& ctx, bool& failed)
+{
+    std::vector<Analysis> out;
+    for (const LoadResult& r : loaded) {
+        if (!r.config) {
+            failed = true;
+            ValidationReport errorsOnly{r.report.source, {}};
+            for (const Finding& f : r.report.findings)
+                if (f.severity == Severity::Error)
+                    errorsOnly.findings.push_back(f);
+            printFindings(errorsOnly, ctx.err);
+            ctx.err << r.report.source
+                    << ": skipped: the config has errors (llamascope validate shows all findings)\n";
+            continue;
+        }
+        out.push_back(flopOptions ? analyze(*r.config, *flopOptions) : analyze(*r.config));
+    }
+    return out;
+}
+
+void printJson(const nlohmann::ordered_json& j, std::ostream& os)
+{
+    os << j.dump(2) << "\n";
+}
+
+Count parsePositive(const std::string& text, std::string_view option)
+{
+    Count v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc::result_out_of_range)
+        throw UsageError("--" + std::string(option) + " " + text + " is too large");
+    if (ec != std::errc() || p != text.data() + text.size() || v < 1)
+        throw UsageError("--" + std::string(option) + " must be a positive integer, got \"" + text + "\"");
+    return v;
+}
+
+} // namespace llamascope::cli

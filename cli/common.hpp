@@ -1,0 +1,70 @@
+#pragma once
+// Helpers every command shares: option parsing, inputs, output formats, findings.
+
+#include "command.hpp"
+
+#include "llamascope/analysis.hpp"
+#include "llamascope/table.hpp"
+#include "llamascope/validate.hpp"
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json_fwd.hpp>
+
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace llamascope::cli {
+
+namespace po = boost::program_options;
+
+/// A bad command line (exit code 2).
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+enum class OutputFormat { Text, Json, Csv, Markdown };
+
+/// Parses --format; throws UsageError naming the formats this command allows.
+OutputFormat parseFormat(const std::string& text, std::initializer_list<OutputFormat> allowed);
+std::string_view toString(OutputFormat f);
+TableFormat tableFormat(OutputFormat f); ///< Json is not a table format: Text
+
+/// A parsed command line. `help` is true when --help was given (usage already printed).
+struct ParsedArgs {
+    po::variables_map vm;
+    bool help = false;
+};
+
+/// Parses `args` against `options` (which gets --help added) and positionals. On --help
+/// prints "usage: llamascope <command> <usage>", `description` and the options to ctx.out.
+/// Boost errors become UsageError.
+ParsedArgs parseArgs(const std::vector<std::string>& args, std::string_view command, std::string_view usage,
+                     std::string_view description, po::options_description options,
+                     const po::positional_options_description& positional, Context& ctx);
+
+/// Resolves command-line inputs: each is a file, a folder (its *.json files, sorted; not
+/// recursive) or a bundled name ("llama_60m"). No inputs: the bundled family.
+/// Throws IoError for an input that is none of these or cannot be read.
+std::vector<LoadResult> loadInputs(const std::vector<std::string>& inputs);
+
+/// Exactly one input (file or bundled name); throws UsageError otherwise.
+LoadResult loadSingleInput(const std::vector<std::string>& inputs);
+
+/// Compiler-style lines: FILE:LINE:COL: severity [code] /pointer: message, then the hint.
+void printFindings(const ValidationReport& report, std::ostream& os);
+
+/// For commands that need valid configs: prints the errors of invalid inputs to ctx.err and
+/// returns the analyses of the valid ones; `failed` is set when any input had errors.
+std::vector<Analysis> analyzeInputs(const std::vector<LoadResult>& loaded, const FlopOptions* flopOptions,
+                                    Context& ctx, bool& failed);
+
+/// Prints `j` (pretty, 2 spaces) and a newline.
+void printJson(const nlohmann::ordered_json& j, std::ostream& os);
+
+/// Parses a positive integer option value ("512", "4k" not accepted); throws UsageError.
+Count parsePositive(const std::string& text, std::string_view option);
+
+} // namespace llamascope::cli

@@ -1,0 +1,47 @@
+#pragma once
+// Tables over core results, shared by the CLI's output and the GUI's models and exports.
+// A view only selects and formats numbers that analyze()/computeFlops() computed.
+
+#include "llamascope/analysis.hpp"
+#include "llamascope/finding.hpp"
+#include "llamascope/table.hpp"
+
+#include <functional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace llamascope {
+
+/// One column of the comparison table. `value` is the sortable number (NaN for text
+/// columns), `cell` its formatted form.
+struct CompareColumn {
+    std::string_view id;      ///< stable key for settings and --columns ("params", "n_per_l", ...)
+    std::string_view header;  ///< short header ("Params")
+    std::string_view tooltip; ///< one-line definition
+    Align align;
+    bool defaultVisible;
+    std::function<Cell(const Analysis&)> cell;
+    std::function<double(const Analysis&)> value;
+};
+
+/// Every comparison column, in display order.
+std::span<const CompareColumn> compareColumns();
+const CompareColumn* findCompareColumn(std::string_view id);
+
+/// The comparison table over `analyses` with the given column ids (empty: default columns).
+/// Throws InvalidArgument for an unknown id.
+Table compareTable(const std::vector<Analysis>& analyses, const std::vector<std::string>& columnIds = {});
+
+/// Parameter breakdown of one config: component, count, share of total.
+Table parameterTable(const ParameterCounts& p);
+
+/// FLOP conventions side by side (forward/token, forward/sequence, training ×3 and ×4).
+Table flopConventionsTable(const FlopReport& r);
+/// Each convention's named terms per sequence (and elementwise work) in one long table.
+Table flopTermsTable(const FlopReport& r);
+
+/// One row per finding across reports: file, line, column, severity, code, pointer, message, hint.
+Table findingsTable(const std::vector<ValidationReport>& reports);
+
+} // namespace llamascope

@@ -1,0 +1,237 @@
+#include "llamascope/views.hpp"
+
+#include "llamascope/errors.hpp"
+#include "llamascope/format.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace llamascope {
+namespace {
+
+constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
+
+CompareColumn countColumn(std::string_view id, std::string_view header, std::string_view tooltip,
+                          bool visible, Count (*get)(const Analysis&))
+{
+    return {id,
+            header,
+            tooltip,
+            Align::Right,
+            visible,
+            [get](const Analysis& a) { return Cell::count(get(a)); },
+            [get](const Analysis& a) { return static_cast<double>(get(a)); }};
+}
+
+CompareColumn textColumn(std::string_view id, std::string_view header, std::string_view tooltip, bool visible,
+                         std::string (*get)(const Analysis&))
+{
+    return {id,
+            header,
+            tooltip,
+            Align::Left,
+            visible,
+            [get](const Analysis& a) { return Cell::text(get(a)); },
+            [](const Analysis&) { return kNoValue; }};
+}
+
+CompareColumn ratioColumn(std::string_view id, std::string_view header, std::string_view tooltip,
+                          bool visible, int digits, double (*get)(const Analysis&))
+{
+    return {id,
+            header,
+            tooltip,
+            Align::Right,
+            visible,
+            [get, digits](const Analysis& a) { return Cell::fixed(get(a), digits); },
+            [get](const Analysis& a) { return get(a); }};
+}
+
+std::vector<CompareColumn> buildColumns()
+{
+    std::vector<CompareColumn> c;
+    c.push_back(textColumn("name", "Model", "Config name (file stem)", true,
+                           [](const Analysis& a) { return a.config.name; }));
+    c.push_back(countColumn("params", "Params", "Total parameters (exact)", true,
+                            [](const Analysis& a) { return a.params.total; }));
+    {
+        CompareColumn shortParams = countColumn("params_short", "≈Params", "Total parameters, rounded", false,
+                                                [](const Analysis& a) { return a.params.total; });
+        shortParams.cell = [](const Analysis& a) {
+            return Cell{formatShort(static_cast<double>(a.params.total)), std::to_string(a.params.total)};
+        };
+        c.push_back(shortParams);
+    }
+    c.push_back(countColumn("non_embedding", "Non-emb", "Total minus embedding, lm_head and position table",
+                            true, [](const Analysis& a) { return a.params.nonEmbedding; }));
+    c.push_back(countColumn("tied_equivalent", "Tied-eq", "Total if lm_head shared the embedding", true,
+                            [](const Analysis& a) { return a.params.tiedEquivalent; }));
+    c.push_back(countColumn("embedding", "Embedding", "Token embedding V·d", false,
+                            [](const Analysis& a) { return a.params.embedding; }));
+    c.push_back(countColumn("attention", "Attention", "All layers' q/k/v/o (+biases)", false,
+                            [](const Analysis& a) { return a.params.attention; }));
+    c.push_back(countColumn("mlp", "MLP", "All layers' gate/up/down (+biases)", false,
+                            [](const Analysis& a) { return a.params.mlp; }));
+    c.push_back(countColumn("per_layer", "Per layer", "Parameters of one decoder layer", false,
+                            [](const Analysis& a) { return a.params.perLayer.total(); }));
+    c.push_back(countColumn("hidden", "d", "hidden_size", true,
+                            [](const Analysis& a) { return a.config.hiddenSize; }));
+    c.push_back(countColumn("layers", "L", "num_hidden_layers", true,
+                            [](const Analysis& a) { return a.config.numHiddenLayers; }));
+    c.push_back(countColumn("heads", "H", "num_attention_heads", true,
+                            [](const Analysis& a) { return a.config.numAttentionHeads; }));
+    c.push_back(countColumn("kv_heads", "K", "num_key_value_heads", true,
+                            [](const Analysis& a) { return a.config.numKeyValueHeads; }));
+    c.push_back(
+        countColumn("head_dim", "h", "head_dim", true, [](const Analysis& a) { return a.metrics.headDim; }));
+    c.push_back(countColumn("intermediate", "f", "intermediate_size", true,
+                            [](const Analysis& a) { return a.config.intermediateSize; }));
+    c.push_back(
+        countColumn("vocab", "V", "vocab_size", true, [](const Analysis& a) { return a.config.vocabSize; }));
+    c.push_back(countColumn("context", "P", "Context length", true,
+                            [](const Analysis& a) { return a.metrics.contextLength; }));
+    c.push_back(ratioColumn("n_per_l", "N/L", "Width per layer: hidden / layers", true, 2,
+                            [](const Analysis& a) { return a.metrics.widthPerLayer; }));
+    c.push_back(ratioColumn("ffn_ratio", "FFN", "intermediate / hidden (SwiGLU: 2.67)", true, 3,
+                            [](const Analysis& a) { return a.metrics.ffnRatio; }));
+    c.push_back(countColumn("kv_group", "H/K", "Query heads per kv head (1 = MHA)", false,
+                            [](const Analysis& a) { return a.metrics.kvGroupSize; }));
+    c.push_back(textColumn("position", "Pos", "Position encoding", true,
+                           [](const Analysis& a) { return std::string(toString(a.metrics.positionType)); }));
+    c.push_back(textColumn("tied", "Tied", "lm_head shares the embedding", false, [](const Analysis& a) {
+        return std::string(a.config.tieWordEmbeddings ? "yes" : "no");
+    }));
+    c.push_back(
+        countColumn("flops_token", "FLOPs/token", "Exact forward FLOPs per token at T = P (causal)", true,
+                    [](const Analysis& a) { return a.flops.get(FlopConventionId::Exact).forwardPerToken; }));
+    c.push_back(countColumn(
+        "palm_train_token", "PaLM train/token", "6N + 12·L·H·h·T per training token at T = P", false,
+        [](const Analysis& a) { return a.flops.get(FlopConventionId::Palm).trainingPerToken; }));
+    return c;
+}
+
+} // namespace
+
+std::span<const CompareColumn> compareColumns()
+{
+    static const std::vector<CompareColumn> columns = buildColumns();
+    return columns;
+}
+
+const CompareColumn* findCompareColumn(std::string_view id)
+{
+    for (const CompareColumn& c : compareColumns())
+        if (c.id == id)
+            return &c;
+    return nullptr;
+}
+
+Table compareTable(const std::vector<Analysis>& analyses, const std::vector<std::string>& columnIds)
+{
+    std::vector<const CompareColumn*> chosen;
+    if (columnIds.empty()) {
+        for (const CompareColumn& c : compareColumns())
+            if (c.defaultVisible)
+                chosen.push_back(&c);
+    } else {
+        for (const std::string& id : columnIds) {
+            const CompareColumn* c = findCompareColumn(id);
+            if (c == nullptr) {
+                std::vector<std::string_view> ids;
+                for (const CompareColumn& col : compareColumns())
+                    ids.push_back(col.id);
+                const std::string guess = closestMatch(id, ids);
+                throw InvalidArgument("unknown column \"" + id + "\"" +
+                                      (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)") +
+                                      "; columns: " + joinQuoted(ids));
+            }
+            chosen.push_back(c);
+        }
+    }
+    Table t;
+    for (const CompareColumn* c : chosen)
+        t.columns.push_back({std::string(c->header), c->align});
+    for (const Analysis& a : analyses) {
+        std::vector<Cell> row;
+        for (const CompareColumn* c : chosen)
+            row.push_back(c->cell(a));
+        t.addRow(std::move(row));
+    }
+    return t;
+}
+
+Table parameterTable(const ParameterCounts& p)
+{
+    Table t;
+    t.columns = {{"Component", Align::Left}, {"Parameters", Align::Right}, {"Share", Align::Right}};
+    auto row = [&](std::string name, Count v) {
+        const double share =
+            p.total > 0 ? 100.0 * static_cast<double>(v) / static_cast<double>(p.total) : 0.0;
+        t.addRow({Cell::text(std::move(name)), Cell::count(v),
+                  Cell{formatFixed(share, 2) + "%", formatNumber(share / 100.0)}});
+    };
+    row("embedding (V·d)", p.embedding);
+    row("lm_head (V·d, 0 if tied)", p.lmHead);
+    if (p.positionTable > 0)
+        row("position table (P·d)", p.positionTable);
+    row("attention (all layers)", p.attention);
+    row("MLP (all layers)", p.mlp);
+    row("RMSNorm gains (all, with final)", p.norms);
+    row("total", p.total);
+    row("non-embedding", p.nonEmbedding);
+    row("tied-equivalent", p.tiedEquivalent);
+    return t;
+}
+
+Table flopConventionsTable(const FlopReport& r)
+{
+    Table t;
+    t.columns = {{"Convention", Align::Left},
+                 {"Forward/token", Align::Right},
+                 {"Forward/sequence", Align::Right},
+                 {"Train/token (3×)", Align::Right},
+                 {"Train/token recompute (4×)", Align::Right},
+                 {"What it counts", Align::Left}};
+    for (const FlopConvention& c : r.conventions)
+        t.addRow({Cell::text(std::string(c.key)), Cell::count(c.forwardPerToken),
+                  Cell::count(c.forwardPerSequence), Cell::count(c.trainingPerToken),
+                  Cell::count(c.trainingPerTokenRecompute), Cell::text(std::string(c.meaning))});
+    return t;
+}
+
+Table flopTermsTable(const FlopReport& r)
+{
+    Table t;
+    t.columns = {{"Convention", Align::Left},
+                 {"Term", Align::Left},
+                 {"Per sequence", Align::Right},
+                 {"Per token", Align::Right}};
+    const auto T = static_cast<double>(r.options.seqLen);
+    auto add = [&](std::string_view conv, const FlopTerm& term) {
+        t.addRow({Cell::text(std::string(conv)), Cell::text(term.name), Cell::count(term.perSequence),
+                  Cell::fixed(static_cast<double>(term.perSequence) / T, 1)});
+    };
+    for (const FlopConvention& c : r.conventions)
+        for (const FlopTerm& term : c.terms)
+            add(c.key, term);
+    for (const FlopTerm& term : r.elementwise.terms)
+        add("elementwise", term);
+    return t;
+}
+
+Table findingsTable(const std::vector<ValidationReport>& reports)
+{
+    Table t;
+    t.columns = {{"File", Align::Left},     {"Line", Align::Right}, {"Column", Align::Right},
+                 {"Severity", Align::Left}, {"Code", Align::Left},  {"Pointer", Align::Left},
+                 {"Message", Align::Left},  {"Hint", Align::Left}};
+    for (const ValidationReport& r : reports)
+        for (const Finding& f : r.findings)
+            t.addRow({Cell::text(r.source), f.pos.known() ? Cell::count(f.pos.line) : Cell::text(""),
+                      f.pos.known() ? Cell::count(f.pos.column) : Cell::text(""),
+                      Cell::text(std::string(toString(f.severity))), Cell::text(f.code),
+                      Cell::text(f.pointer), Cell::text(f.message), Cell::text(f.hint)});
+    return t;
+}
+
+} // namespace llamascope

@@ -1,0 +1,406 @@
+// The reference forward pass: see forward/forward.hpp. ForwardState holds the activations of
+// one run and advances them one step at a time (embedding, each layer, head), so a Resident
+// run and a Streamed run execute exactly the same arithmetic; they differ only in when
+// weights are made and freed.
+
+#include "llamascope/forward/forward.hpp"
+
+#include "llamascope/errors.hpp"
+#include "llamascope/forward/init.hpp"
+#include "llamascope/forward/system.hpp"
+
+#include "aligned.hpp"
+#include "ops.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace llamascope {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Logit rows computed at once when the caller does not keep them: bounds the scratch at
+// 64 MiB whatever B·T is.
+constexpr Count kLogitChunkFloats = Count{16} << 20;
+
+Count logitChunkRows(Count rows, Count vocab)
+{
+    return std::clamp<Count>(kLogitChunkFloats / vocab, 1, rows);
+}
+
+AlignedFloats buffer(Count n)
+{
+    return AlignedFloats(static_cast<std::size_t>(n));
+}
+
+class ForwardState {
+public:
+    ForwardState(const LlamaConfig& c, std::span<const std::int64_t> tokens, Count batch, Count seqLen,
+                 int threads, bool keepLogits)
+        : c_(c), tokens_(tokens), B_(batch), T_(seqLen), rows_(batch * seqLen), threads_(threads),
+          keepLogits_(keepLogits), qWidth_(c.numAttentionHeads * c.headDim),
+          kvWidth_(c.numKeyValueHeads * c.headDim), x_(buffer(rows_ * c.hiddenSize)),
+          u_(buffer(rows_ * c.hiddenSize)), q_(buffer(rows_ * qWidth_)), a_(buffer(rows_ * qWidth_)),
+          k_(buffer(rows_ * kvWidth_)), v_(buffer(rows_ * kvWidth_)), g_(buffer(rows_ * c.intermediateSize)),
+          p_(buffer(rows_ * c.intermediateSize)), scratch_(ops::makeAttentionScratch(seqLen, threads))
+    {
+        if (c.positionType == PositionType::Rope)
+            rope_ = ops::ropeTables(seqLen, c.headDim, c.ropeTheta);
+    }
+
+    // X = E[ids] (+ Pos[t] learned, + S[t] sinusoidal).
+    void embed(const EmbeddingWeights& w)
+    {
+        const Count d = c_.hiddenSize;
+        for (Count r = 0; r < rows_; ++r) {
+            const float* e = w.tokens.values.data() + tokens_[static_cast<std::size_t>(r)] * d;
+            std::copy(e, e + d, x_.data() + r * d); // [d]
+        }
+        if (w.positions)
+            for (Count r = 0; r < rows_; ++r) {
+                const float* p = w.positions->values.data() + (r % T_) * d;
+                float* x = x_.data() + r * d;
+                for (Count i = 0; i < d; ++i)
+                    x[i] += p[i];
+            }
+        if (c_.positionType == PositionType::Sinusoidal)
+            ops::addSinusoidal(x_.data(), B_, T_, d);
+    }
+
+    // Pre-norm block: X += Attn(RMSNorm(X)); X += MLP(RMSNorm(X)).
+    void layer(const LayerWeights& w)
+    {
+        attentionBlock(w);
+        mlpBlock(w);
+    }
+
+    // Final RMSNorm, logits = X·W_lmᵀ (W_lm = E when tied), mean next-token cross-entropy.
+    void head(const HeadWeights& w, const Tensor& embedding)
+    {
+        const Count d = c_.hiddenSize, V = c_.vocabSize;
+        const Tensor& lm = w.lmHead ? *w.lmHead : embedding;
+        ops::rmsNorm(x_.data(), rows_, d, w.finalNorm, eps(), u_.data(), threads_); // [B·T, d]
+        std::vector<std::int64_t> targets(static_cast<std::size_t>(rows_), -1);
+        for (Count r = 0; r < rows_; ++r)
+            if (r % T_ + 1 < T_)
+                targets[static_cast<std::size_t>(r)] = tokens_[static_cast<std::size_t>(r + 1)];
+        const Count chunk = keepLogits_ ? rows_ : logitChunkRows(rows_, V);
+        AlignedFloats logits = buffer(chunk * V);
+        double lossSum = 0;
+        for (Count r0 = 0; r0 < rows_; r0 += chunk) {
+            const Count n = std::min(chunk, rows_ - r0);
+            flops_.lmHead += ops::linear(u_.data() + r0 * d, n, d, lm, std::nullopt, logits.data(),
+                                         threads_); // [n, V]
+            lossSum += ops::crossEntropySum(logits.data(), n, V, targets.data() + r0, threads_);
+        }
+        if (T_ > 1)
+            loss_ = lossSum / static_cast<double>(B_ * (T_ - 1));
+        if (keepLogits_)
+            logits_.assign(logits.begin(), logits.end());
+    }
+
+    ForwardOutput output() && { return ForwardOutput{loss_, flops_, std::move(logits_)}; }
+
+private:
+    float eps() const { return static_cast<float>(c_.rmsNormEps); }
+
+    void attentionBlock(const LayerWeights& w)
+    {
+        const Count d = c_.hiddenSize, H = c_.numAttentionHeads, K = c_.numKeyValueHeads, h = c_.headDim;
+        ops::rmsNorm(x_.data(), rows_, d, w.inputNorm, eps(), u_.data(), threads_);       // [B·T, d]
+        flops_.qProj += ops::linear(u_.data(), rows_, d, w.q, w.qb, q_.data(), threads_); // [B·T, H·h]
+        flops_.kProj += ops::linear(u_.data(), rows_, d, w.k, w.kb, k_.data(), threads_); // [B·T, K·h]
+        flops_.vProj += ops::linear(u_.data(), rows_, d, w.v, w.vb, v_.data(), threads_); // [B·T, K·h]
+        if (c_.positionType == PositionType::Rope) {
+            ops::applyRope(q_.data(), B_, T_, H, h, rope_); // [B·T, H·h]
+            ops::applyRope(k_.data(), B_, T_, K, h, rope_); // [B·T, K·h]
+        }
+        const ops::AttentionFlops af =
+            ops::causalAttention(q_.data(), k_.data(), v_.data(), B_, T_, H, K, h, a_.data(), scratch_,
+                                 threads_); // [B·T, H·h]
+        flops_.scores += af.scores;
+        flops_.mixing += af.mixing;
+        flops_.oProj += ops::linear(a_.data(), rows_, qWidth_, w.o, w.ob, u_.data(), threads_); // [B·T, d]
+        addInto(x_, u_);                                                                        // [B·T, d]
+    }
+
+    void mlpBlock(const LayerWeights& w)
+    {
+        const Count d = c_.hiddenSize, f = c_.intermediateSize;
+        ops::rmsNorm(x_.data(), rows_, d, w.postNorm, eps(), u_.data(), threads_); // [B·T, d]
+        flops_.gateProj += ops::linear(u_.data(), rows_, d, w.gate, w.gateb, g_.data(), threads_); // [B·T, f]
+        flops_.upProj += ops::linear(u_.data(), rows_, d, w.up, w.upb, p_.data(), threads_); // [B·T, f]
+        ops::siluMul(g_.data(), p_.data(), rows_ * f, threads_);                             // [B·T, f]
+        flops_.downProj += ops::linear(g_.data(), rows_, f, w.down, w.downb, u_.data(), threads_); // [B·T, d]
+        addInto(x_, u_); // [B·T, d]
+    }
+
+    static void addInto(AlignedFloats& x, const AlignedFloats& y)
+    {
+        for (std::size_t i = 0; i < x.size(); ++i)
+            x[i] += y[i];
+    }
+
+    const LlamaConfig& c_;
+    std::span<const std::int64_t> tokens_;
+    Count B_, T_, rows_;
+    int threads_;
+    bool keepLogits_;
+    Count qWidth_, kvWidth_;
+    AlignedFloats x_; // [B·T, d] residual stream
+    AlignedFloats u_; // [B·T, d] normed input / block output
+    AlignedFloats q_; // [B·T, H·h]
+    AlignedFloats a_; // [B·T, H·h] attention output before o_proj
+    AlignedFloats k_; // [B·T, K·h]
+    AlignedFloats v_; // [B·T, K·h]
+    AlignedFloats g_; // [B·T, f] gate, then SiLU(gate) ⊙ up
+    AlignedFloats p_; // [B·T, f] up
+    ops::AttentionScratch scratch_;
+    ops::RopeTables rope_;
+    ExactMatmulFlops flops_;
+    std::optional<double> loss_;
+    std::vector<float> logits_;
+};
+
+void checkInputs(const LlamaConfig& c, std::span<const std::int64_t> tokens, Count batch, Count seqLen)
+{
+    if (batch < 1 || seqLen < 1)
+        throw InvalidArgument("batch and sequence length must be at least 1");
+    if (static_cast<Count>(tokens.size()) != mulChecked(batch, seqLen, "tokens"))
+        throw InvalidArgument("expected " + std::to_string(batch * seqLen) + " token ids (batch " +
+                              std::to_string(batch) + " × sequence " + std::to_string(seqLen) + "), got " +
+                              std::to_string(tokens.size()));
+    for (const std::int64_t id : tokens)
+        if (id < 0 || id >= c.vocabSize)
+            throw InvalidArgument("token id " + std::to_string(id) + " is outside the vocabulary [0, " +
+                                  std::to_string(c.vocabSize) + ")");
+    if (c.positionType == PositionType::Learned && seqLen > c.contextLength)
+        throw InvalidArgument("sequence length " + std::to_string(seqLen) +
+                              " exceeds the learned position table (" + std::to_string(c.contextLength) +
+                              " positions)");
+    if (c.positionType == PositionType::Rope && c.headDim % 2 != 0)
+        throw InvalidArgument("RoPE needs an even head_dim, got " + std::to_string(c.headDim));
+    if (c.numKeyValueHeads < 1 || c.numAttentionHeads % c.numKeyValueHeads != 0)
+        throw InvalidArgument("num_attention_heads must be a multiple of num_key_value_heads");
+}
+
+void reportStep(Progress* progress, Count step, Count steps, const std::string& stage)
+{
+    throwIfCancelled(progress);
+    if (progress != nullptr)
+        progress->report(static_cast<double>(step) / static_cast<double>(steps), stage);
+}
+
+std::string layerStage(const char* verb, Count i, Count layers)
+{
+    return std::string(verb) + " layer " + std::to_string(i + 1) + "/" + std::to_string(layers);
+}
+
+ExactMatmulFlops timesBatch(const ExactMatmulFlops& f, Count batch)
+{
+    auto m = [batch](Count x) { return mulChecked(x, batch, "forward FLOPs"); };
+    ExactMatmulFlops r;
+    r.qProj = m(f.qProj);
+    r.kProj = m(f.kProj);
+    r.vProj = m(f.vProj);
+    r.oProj = m(f.oProj);
+    r.gateProj = m(f.gateProj);
+    r.upProj = m(f.upProj);
+    r.downProj = m(f.downProj);
+    r.scores = m(f.scores);
+    r.mixing = m(f.mixing);
+    r.lmHead = m(f.lmHead);
+    return r;
+}
+
+} // namespace
+
+std::string_view toString(WeightResidency r)
+{
+    return r == WeightResidency::Resident ? "resident" : "streamed";
+}
+
+MemoryPlan planMemory(const LlamaConfig& c, Count batch, Count seqLen, int threads, bool keepLogits)
+{
+    const ParameterCounts p = countParameters(c);
+    const Count rows = mulChecked(batch, seqLen, "tokens");
+    const Count qw = c.numAttentionHeads * c.headDim, kvw = c.numKeyValueHeads * c.headDim;
+    MemoryPlan plan;
+    plan.weightBytes = mulChecked(4, p.total, "weight bytes");
+    // Streaming keeps one step's weights (plus the embedding when the head reuses it).
+    const Count tiedKeep = c.tieWordEmbeddings ? p.embedding : 0;
+    const Count step = std::max(
+        {p.embedding + p.positionTable, p.perLayer.total() + tiedKeep, p.finalNorm + p.lmHead + tiedKeep});
+    plan.streamedBytes = mulChecked(4, step, "weight bytes");
+    const Count perRow =
+        sumChecked({2 * c.hiddenSize, 2 * qw, 2 * kvw, 2 * c.intermediateSize}, "activations");
+    const Count logits = keepLogits ? mulChecked(rows, c.vocabSize, "logits")
+                                    : logitChunkRows(rows, c.vocabSize) * c.vocabSize;
+    const Count scratch = productChecked({std::max(threads, 1), seqLen, seqLen}, "attention scratch");
+    plan.activationBytes = mulChecked(
+        4, sumChecked({mulChecked(rows, perRow, "activations"), logits, scratch, rows}, "activations"),
+        "activation bytes");
+    return plan;
+}
+
+ModelWeights loadModel(const LlamaConfig& c, WeightSource& source, Progress* progress)
+{
+    const std::vector<std::string> problems = source.mismatches(allSpecs(c));
+    if (!problems.empty())
+        throw CheckpointMismatch(source.describe(), problems);
+    const Count steps = c.numHiddenLayers + 2;
+    ModelWeights m;
+    reportStep(progress, 0, steps, "loading embedding");
+    m.embedding = loadEmbedding(c, source, m.counted);
+    for (Count i = 0; i < c.numHiddenLayers; ++i) {
+        reportStep(progress, i + 1, steps, layerStage("loading", i, c.numHiddenLayers));
+        m.layers.push_back(loadLayer(c, i, source, m.counted));
+    }
+    reportStep(progress, steps - 1, steps, "loading head");
+    m.head = loadHead(c, source, m.counted);
+    return m;
+}
+
+ForwardOutput forwardPass(const LlamaConfig& c, const ModelWeights& w, std::span<const std::int64_t> tokens,
+                          Count batch, Count seqLen, int threads, bool keepLogits, Progress* progress)
+{
+    checkInputs(c, tokens, batch, seqLen);
+    if (static_cast<Count>(w.layers.size()) != c.numHiddenLayers)
+        throw InvalidArgument("the weights have a different number of layers than the config");
+    const Count steps = c.numHiddenLayers + 2;
+    ForwardState state(c, tokens, batch, seqLen, std::max(threads, 1), keepLogits);
+    reportStep(progress, 0, steps, "embedding");
+    state.embed(w.embedding);
+    for (Count i = 0; i < c.numHiddenLayers; ++i) {
+        reportStep(progress, i + 1, steps, layerStage("forward", i, c.numHiddenLayers));
+        state.layer(w.layers[static_cast<std::size_t>(i)]);
+    }
+    reportStep(progress, steps - 1, steps, "lm_head");
+    state.head(w.head, w.embedding.tokens);
+    return std::move(state).output();
+}
+
+namespace {
+
+// Streamed: each step's weights are made (or read) just before it runs and freed after.
+ForwardOutput streamedPass(const LlamaConfig& c, WeightSource& source, std::span<const std::int64_t> tokens,
+                           const ForwardOptions& o, int threads, ForwardResult& r, Progress* progress)
+{
+    const Count steps = c.numHiddenLayers + 2;
+    ForwardState state(c, tokens, o.batch, o.seqLen, threads, o.keepLogits);
+    auto timed = [](double& seconds, auto&& fn) {
+        const auto start = Clock::now();
+        fn();
+        seconds += secondsSince(start);
+    };
+    reportStep(progress, 0, steps, "embedding");
+    EmbeddingWeights embedding;
+    timed(r.secondsWeights, [&] { embedding = loadEmbedding(c, source, r.measuredParams); });
+    timed(r.secondsCompute, [&] { state.embed(embedding); });
+    embedding.positions.reset();
+    if (!c.tieWordEmbeddings)
+        embedding.tokens = Tensor{}; // the head has its own matrix: free the embedding now
+    for (Count i = 0; i < c.numHiddenLayers; ++i) {
+        reportStep(progress, i + 1, steps, layerStage("streaming", i, c.numHiddenLayers));
+        LayerWeights layer;
+        timed(r.secondsWeights, [&] { layer = loadLayer(c, i, source, r.measuredParams); });
+        timed(r.secondsCompute, [&] { state.layer(layer); });
+    }
+    reportStep(progress, steps - 1, steps, "lm_head");
+    HeadWeights head;
+    timed(r.secondsWeights, [&] { head = loadHead(c, source, r.measuredParams); });
+    timed(r.secondsCompute, [&] { state.head(head, embedding.tokens); });
+    return std::move(state).output();
+}
+
+} // namespace
+
+ForwardResult runForward(const LlamaConfig& c, WeightSource& source, const ForwardOptions& o,
+                         Progress* progress)
+{
+    const auto start = Clock::now();
+    ForwardResult r;
+    r.batch = o.batch;
+    r.seqLen = o.seqLen;
+    r.threads = o.threads > 0 ? o.threads : hardwareThreads();
+    r.weightsSource = source.describe();
+    r.lnVocab = std::log(static_cast<double>(c.vocabSize));
+    const std::vector<std::int64_t> tokens =
+        o.tokens.empty()
+            ? randomTokens(o.seed, c.vocabSize,
+                           mulChecked(std::max<Count>(o.batch, 0), std::max<Count>(o.seqLen, 0), "tokens"))
+            : o.tokens;
+    checkInputs(c, tokens, o.batch, o.seqLen);
+    r.analyticParams = countParameters(c);
+    r.analyticFlops = timesBatch(exactMatmulFlops(c, {o.seqLen, AttentionMask::Causal}), o.batch);
+    r.plan = planMemory(c, o.batch, o.seqLen, r.threads, o.keepLogits);
+    r.budgetBytes = o.maxMemoryBytes > 0 ? o.maxMemoryBytes : defaultMemoryBudget();
+    if (r.plan.residentTotal() <= r.budgetBytes)
+        r.residency = WeightResidency::Resident;
+    else if (r.plan.streamedTotal() <= r.budgetBytes)
+        r.residency = WeightResidency::Streamed;
+    else
+        throw InvalidArgument("the run needs about " + std::to_string(r.plan.streamedTotal() >> 20) +
+                              " MiB even streaming one layer at a time, over the memory budget of " +
+                              std::to_string(r.budgetBytes >> 20) + " MiB (raise --max-memory)");
+    const std::vector<std::string> problems = source.mismatches(allSpecs(c));
+    if (!problems.empty())
+        throw CheckpointMismatch(source.describe(), problems);
+    source.setThreads(r.threads);
+    ForwardOutput out;
+    if (r.residency == WeightResidency::Resident) {
+        auto t0 = Clock::now();
+        ModelWeights model = loadModel(c, source, progress);
+        r.secondsWeights = secondsSince(t0);
+        r.measuredParams = model.counted;
+        t0 = Clock::now();
+        out = forwardPass(c, model, tokens, o.batch, o.seqLen, r.threads, o.keepLogits, progress);
+        r.secondsCompute = secondsSince(t0);
+    } else {
+        out = streamedPass(c, source, tokens, o, r.threads, r, progress);
+    }
+    r.loss = out.loss;
+    r.measuredFlops = out.flops;
+    r.logits = std::move(out.logits);
+    r.peakRssBytes = peakRssBytes();
+    r.seconds = secondsSince(start);
+    if (progress != nullptr)
+        progress->report(1.0, "done");
+    return r;
+}
+
+bool ForwardResult::paramsMatch() const
+{
+    const ParameterCounts& a = analyticParams;
+    const MaterialisedParameters& m = measuredParams;
+    return m.embedding == a.embedding && m.positionTable == a.positionTable && m.layers == a.layers &&
+           m.finalNorm == a.finalNorm && m.lmHead == a.lmHead && m.total() == a.total;
+}
+
+bool ForwardResult::flopsMatch() const
+{
+    const ExactMatmulFlops &a = analyticFlops, &m = measuredFlops;
+    return m.qProj == a.qProj && m.kProj == a.kProj && m.vProj == a.vProj && m.oProj == a.oProj &&
+           m.gateProj == a.gateProj && m.upProj == a.upProj && m.downProj == a.downProj &&
+           m.scores == a.scores && m.mixing == a.mixing && m.lmHead == a.lmHead && m.total() == a.total();
+}
+
+double ForwardResult::tokensPerSecond() const
+{
+    return seconds > 0 ? static_cast<double>(tokens()) / seconds : 0.0;
+}
+
+double ForwardResult::gflopsPerSecond() const
+{
+    return secondsCompute > 0 ? static_cast<double>(measuredFlops.total()) / secondsCompute / 1e9 : 0.0;
+}
+
+} // namespace llamascope

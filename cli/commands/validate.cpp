@@ -3,7 +3,9 @@
 #include "commands.hpp"
 #include "common.hpp"
 
+#include "llamascope/format.hpp"
 #include "llamascope/json_io.hpp"
+#include "llamascope/rules.hpp"
 #include "llamascope/views.hpp"
 
 #include <nlohmann/json.hpp>
@@ -13,12 +15,39 @@
 namespace llamascope::cli {
 namespace {
 
+int listCodes(OutputFormat format, Context& ctx)
+{
+    if (format == OutputFormat::Json) {
+        nlohmann::ordered_json codes = nlohmann::ordered_json::array();
+        for (const FindingCode& c : findingCodes())
+            codes.push_back({{"code", c.code},
+                             {"severity", toString(c.severity)},
+                             {"summary", c.summary},
+                             {"schema", c.schemaExpressible}});
+        nlohmann::ordered_json j = outputEnvelope("validate-codes");
+        j["codes"] = codes;
+        printJson(j, ctx.out);
+        return kExitOk;
+    }
+    Table t;
+    t.columns = {{"Code", Align::Left},
+                 {"Severity", Align::Left},
+                 {"In schema", Align::Left},
+                 {"Meaning", Align::Left}};
+    for (const FindingCode& c : findingCodes())
+        t.addRow({Cell::text(std::string(c.code)), Cell::text(std::string(toString(c.severity))),
+                  Cell::text(c.schemaExpressible ? "yes" : "no"), Cell::text(std::string(c.summary))});
+    ctx.out << render(t, tableFormat(format));
+    return kExitOk;
+}
+
 int run(const std::vector<std::string>& args, Context& ctx)
 {
     po::options_description options("options");
     options.add_options()("strict", "fail on warnings too (exit 1), not only errors")(
         "format", po::value<std::string>()->default_value("text"),
         "text, json, csv or markdown")("quiet,q", "print only the summary line (text format)")(
+        "list-codes", "list every finding code with its severity and exit")(
         "inputs", po::value<std::vector<std::string>>()->default_value({}, ""),
         "config files, folders or bundled names");
     po::positional_options_description positional;
@@ -33,6 +62,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
     const OutputFormat format =
         parseFormat(p.vm["format"].as<std::string>(),
                     {OutputFormat::Text, OutputFormat::Json, OutputFormat::Csv, OutputFormat::Markdown});
+    if (p.vm.count("list-codes") != 0)
+        return listCodes(format, ctx);
     const bool strict = p.vm.count("strict") != 0;
     const Severity failAt = strict ? Severity::Warning : Severity::Error;
 
@@ -72,8 +103,10 @@ int run(const std::vector<std::string>& args, Context& ctx)
         if (p.vm.count("quiet") == 0)
             for (const ValidationReport& r : reports)
                 printFindings(r, ctx.out);
-        ctx.out << reports.size() << (reports.size() == 1 ? " file: " : " files: ") << errors << " errors, "
-                << warnings << " warnings, " << notes << " notes — " << (passed ? "passed" : "FAILED");
+        ctx.out << plural(static_cast<Count>(reports.size()), "file") << ": "
+                << plural(static_cast<Count>(errors), "error") << ", "
+                << plural(static_cast<Count>(warnings), "warning") << ", "
+                << plural(static_cast<Count>(notes), "note") << " — " << (passed ? "passed" : "FAILED");
         if (!passed)
             ctx.out << " (" << failing << (failing == 1 ? " file has " : " files have ")
                     << (strict ? "errors or warnings" : "errors") << ")";

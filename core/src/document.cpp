@@ -234,6 +234,7 @@ private:
                 advance();
                 return object;
             }
+            path_.push_back(escapePointerToken(key)); // point at the member the comma should follow
             fail("expected ',' or '}' after the value of \"" + key + "\", found " + describeByte(peek()),
                  "a comma is probably missing at the end of the previous line");
             return {};

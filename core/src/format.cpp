@@ -84,6 +84,11 @@ std::string formatGigabytes(double bytes)
     return formatFixed(bytes / 1e9, 2) + "G";
 }
 
+std::string plural(std::int64_t n, std::string_view noun)
+{
+    return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 std::size_t editDistance(std::string_view a, std::string_view b)
 {
     auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };

@@ -277,7 +277,8 @@ ordered_json fieldSchema(const FieldRule& r)
     ordered_json out = {{"description", r.description}};
     if (!r.defaultText.empty())
         out["$comment"] = "default: " + std::string(r.defaultText);
-    out.update(s);
+    if (s.is_object())
+        out.update(s);
     return out;
 }
 

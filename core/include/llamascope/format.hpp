@@ -25,6 +25,9 @@ std::string formatBytes(double bytes);
 /// Bytes in decimal gigabytes as papers report them: 7.80e9 -> "7.80G".
 std::string formatGigabytes(double bytes);
 
+/// "1 note", "3 notes": count and noun with a plain English -s plural.
+std::string plural(std::int64_t n, std::string_view noun);
+
 /// The candidate closest to `word` by edit distance, if close enough to be a likely typo
 /// (distance <= max(2, |word|/4)); empty otherwise.
 std::string closestMatch(std::string_view word, std::span<const std::string_view> candidates);

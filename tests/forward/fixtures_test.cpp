@@ -1,1 +1,148 @@
-// placeholder
+// The C++ forward pass against PyTorch (tools/make_forward_fixtures.py, float64 truth):
+// max|Δlogit| ≤ 1e-4 · max|logit| for every variant (SPEC §11).
+
+#include "test_util.hpp"
+
+#include "llamascope/forward/forward.hpp"
+#include "llamascope/validate.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+
+namespace llamascope {
+namespace {
+
+struct Expected {
+    Count batch = 0, seq = 0;
+    std::vector<std::int64_t> tokens;
+    double loss = 0;
+    test::Npy logits;
+};
+
+Expected readExpected(const std::string& variant)
+{
+    std::ifstream in(test::fixture(variant) / "expected.json");
+    const nlohmann::json j = nlohmann::json::parse(in);
+    Expected e;
+    e.batch = j.at("batch").get<Count>();
+    e.seq = j.at("seq").get<Count>();
+    for (const nlohmann::json& row : j.at("tokens"))
+        for (const nlohmann::json& id : row)
+            e.tokens.push_back(id.get<std::int64_t>());
+    e.loss = j.at("loss").get<double>();
+    e.logits = test::readNpy(test::fixture(variant) / "logits.npy");
+    return e;
+}
+
+ForwardResult runFixture(const std::string& variant, const Expected& e, Count budget = 0)
+{
+    const LlamaConfig config = test::fixtureConfig(variant);
+    CheckpointWeights weights = CheckpointWeights::open(test::fixture(variant));
+    ForwardOptions o;
+    o.batch = e.batch;
+    o.seqLen = e.seq;
+    o.tokens = e.tokens;
+    o.keepLogits = true;
+    o.threads = 2;
+    o.maxMemoryBytes = budget;
+    return runForward(config, weights, o);
+}
+
+class Fixture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Fixture, LogitsMatchPyTorch)
+{
+    const std::string variant = GetParam();
+    const Expected e = readExpected(variant);
+    const ForwardResult r = runFixture(variant, e);
+    ASSERT_EQ(e.logits.shape.size(), 3u);
+    const LlamaConfig config = test::fixtureConfig(variant);
+    EXPECT_EQ(e.logits.shape, (std::vector<Count>{e.batch, e.seq, config.vocabSize}));
+    ASSERT_EQ(r.logits.size(), e.logits.values.size());
+    float maxAbs = 0, maxDiff = 0;
+    std::size_t worst = 0;
+    for (std::size_t i = 0; i < r.logits.size(); ++i) {
+        maxAbs = std::max(maxAbs, std::abs(e.logits.values[i]));
+        const float diff = std::abs(r.logits[i] - e.logits.values[i]);
+        if (diff > maxDiff) {
+            maxDiff = diff;
+            worst = i;
+        }
+    }
+    const float normalised = maxDiff / maxAbs;
+    EXPECT_LE(normalised, 1e-4f) << variant << ": max|Δ| " << maxDiff << " at flat index " << worst
+                                 << " (ours " << r.logits[worst] << ", PyTorch " << e.logits.values[worst]
+                                 << "), max|logit| " << maxAbs;
+    ASSERT_TRUE(r.loss.has_value());
+    EXPECT_NEAR(*r.loss, e.loss, 1e-4 * e.loss) << variant;
+    EXPECT_TRUE(r.paramsMatch()) << variant;
+    EXPECT_TRUE(r.flopsMatch()) << variant;
+    RecordProperty("normalised_error", std::to_string(normalised));
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, Fixture,
+                         ::testing::Values("rope", "learned", "sinusoidal", "none", "gqa", "tied", "head_dim",
+                                           "bias", "f16", "bf16", "sharded"));
+
+TEST(FixtureRuns, StreamedCheckpointEqualsResident)
+{
+    const Expected e = readExpected("sharded");
+    const ForwardResult resident = runFixture("sharded", e);
+    const MemoryPlan plan = planMemory(test::fixtureConfig("sharded"), e.batch, e.seq, 2, true);
+    const ForwardResult streamed = runFixture("sharded", e, plan.streamedTotal());
+    ASSERT_EQ(streamed.residency, WeightResidency::Streamed);
+    EXPECT_EQ(resident.logits, streamed.logits);
+}
+
+TEST(FixtureRuns, MismatchedCheckpointIsRefusedByName)
+{
+    const LoadResult loaded = loadConfigFile(test::fixture("mismatch_config.json"));
+    ASSERT_TRUE(loaded.config);
+    CheckpointWeights weights = CheckpointWeights::open(test::fixture("rope") / "model.safetensors");
+    ForwardOptions o;
+    o.seqLen = 4;
+    try {
+        runForward(*loaded.config, weights, o);
+        FAIL() << "a checkpoint with intermediate 40 ran under a config with intermediate 48";
+    } catch (const CheckpointMismatch& e) {
+        const std::string what = e.what();
+        EXPECT_NE(
+            what.find(
+                "model.layers.0.mlp.gate_proj.weight: checkpoint has [40, 16], config expects [48, 16]"),
+            std::string::npos)
+            << what;
+        EXPECT_NE(
+            what.find(
+                "model.layers.1.mlp.down_proj.weight: checkpoint has [16, 40], config expects [16, 48]"),
+            std::string::npos)
+            << what;
+        EXPECT_EQ(e.problems().size(), 6u) << what; // gate, up, down in each of 2 layers
+    }
+}
+
+TEST(FixtureRuns, UntiedConfigOnTiedCheckpointNamesTheMissingHead)
+{
+    LlamaConfig c = test::fixtureConfig("tied");
+    c.tieWordEmbeddings = false;
+    CheckpointWeights weights = CheckpointWeights::open(test::fixture("tied"));
+    const std::vector<std::string> problems = weights.mismatches(allSpecs(c));
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0], "lm_head.weight: missing from the checkpoint, config expects [48, 16]");
+}
+
+TEST(FixtureRuns, ExtraLayersInTheCheckpointAreReported)
+{
+    LlamaConfig c = test::fixtureConfig("rope");
+    c.numHiddenLayers = 1;
+    CheckpointWeights weights = CheckpointWeights::open(test::fixture("rope"));
+    const std::vector<std::string> problems = weights.mismatches(allSpecs(c));
+    ASSERT_FALSE(problems.empty());
+    EXPECT_NE(problems[0].find("model.layers.1."), std::string::npos) << problems[0];
+    EXPECT_NE(problems[0].find("config has no such tensor"), std::string::npos) << problems[0];
+}
+
+} // namespace
+} // namespace llamascope

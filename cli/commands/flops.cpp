@@ -73,9 +73,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
     if (!mask)
         throw UsageError("--attention must be causal or full, got \"" + p.vm["attention"].as<std::string>() +
                          "\"");
-    const std::optional<double> tokens =
-        p.vm.count("tokens") ? std::optional<double>(parseTokens(p.vm["tokens"].as<std::string>()))
-                             : std::nullopt;
+    // A plain double (0 = no budget): std::optional<double> trips GCC 12's -Wmaybe-uninitialized.
+    const double tokens = p.vm.count("tokens") ? parseTokens(p.vm["tokens"].as<std::string>()) : 0.0;
 
     const LoadResult loaded = loadSingleInput(p.vm["config"].as<std::vector<std::string>>());
     if (!loaded.config) {
@@ -91,13 +90,13 @@ int run(const std::vector<std::string>& args, Context& ctx)
         nlohmann::ordered_json j = outputEnvelope("flops");
         j["name"] = config.name;
         j["flops"] = toJson(report);
-        if (tokens) {
+        if (tokens > 0) {
             nlohmann::ordered_json totals = nlohmann::ordered_json::array();
             for (const FlopConvention& c : report.conventions)
                 totals.push_back({{"key", c.key},
-                                  {"training", trainingFlops(c, *tokens)},
-                                  {"training_recompute", trainingFlops(c, *tokens, true)}});
-            j["token_budget"] = {{"tokens", *tokens}, {"totals", totals}};
+                                  {"training", trainingFlops(c, tokens)},
+                                  {"training_recompute", trainingFlops(c, tokens, true)}});
+            j["token_budget"] = {{"tokens", tokens}, {"totals", totals}};
         }
         printJson(j, ctx.out);
         return kExitOk;
@@ -119,10 +118,10 @@ int run(const std::vector<std::string>& args, Context& ctx)
     ctx.out
         << "Which to quote: 'exact' for what a forward pass executes (MFU of this model), 'palm' for MFU\n"
            "as PaLM and most papers report it, 'chinchilla' or 'kaplan' next to scaling-law fits.\n";
-    if (tokens) {
+    if (tokens > 0) {
         ctx.out << "\n"
-                << (md ? "### " : "") << "Training totals for " << formatScientific(*tokens) << " tokens\n\n";
-        ctx.out << render(budgetTable(report, *tokens), tf);
+                << (md ? "### " : "") << "Training totals for " << formatScientific(tokens) << " tokens\n\n";
+        ctx.out << render(budgetTable(report, tokens), tf);
     }
     if (p.vm.count("terms")) {
         ctx.out << "\n" << (md ? "### " : "") << "Terms per sequence\n\n";

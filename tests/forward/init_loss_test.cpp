@@ -34,8 +34,9 @@ TEST_P(InitLoss, IsLnVPlusTheLogitVarianceTerm)
     const double lnV = std::log(static_cast<double>(c.vocabSize));
     const double offset = static_cast<double>(c.hiddenSize) * c.initializerRange * c.initializerRange / 2;
     EXPECT_NEAR(*r.loss, lnV + offset, 0.05) << GetParam() << ": ln V = " << lnV << ", d·σ²/2 = " << offset;
-    if (offset <= 0.03)
+    if (offset <= 0.03) {
         EXPECT_NEAR(*r.loss, lnV, 0.05) << GetParam();
+    }
     EXPECT_TRUE(r.paramsMatch());
     EXPECT_TRUE(r.flopsMatch());
     RecordProperty("loss", std::to_string(*r.loss));

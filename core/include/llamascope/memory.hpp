@@ -1,0 +1,149 @@
+#pragma once
+// The memory model (SPEC §8): what a training step or an inference pass keeps resident, as a
+// per-term breakdown. docs/memory.md derives every term and lists what is not counted.
+//
+// Units: every term is an exact element count and an exact byte count (checked int64).
+// Symbols: N parameters, d hidden, L layers, H heads, K kv heads, h head_dim, f intermediate,
+// V vocab, B batch, T tokens per sequence, r rank (GaLore / LoRA).
+
+#include "llamascope/config.hpp"
+
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace llamascope {
+
+/// Storage types for weights, optimizer state and activations.
+enum class DType { F32, BF16, F16, Int8, Int4 };
+
+std::string_view toString(DType t);
+/// "fp32"/"float32"/"f32", "bf16"/"bfloat16", "fp16"/"float16"/"f16"/"half", "int8", "int4".
+std::optional<DType> dtypeFromString(std::string_view s);
+/// Bits per element: 32, 16, 16, 8, 4.
+int bitsOf(DType t);
+/// Exact bytes of `elements` values of `t` (int4 rounds a trailing half byte up).
+Count bytesOf(Count elements, DType t);
+
+/// The training regimes of SPEC §8, plus inference (no optimizer).
+enum class Optimizer {
+    None,       ///< inference: weights + KV cache
+    AdamW,      ///< everything fp32: weights, grads, m, v (16 B/param)
+    MixedAdamW, ///< 16-bit weights and grads; fp32 master copy, m, v (16 B/param)
+    Bf16Adam,   ///< weights, grads, m, v all 16-bit (8 B/param)
+    Adam8bit,   ///< bitsandbytes blockwise 8-bit m and v (+ fp32 absmax per 256 values)
+    GaLore,     ///< rank-r projected Adam on attention/MLP matrices (Zhao et al. 2024)
+    LoRA,       ///< frozen base, rank-r adapters on q,k,v,o,gate,up,down (Hu et al. 2022)
+};
+
+std::string_view toString(Optimizer o);
+/// Accepts the toString() names: none, adamw, mixed-adamw, bf16-adam, adam8bit, galore, lora
+/// (and a few spellings: "adam-8bit", "8bit-adam", "mixed", "bf16").
+std::optional<Optimizer> optimizerFromString(std::string_view s);
+/// The canonical names, for help texts and "did you mean".
+std::span<const std::string_view> optimizerNames();
+
+/// How attention keeps its activations for the backward pass.
+enum class AttentionKernel {
+    Flash, ///< FlashAttention-2 semantics: Q, K, V, output and a log-sum-exp per row
+    Eager, ///< transformers' eager attention: the T×T probabilities (fp32 and compute dtype)
+};
+
+std::string_view toString(AttentionKernel k);
+std::optional<AttentionKernel> attentionKernelFromString(std::string_view s);
+
+struct MemoryOptions {
+    Optimizer optimizer = Optimizer::MixedAdamW;
+    /// Weight dtype; unset picks the optimizer's natural one (fp32 for adamw, bf16 otherwise).
+    /// int8/int4 are only meaningful for inference and for LoRA's frozen base.
+    std::optional<DType> weightDtype;
+    Count rank = 0;         ///< GaLore / LoRA rank r (>= 1 for those, ignored otherwise)
+    Count batch = 1;        ///< B, sequences per step (>= 1)
+    Count seqLen = 0;       ///< T; 0 means the config's context length
+    bool recompute = false; ///< full activation checkpointing: keep only each layer's input
+    AttentionKernel attention = AttentionKernel::Flash;
+};
+
+/// What a term belongs to. Training total = all but KvCache; inference total = Weights + KvCache.
+enum class MemoryCategory { Weights, Gradients, OptimizerState, Activations, Logits, KvCache };
+
+std::string_view toString(MemoryCategory c);
+
+/// One named quantity. `key`, `label` and `formula` point at static text.
+struct MemoryTerm {
+    std::string_view key; ///< stable snake_case id ("adam_m", "attn_probs_fp32", ...)
+    MemoryCategory category = MemoryCategory::Weights;
+    std::string_view label;   ///< human description
+    std::string_view formula; ///< how `elements` is counted, in the symbols above
+    DType dtype = DType::F32;
+    Count elements = 0;
+    Count bytes = 0;
+};
+
+/// Bytes of all N parameters at one dtype (the "weights by dtype" table).
+struct WeightFootprint {
+    DType dtype = DType::F32;
+    Count bytes = 0;
+};
+
+struct MemoryReport {
+    MemoryOptions options; ///< as given, with seqLen and weightDtype resolved
+    DType weightDtype = DType::BF16;
+    DType activationDtype = DType::BF16;         ///< compute dtype of activations
+    Count parameters = 0;                        ///< N, from countParameters()
+    Count trainableParameters = 0;               ///< N, or the adapters' count for LoRA, 0 for inference
+    std::vector<MemoryTerm> terms;               ///< in display order; see MemoryCategory
+    std::vector<WeightFootprint> weightsByDtype; ///< fp32, bf16, fp16, int8, int4
+
+    [[nodiscard]] Count bytes(MemoryCategory c) const;
+    /// Weights + gradients + optimizer state.
+    [[nodiscard]] Count modelStateBytes() const;
+    /// Weights + optimizer state, without gradients: what the GaLore paper's Table 2 reports.
+    [[nodiscard]] Count weightsAndOptimizerBytes() const;
+    /// Everything resident at the peak of a step: training (model state + activations +
+    /// logits) or inference (weights + KV cache).
+    [[nodiscard]] Count totalBytes() const;
+    [[nodiscard]] const MemoryTerm* find(std::string_view key) const;
+};
+
+/// The per-term breakdown for `config` under `options`. Throws InvalidArgument for options
+/// that make no sense (batch < 1, rank < 1 for GaLore/LoRA, int4 weights with AdamW, ...)
+/// and CountOverflow if a count does not fit in int64.
+MemoryReport estimateMemory(const LlamaConfig& config, const MemoryOptions& options);
+
+/// KV cache bytes per token: 2·L·K·h·bytes(dtype) (keys and values of every layer).
+Count kvCacheBytesPerToken(const LlamaConfig& config, DType dtype);
+
+/// Parses a memory size: "80GiB", "24 GB", "512MiB", "1.5TiB", "7.8G" (bare K/M/G/T and
+/// KiB... are binary; KB/MB/GB/TB are decimal), or a plain number of bytes.
+/// Throws InvalidArgument naming `what` for anything else (negative, zero, NaN, > 2^63).
+Count parseByteSize(std::string_view text, std::string_view what = "memory size");
+
+// ---- The GaLore paper's Table 2, side by side -----------------------------------------------
+
+/// One column of Zhao et al. 2024 ("GaLore", ICML), Table 2: a memory estimate of weights +
+/// optimizer states in BF16, in the paper's "G".
+struct GaloreTable2Entry {
+    std::string_view config; ///< bundled config name
+    Count rank = 0;          ///< GaLore rank used for that size
+    double fullRankG = 0;    ///< published full-rank estimate
+    double galoreG = 0;      ///< published GaLore estimate
+};
+
+/// The four published columns: llama_60m/130m/350m/1b.
+std::span<const GaloreTable2Entry> galoreTable2();
+
+/// Our estimate under the paper's assumptions next to the published figure.
+struct GaloreComparisonRow {
+    GaloreTable2Entry published;
+    Count parameters = 0;
+    Count fullRankBytes = 0; ///< BF16 weights + two BF16 Adam moments (no gradients)
+    Count galoreBytes = 0;   ///< BF16 weights + GaLore state at `rank` (projectors + moments)
+};
+
+/// Runs estimateMemory() on the bundled configs with the paper's assumptions
+/// (Optimizer::Bf16Adam and Optimizer::GaLore, BF16, weights + optimizer state only).
+std::vector<GaloreComparisonRow> compareWithGaloreTable2();
+
+} // namespace llamascope

@@ -1,0 +1,560 @@
+// The designer: SPEC §10, docs/design-guide.md. The search is exhaustive over
+// (head_dim, hidden, tie, layers); for a fixed (head_dim, hidden, tie) every target metric
+// and the parameter count grow with the layer count, which is what lets binary searches
+// replace a scan without skipping any shape that could rank.
+
+#include "llamascope/design.hpp"
+
+#include "llamascope/errors.hpp"
+#include "llamascope/format.hpp"
+#include "llamascope/metrics.hpp"
+#include "llamascope/params.hpp"
+#include "llamascope/validate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+#include <tuple>
+
+namespace llamascope {
+
+std::string_view toString(DesignTargetKind k)
+{
+    switch (k) {
+    case DesignTargetKind::Params: return "params";
+    case DesignTargetKind::ForwardFlops: return "flops";
+    case DesignTargetKind::TrainingMemory: return "memory";
+    case DesignTargetKind::Compute: return "compute";
+    }
+    return "params";
+}
+
+std::string_view toString(FfnRule r)
+{
+    return r == FfnRule::Llama ? "llama" : "ratio";
+}
+
+std::string_view toString(TieMode t)
+{
+    switch (t) {
+    case TieMode::Untied: return "untied";
+    case TieMode::Tied: return "tied";
+    case TieMode::Either: return "either";
+    }
+    return "either";
+}
+
+void checkConstraints(const DesignConstraints& c)
+{
+    auto need = [](bool ok, const std::string& what) {
+        if (!ok)
+            throw InvalidArgument(what);
+    };
+    need(!c.headDims.empty(), "at least one head_dim is needed");
+    for (Count h : c.headDims)
+        need(h >= 1 && h <= 4096, "head_dim " + std::to_string(h) + " is outside 1..4096");
+    need(c.hiddenMultiple >= 1 && c.hiddenMultiple <= 65536, "hidden multiple must be in 1..65536");
+    need(c.minHidden >= 1 && c.minHidden <= c.maxHidden, "hidden range must satisfy 1 <= min <= max");
+    need(c.maxHidden <= 1'048'576, "maximum hidden size is 1048576");
+    need(c.ffnMultiple >= 1 && c.ffnMultiple <= 65536, "FFN multiple must be in 1..65536");
+    need(std::isfinite(c.ffnRatio) && c.ffnRatio > 0 && c.ffnRatio <= 64, "FFN ratio must be in (0, 64]");
+    need(std::isfinite(c.ffnTolerance) && c.ffnTolerance >= 0 && c.ffnTolerance < 0.5,
+         "FFN ratio tolerance must be in [0, 0.5)");
+    if (c.nlBand)
+        need(std::isfinite(c.nlBand->low) && std::isfinite(c.nlBand->high) && c.nlBand->low > 0 &&
+                 c.nlBand->low <= c.nlBand->high,
+             "N/L band must satisfy 0 < low <= high");
+    need(c.minLayers >= 1 && c.minLayers <= c.maxLayers, "layer range must satisfy 1 <= min <= max");
+    need(c.maxLayers <= 10'000, "maximum layer count is 10000");
+    if (c.kvHeads)
+        need(*c.kvHeads >= 1, "kv heads must be at least 1");
+    need(c.vocab >= 1 && c.vocab <= 100'000'000, "vocab must be in 1..100000000");
+    need(c.context >= 1 && c.context <= 100'000'000, "context length must be in 1..100000000");
+    if (c.tolerance)
+        need(std::isfinite(*c.tolerance) && *c.tolerance > 0 && *c.tolerance < 1,
+             "tolerance must be in (0, 1)");
+}
+
+namespace {
+
+/// The intermediate sizes the FFN rule allows at width d, ascending.
+std::vector<Count> ffnSizes(const DesignConstraints& c, Count d)
+{
+    const Count m = c.ffnMultiple;
+    if (c.ffnRule == FfnRule::Llama) {
+        // LLaMA's FeedForward(dim, hidden_dim=4·dim, multiple_of): int(2·hidden_dim/3), rounded up.
+        const Count hidden = (2 * 4 * d) / 3;
+        return {m * ((hidden + m - 1) / m)};
+    }
+    const double centre = c.ffnRatio * static_cast<double>(d);
+    if (c.ffnTolerance <= 0)
+        return {m * std::max<Count>(1, static_cast<Count>(std::llround(centre / static_cast<double>(m))))};
+    const auto lo = static_cast<Count>(std::ceil(centre * (1 - c.ffnTolerance) / static_cast<double>(m)));
+    const auto hi = static_cast<Count>(std::floor(centre * (1 + c.ffnTolerance) / static_cast<double>(m)));
+    std::vector<Count> out;
+    for (Count k = std::max<Count>(1, lo); k <= hi; ++k)
+        out.push_back(k * m);
+    return out;
+}
+
+/// Widths of the form m·2^k with odd m <= 15 tile evenly on every accelerator and split
+/// into power-of-two tensor-parallel groups (1280 = 5·256, 4608 = 9·512; not 1344 = 21·64).
+bool roundWidth(Count d)
+{
+    Count m = d;
+    while (m % 2 == 0)
+        m /= 2;
+    return m <= 15;
+}
+
+/// The head_dim the shape score prefers at width d: the smallest allowed one that keeps the
+/// head count at or below 32 (LLaMA-7B: 4096/128; llama_1b: 2048/64), else the largest.
+Count preferredHeadDim(Count d, const std::vector<Count>& dims)
+{
+    Count best = 0, largest = 0;
+    for (Count h : dims) {
+        if (d % h != 0)
+            continue;
+        largest = std::max(largest, h);
+        if (d / h <= 32 && (best == 0 || h < best))
+            best = h;
+    }
+    return best != 0 ? best : largest;
+}
+
+/// A shape under consideration, before it becomes a LlamaConfig.
+struct Shape {
+    Count d = 0, L = 0, h = 0, H = 0, K = 0, f = 0;
+    bool tied = false;
+    Count params = 0;
+    double metric = 0;
+    double error = 0;
+    bool onTarget = false;
+    double shape = 0;
+    double rankError = 0; ///< 0 on target, else |error|
+    NlBand band;
+    double center = 0;
+};
+
+bool ranksBefore(const Shape& a, const Shape& b)
+{
+    return std::tie(a.rankError, a.shape, a.d, a.L, a.h, a.tied) <
+           std::tie(b.rankError, b.shape, b.d, b.L, b.h, b.tied);
+}
+
+/// Validating candidates (requireClean) may skip this many before giving up.
+constexpr std::size_t kMaxValidations = 256;
+
+/// Candidates gathered so far. Once enough are on target, off-target shapes cannot be
+/// reached by the final walk (which validates at most kMaxValidations) and are not kept.
+struct Pool {
+    std::vector<Shape> shapes;
+    std::size_t onTarget = 0;
+    std::size_t enough = 0; ///< topK + kMaxValidations
+
+    void add(const Shape& x)
+    {
+        if (!x.onTarget && onTarget >= enough)
+            return;
+        onTarget += x.onTarget;
+        shapes.push_back(x);
+    }
+};
+
+struct Search {
+    const DesignTarget& target;
+    const DesignConstraints& cons;
+    DesignTargetKind kind;
+    double value;
+    double tolerance;
+    NlTrend trend;
+    std::size_t topK;
+
+    [[nodiscard]] bool isMemory() const { return kind == DesignTargetKind::TrainingMemory; }
+    [[nodiscard]] double lowBound() const { return value * (1 - tolerance); }
+    [[nodiscard]] double highBound() const { return isMemory() ? value : value * (1 + tolerance); }
+
+    [[nodiscard]] double metric(const LlamaConfig& c, Count params) const
+    {
+        switch (kind) {
+        case DesignTargetKind::Params:
+        case DesignTargetKind::Compute: return static_cast<double>(params);
+        case DesignTargetKind::ForwardFlops: {
+            const Count T = target.flopSeqLen > 0 ? target.flopSeqLen : c.contextLength;
+            const FlopOptions o{T, AttentionMask::Causal};
+            if (target.convention == FlopConventionId::Exact)
+                return static_cast<double>(exactMatmulFlops(c, o).total()) / static_cast<double>(T);
+            return static_cast<double>(computeFlops(c, o).get(target.convention).forwardPerToken);
+        }
+        case DesignTargetKind::TrainingMemory:
+            return static_cast<double>(estimateMemory(c, target.memory).totalBytes());
+        }
+        return 0;
+    }
+
+    [[nodiscard]] NlBand bandAt(double params) const
+    {
+        return cons.nlBand ? *cons.nlBand : trend.band(params);
+    }
+    [[nodiscard]] double centerAt(double params) const
+    {
+        return cons.nlBand ? std::sqrt(cons.nlBand->low * cons.nlBand->high) : trend.center(params);
+    }
+    [[nodiscard]] double bandHalfWidth() const
+    {
+        return cons.nlBand ? std::max(1e-9, 0.5 * std::log(cons.nlBand->high / cons.nlBand->low))
+                           : std::max(1e-9, trend.halfWidth);
+    }
+
+    [[nodiscard]] double shapeScore(const Shape& s) const
+    {
+        const double nl = std::fabs(std::log(static_cast<double>(s.d) / static_cast<double>(s.L)) -
+                                    std::log(centerAt(static_cast<double>(s.params)))) /
+                          bandHalfWidth();
+        const double ratio = static_cast<double>(s.f) / static_cast<double>(s.d);
+        const double ffn = std::fabs(ratio - kSwiGluRatio) / (0.05 * kSwiGluRatio);
+        const double head = s.h == preferredHeadDim(s.d, cons.headDims) ? 0.0 : 0.5;
+        const double tie = (s.tied && cons.tie == TieMode::Either) ? 0.25 : 0.0;
+        const double width = roundWidth(s.d) ? 0.0 : 0.5;
+        return nl + ffn + head + tie + width;
+    }
+};
+
+LlamaConfig baseConfig(const DesignConstraints& c)
+{
+    LlamaConfig base = LlamaConfig::withShape(64, 1, 1, 64, c.vocab, c.context);
+    base.positionType = c.position;
+    base.original = nullptr;
+    return base;
+}
+
+void applyShape(LlamaConfig& c, const Shape& s)
+{
+    c.hiddenSize = s.d;
+    c.numHiddenLayers = s.L;
+    c.numAttentionHeads = s.H;
+    c.numKeyValueHeads = s.K;
+    c.headDim = s.h;
+    c.intermediateSize = s.f;
+    c.tieWordEmbeddings = s.tied;
+}
+
+/// First L in [lo, hi] where `pred` holds, for a predicate false...false true...true;
+/// hi + 1 when it never holds.
+template <typename Pred>
+Count firstTrue(Count lo, Count hi, Pred pred)
+{
+    Count a = lo, b = hi + 1;
+    while (a < b) {
+        const Count mid = a + (b - a) / 2;
+        if (pred(mid))
+            b = mid;
+        else
+            a = mid + 1;
+    }
+    return a;
+}
+
+std::string percent(double x)
+{
+    return (x >= 0 ? "+" : "−") + formatFixed(std::fabs(x) * 100, 2) + "%";
+}
+
+std::string achievedText(DesignTargetKind kind, double v)
+{
+    switch (kind) {
+    case DesignTargetKind::Params:
+    case DesignTargetKind::Compute: return formatShort(v) + " params";
+    case DesignTargetKind::ForwardFlops: return formatShort(v) + " FLOP/token forward";
+    case DesignTargetKind::TrainingMemory: return formatBytes(v) + " in training";
+    }
+    return formatShort(v);
+}
+
+std::string reasonFor(const Search& s, const Shape& x, const DesignConstraints& c)
+{
+    std::string r = achievedText(s.kind, x.metric) + " (" + percent(x.error) +
+                    (x.onTarget ? ", on target" : ", off target") + "); ";
+    if (s.kind != DesignTargetKind::Params && s.kind != DesignTargetKind::Compute)
+        r += formatShort(static_cast<double>(x.params)) + " params; ";
+    const double nl = static_cast<double>(x.d) / static_cast<double>(x.L);
+    r += "d=" + std::to_string(x.d) + (roundWidth(x.d) ? "" : " (not a round width)") +
+         " L=" + std::to_string(x.L) + " N/L " + formatFixed(nl, 1) + " (trend " + formatFixed(x.center, 1) +
+         ", band " + formatFixed(x.band.low, 0) + "–" + formatFixed(x.band.high, 0) + "); ";
+    r += std::to_string(x.H) + " heads × " + std::to_string(x.h);
+    if (x.K != x.H)
+        r += ", " + std::to_string(x.K) + " kv heads";
+    r += x.h == preferredHeadDim(x.d, c.headDims) ? "" : " (not the preferred head_dim)";
+    r += "; FFN " + std::to_string(x.f) + " = " +
+         formatFixed(static_cast<double>(x.f) / static_cast<double>(x.d), 2) + "·d (" +
+         (c.ffnRule == FfnRule::Llama ? "LLaMA multiple_of " + std::to_string(c.ffnMultiple)
+                                      : "multiple of " + std::to_string(c.ffnMultiple)) +
+         "); ";
+    r += x.tied ? "tied embeddings" : "untied embeddings";
+    return r;
+}
+
+std::string fileStemFor(const Search& s, const Shape& x)
+{
+    // Named by size: the requested size when on target, else the size it has.
+    const bool byTarget =
+        x.onTarget && (s.kind == DesignTargetKind::Params || s.kind == DesignTargetKind::Compute);
+    return "llama_" + sizeLabel(byTarget ? s.value : static_cast<double>(x.params));
+}
+
+/// Parameters and the target metric of one family as functions of the layer count. Both are
+/// affine in L (every term is per-layer × L or independent of L), so two evaluations of the
+/// core functions give all of them; makeCandidate() re-evaluates each reported shape exactly.
+struct Family {
+    Count params1 = 0, paramsStep = 0;
+    double metric1 = 0, metricStep = 0;
+
+    Family(const Search& s, LlamaConfig& cfg)
+    {
+        cfg.numHiddenLayers = 1;
+        params1 = countParameters(cfg).total;
+        metric1 = s.metric(cfg, params1);
+        cfg.numHiddenLayers = 2;
+        const Count params2 = countParameters(cfg).total;
+        paramsStep = params2 - params1;
+        metricStep = s.metric(cfg, params2) - metric1;
+    }
+    [[nodiscard]] Count params(Count L) const
+    {
+        return addChecked(params1, mulChecked(L - 1, paramsStep, "parameters"), "parameters");
+    }
+    [[nodiscard]] double metric(Count L) const { return metric1 + static_cast<double>(L - 1) * metricStep; }
+};
+
+/// Appends to `pool` every layer count of one (head_dim, hidden, ffn, tie) family that could
+/// rank; returns the family's smallest admissible metric (its shallowest allowed shape).
+double searchFamily(const Search& s, LlamaConfig& cfg, const Shape& proto, Pool& pool, Count& evaluated,
+                    double& minMetric, double& maxMetric)
+{
+    const Family fam(s, cfg);
+    Count lo = s.cons.minLayers, hi = s.cons.maxLayers;
+    const double d = static_cast<double>(proto.d);
+    if (s.cons.useNlBand) {
+        // d/L falls and the band rises with L, so the band admits an interval of layer counts.
+        lo = firstTrue(lo, hi, [&](Count L) {
+            return d / static_cast<double>(L) <= s.bandAt(static_cast<double>(fam.params(L))).high;
+        });
+        const Count past = firstTrue(lo, hi, [&](Count L) {
+            return d / static_cast<double>(L) < s.bandAt(static_cast<double>(fam.params(L))).low;
+        });
+        hi = past - 1;
+    }
+    if (lo > hi)
+        return fam.metric(std::min(lo, s.cons.maxLayers));
+    const double shallowest = fam.metric(lo);
+    minMetric = std::min(minMetric, shallowest);
+    maxMetric = std::max(maxMetric, fam.metric(hi));
+    const Count inLo = firstTrue(lo, hi, [&](Count L) { return fam.metric(L) >= s.lowBound(); });
+    const Count inHi = firstTrue(inLo, hi, [&](Count L) { return fam.metric(L) > s.highBound(); });
+    const auto k = static_cast<Count>(s.topK);
+    const Count from = std::max(lo, inLo - k);
+    const Count to = std::min(s.isMemory() ? inHi - 1 : hi, inHi + k - 1);
+    for (Count L = from; L <= to; ++L) {
+        Shape x = proto;
+        x.L = L;
+        x.params = fam.params(L);
+        x.metric = fam.metric(L);
+        ++evaluated;
+        x.error = (x.metric - s.value) / s.value;
+        x.onTarget = x.metric >= s.lowBound() && x.metric <= s.highBound();
+        x.rankError = x.onTarget ? 0.0 : std::fabs(x.error);
+        x.band = s.bandAt(static_cast<double>(x.params));
+        x.center = s.centerAt(static_cast<double>(x.params));
+        x.shape = s.shapeScore(x);
+        pool.add(x);
+    }
+    return shallowest;
+}
+
+/// Wider shapes only move the shallowest one further up: once even it overshoots and cannot
+/// beat what the pool already holds (for a memory budget: once it does not fit), stop.
+bool worthWidening(const Search& s, double shallowest, const Pool& pool)
+{
+    if (shallowest <= s.highBound())
+        return true;
+    if (s.isMemory())
+        return false;
+    if (pool.onTarget >= s.topK)
+        return false; // everything wider is off target and ranks after them
+    if (pool.shapes.size() < s.topK)
+        return true;
+    std::vector<double> errors;
+    errors.reserve(pool.shapes.size());
+    for (const Shape& x : pool.shapes)
+        errors.push_back(x.rankError);
+    std::nth_element(errors.begin(), errors.begin() + static_cast<std::ptrdiff_t>(s.topK - 1), errors.end());
+    return (shallowest - s.value) / s.value <= errors[s.topK - 1];
+}
+
+DesignCandidate makeCandidate(const Search& s, const Shape& x, const LlamaConfig& base)
+{
+    DesignCandidate c;
+    c.config = base;
+    applyShape(c.config, x);
+    // The search interpolated in L; what a candidate reports comes from the core functions.
+    const Count params = countParameters(c.config).total;
+    const double metric = s.metric(c.config, params);
+    if (params != x.params || std::fabs(metric - x.metric) > 1e-9 * std::max(1.0, std::fabs(metric)))
+        throw std::logic_error("designer: a target metric is not affine in the layer count");
+    c.config.name = fileStemFor(s, x);
+    c.fileName = c.config.name + ".json";
+    c.parameters = x.params;
+    c.achieved = x.metric;
+    c.error = x.error;
+    c.onTarget = x.onTarget;
+    c.shapeScore = x.shape;
+    c.widthPerLayer = static_cast<double>(x.d) / static_cast<double>(x.L);
+    c.ffnRatio = static_cast<double>(x.f) / static_cast<double>(x.d);
+    c.band = x.band;
+    c.trendCenter = x.center;
+    c.reason = reasonFor(s, x, s.cons);
+    return c;
+}
+
+std::string describeMiss(const Search& s, const std::vector<Shape>& pool, double minMetric, double maxMetric)
+{
+    const std::string tol = formatFixed(s.tolerance * 100, 1) + "%";
+    if (pool.empty())
+        return "no shape satisfies the constraints (check kv heads against the head counts, the hidden and "
+               "layer ranges, and the N/L band)";
+    if (s.value < minMetric * (1 - s.tolerance))
+        return "the target is below the smallest shape these constraints allow (" +
+               achievedText(s.kind, minMetric) + "; with vocab " + std::to_string(s.cons.vocab) +
+               " the embeddings alone are vocab·hidden per matrix): lower --vocab, allow --tied, lower "
+               "--min-hidden/--hidden-multiple, or widen --nl-band";
+    if (s.value > maxMetric * (1 + s.tolerance))
+        return "the target is above the largest shape these constraints allow (" +
+               achievedText(s.kind, maxMetric) + "): raise --max-hidden or --max-layers, or widen --nl-band";
+    return "no shape lands within " + tol +
+           " of the target under these constraints (sizes move in steps of one layer); the closest are "
+           "listed — widen --tolerance, add --head-dim values, or relax the N/L band";
+}
+
+} // namespace
+
+DesignResult design(const DesignTarget& target, const DesignConstraints& constraints, std::size_t topK,
+                    Progress* progress)
+{
+    checkConstraints(constraints);
+    if (!std::isfinite(target.value) || target.value <= 0)
+        throw InvalidArgument("the design target must be a positive, finite number");
+    if (topK < 1)
+        throw InvalidArgument("--top must be at least 1");
+    DesignResult result;
+    result.target = target;
+    result.trend = familyNlTrend();
+    result.searchKind = target.kind == DesignTargetKind::Compute ? DesignTargetKind::Params : target.kind;
+    result.targetValue = target.value;
+    if (target.kind == DesignTargetKind::Compute) {
+        result.compute = chinchillaFromCompute(target.value);
+        result.targetValue = result.compute->parameters;
+    }
+    result.tolerance =
+        constraints.tolerance.value_or(target.kind == DesignTargetKind::TrainingMemory ? 0.05 : 0.01);
+    if (target.kind == DesignTargetKind::TrainingMemory)
+        (void)estimateMemory(LlamaConfig::withShape(64, 1, 1, 64, 64, 64),
+                             target.memory); // reject bad options early
+
+    const Search s{target,           constraints,  target.kind, result.targetValue,
+                   result.tolerance, result.trend, topK};
+    const std::set<Count> headDims(constraints.headDims.begin(), constraints.headDims.end());
+    std::vector<bool> ties;
+    if (constraints.tie != TieMode::Tied)
+        ties.push_back(false);
+    if (constraints.tie != TieMode::Untied)
+        ties.push_back(true);
+
+    LlamaConfig cfg = baseConfig(constraints);
+    Pool pool;
+    pool.enough = topK + kMaxValidations;
+    double minMetric = INFINITY, maxMetric = 0;
+    const double families = static_cast<double>(headDims.size() * ties.size());
+    double familyIndex = 0;
+    for (Count h : headDims) {
+        const Count step = std::lcm(constraints.hiddenMultiple, h);
+        for (bool tied : ties) {
+            const Count first = (constraints.minHidden + step - 1) / step * step;
+            for (Count d = first; d <= constraints.maxHidden; d += step) {
+                throwIfCancelled(progress);
+                if (progress != nullptr)
+                    progress->report(
+                        (familyIndex + static_cast<double>(d) / static_cast<double>(constraints.maxHidden)) /
+                            families,
+                        "hidden " + std::to_string(d));
+                Shape proto;
+                proto.d = d;
+                proto.h = h;
+                proto.H = d / h;
+                proto.K = constraints.kvHeads.value_or(proto.H);
+                if (proto.K > proto.H || proto.H % proto.K != 0)
+                    continue;
+                proto.tied = tied;
+                cfg.hiddenSize = d;
+                cfg.numAttentionHeads = proto.H;
+                cfg.numKeyValueHeads = proto.K;
+                cfg.headDim = h;
+                cfg.tieWordEmbeddings = tied;
+                double shallowest = INFINITY;
+                for (Count f : ffnSizes(constraints, d)) {
+                    proto.f = f;
+                    cfg.intermediateSize = f;
+                    ++result.shapesConsidered;
+                    shallowest =
+                        std::min(shallowest, searchFamily(s, cfg, proto, pool, result.shapesEvaluated,
+                                                          minMetric, maxMetric));
+                }
+                if (std::isfinite(shallowest) && !worthWidening(s, shallowest, pool))
+                    break;
+            }
+            familyIndex += 1;
+        }
+    }
+
+    std::sort(pool.shapes.begin(), pool.shapes.end(), ranksBefore);
+    const LlamaConfig base = baseConfig(constraints);
+    std::vector<DesignCandidate> unclean;
+    std::set<std::string> uncleanCodes;
+    std::size_t validations = 0;
+    for (const Shape& x : pool.shapes) {
+        if (result.candidates.size() >= topK)
+            break;
+        DesignCandidate c = makeCandidate(s, x, base);
+        if (constraints.requireClean) {
+            if (validations++ >= kMaxValidations)
+                break;
+            const ValidationReport report = validateConfig(c.config);
+            c.findings = report.findings.size();
+            if (c.findings != 0) {
+                for (const Finding& f : report.findings)
+                    uncleanCodes.insert(f.code);
+                if (unclean.size() < topK)
+                    unclean.push_back(std::move(c));
+                continue;
+            }
+        }
+        result.candidates.push_back(std::move(c));
+    }
+    if (result.candidates.empty() && !unclean.empty()) {
+        std::string codes;
+        for (const std::string& code : uncleanCodes)
+            codes += (codes.empty() ? "" : ", ") + code;
+        result.candidates = std::move(unclean);
+        result.note = "no candidate validates without findings under these constraints (" + codes +
+                      "); the best ones are listed with their findings";
+    }
+    if (result.note.empty() && (result.candidates.empty() || !result.candidates.front().onTarget))
+        result.note = describeMiss(s, pool.shapes, minMetric, maxMetric);
+    if (progress != nullptr)
+        progress->report(1.0, "done");
+    return result;
+}
+
+} // namespace llamascope

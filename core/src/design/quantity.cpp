@@ -1,0 +1,155 @@
+// Parsing and printing sizes for the designer ("500M", "1.5B", "1e21") and the N/L trend fit.
+
+#include "llamascope/bundled.hpp"
+#include "llamascope/design.hpp"
+#include "llamascope/errors.hpp"
+#include "llamascope/params.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <set>
+#include <tuple>
+
+namespace llamascope {
+
+double parseQuantity(std::string_view text, std::string_view what)
+{
+    const std::string shown(text);
+    auto fail = [&](const std::string& why) {
+        return InvalidArgument(
+            std::string(what) + ": '" + shown + "' " + why +
+            " (write a number with an optional K, M, B or T suffix, e.g. 500M, 1.5B, 1e21)");
+    };
+    std::string_view s = text;
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+        s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.remove_suffix(1);
+    if (s.empty())
+        throw fail("is empty");
+    double value = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (ec == std::errc::result_out_of_range)
+        throw fail("is out of range");
+    if (ec != std::errc() || end == s.data())
+        throw fail("is not a number");
+    const std::string_view suffix(end, static_cast<std::size_t>(s.data() + s.size() - end));
+    double scale = 1;
+    if (suffix.size() == 1) {
+        switch (std::tolower(static_cast<unsigned char>(suffix.front()))) {
+        case 'k': scale = 1e3; break;
+        case 'm': scale = 1e6; break;
+        case 'b':
+        case 'g': scale = 1e9; break;
+        case 't': scale = 1e12; break;
+        default: throw fail("has an unknown suffix '" + std::string(suffix) + "'");
+        }
+    } else if (!suffix.empty()) {
+        throw fail("has an unknown suffix '" + std::string(suffix) + "'");
+    }
+    const double v = value * scale;
+    if (!std::isfinite(v))
+        throw fail("is not finite");
+    if (v <= 0)
+        throw fail("must be positive");
+    return v;
+}
+
+double parseParamsOrBundled(std::string_view text, std::string_view what)
+{
+    if (const std::optional<LoadResult> r = loadBundled(text); r && r->config)
+        return static_cast<double>(countParameters(*r->config).total);
+    return parseQuantity(text, what);
+}
+
+std::string sizeLabel(double params)
+{
+    struct Unit {
+        double scale;
+        char suffix;
+    };
+    static constexpr Unit kUnits[] = {{1e12, 't'}, {1e9, 'b'}, {1e6, 'm'}, {1e3, 'k'}, {1, '\0'}};
+    if (!(params > 0) || !std::isfinite(params))
+        return "0";
+    // Two significant digits, then pick the unit of the rounded value (999.6M -> 1b).
+    const double magnitude = std::pow(10.0, std::floor(std::log10(params)) - 1);
+    const double rounded = std::round(params / magnitude) * magnitude;
+    for (const Unit& u : kUnits) {
+        if (rounded >= u.scale || u.scale == 1) {
+            const double v = rounded / u.scale;
+            std::string text;
+            if (v >= 10 || std::fabs(v - std::round(v)) < 1e-9) {
+                text = std::to_string(static_cast<long long>(std::llround(v)));
+            } else {
+                const long long tenths = std::llround(v * 10);
+                text = std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
+            }
+            if (u.suffix != '\0')
+                text += u.suffix;
+            return text;
+        }
+    }
+    return "0";
+}
+
+// ---- N/L trend ------------------------------------------------------------------------------
+
+double NlTrend::center(double params) const
+{
+    const double n = std::clamp(params, minParams, maxParams);
+    return std::exp(intercept + slope * std::log(n));
+}
+
+NlBand NlTrend::band(double params) const
+{
+    const double c = center(params);
+    return NlBand{c * std::exp(-halfWidth), c * std::exp(halfWidth)};
+}
+
+NlTrend fitNlTrend(std::span<const LlamaConfig> family)
+{
+    std::set<std::tuple<Count, Count, Count, Count>> seen;
+    std::vector<double> xs, ys;
+    for (const LlamaConfig& c : family) {
+        if (!seen.insert({c.hiddenSize, c.numHiddenLayers, c.intermediateSize, c.vocabSize}).second)
+            continue;
+        xs.push_back(std::log(static_cast<double>(countParameters(c).total)));
+        ys.push_back(std::log(static_cast<double>(c.hiddenSize) / static_cast<double>(c.numHiddenLayers)));
+    }
+    const std::size_t n = xs.size();
+    double mx = 0, my = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        mx += xs[i];
+        my += ys[i];
+    }
+    if (n < 2)
+        throw InvalidArgument("fitting an N/L trend needs at least two distinct configs");
+    mx /= static_cast<double>(n);
+    my /= static_cast<double>(n);
+    double sxx = 0, sxy = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        sxx += (xs[i] - mx) * (xs[i] - mx);
+        sxy += (xs[i] - mx) * (ys[i] - my);
+    }
+    if (sxx <= 0)
+        throw InvalidArgument("fitting an N/L trend needs configs of different sizes");
+    NlTrend t;
+    t.slope = sxy / sxx;
+    t.intercept = my - t.slope * mx;
+    t.configs = n;
+    t.minParams = std::exp(*std::min_element(xs.begin(), xs.end()));
+    t.maxParams = std::exp(*std::max_element(xs.begin(), xs.end()));
+    for (std::size_t i = 0; i < n; ++i)
+        t.halfWidth = std::max(t.halfWidth, std::fabs(ys[i] - (t.intercept + t.slope * xs[i])));
+    return t;
+}
+
+NlTrend familyNlTrend()
+{
+    const std::vector<LlamaConfig> family = bundledConfigs();
+    return fitNlTrend(family);
+}
+
+} // namespace llamascope

@@ -1,0 +1,300 @@
+// The memory model against figures worked by hand (comments show the arithmetic, independent
+// of the code) and against published ones (GaLore Table 2, LLaMA-7B's KV cache).
+
+#include "llamascope/bundled.hpp"
+#include "llamascope/errors.hpp"
+#include "llamascope/memory.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace llamascope;
+
+namespace {
+
+LlamaConfig bundled(std::string_view name)
+{
+    return *loadBundled(name)->config;
+}
+
+MemoryReport memoryOf(std::string_view name, Optimizer o, Count rank = 0, Count seq = 256)
+{
+    MemoryOptions opt;
+    opt.optimizer = o;
+    opt.rank = rank;
+    opt.seqLen = seq;
+    return estimateMemory(bundled(name), opt);
+}
+
+Count termBytes(const MemoryReport& r, std::string_view key)
+{
+    const MemoryTerm* t = r.find(key);
+    EXPECT_NE(t, nullptr) << key;
+    return t ? t->bytes : -1;
+}
+
+} // namespace
+
+// ---- GaLore Table 2 -------------------------------------------------------------------------
+//
+// The paper's scope: BF16 weights + BF16 Adam state, no gradients, no activations.
+// N: llama_60m 58,073,600; llama_130m 134,105,856; llama_350m 367,969,280; llama_1b 1,339,082,752.
+// Full rank: 2 B × (weights + m + v) = 6N bytes.
+//   60m  6 × 58,073,600    =   348,441,600
+//   130m 6 × 134,105,856   =   804,635,136
+//   350m 6 × 367,969,280   = 2,207,815,680
+//   1b   6 × 1,339,082,752 = 8,034,496,512
+// GaLore at rank r: for each attention/MLP matrix with sides m <= n, projector m·r and
+// moments 2·n·r; the other N_rest parameters keep m and v (2·N_rest); all 2 B each; plus 2N.
+//   60m, r = 128, d = 512, f = 1376, L = 8:
+//     4 attention 512×512: (512·128 + 2·512·128)  = 196,608 each ->   786,432
+//     3 MLP 512×1376:      (512·128 + 2·1376·128) = 417,792 each -> 1,253,376
+//     per layer 2,039,808, × 8 = 16,318,464
+//     N_rest = 2·16,384,000 (embedding, lm_head) + 8·2·512 + 512 (norms) = 32,776,704 -> 65,553,408
+//     bytes = 2·(16,318,464 + 65,553,408) + 2·58,073,600 = 163,743,744 + 116,147,200 = 279,890,944
+//   130m, r = 256, d = 768, f = 2048, L = 12:
+//     attention 4·(768·256 + 2·768·256) = 4·589,824 = 2,359,296
+//     MLP 3·(768·256 + 2·2048·256) = 3·1,245,184 = 3,735,552; per layer 6,094,848, × 12 = 73,138,176
+//     N_rest = 2·24,576,000 + 12·1536 + 768 = 49,171,200 -> 98,342,400
+//     bytes = 2·171,480,576 + 2·134,105,856 = 342,961,152 + 268,211,712 = 611,172,864
+//   350m, r = 256, d = 1024, f = 2736, L = 24:
+//     attention 4·(1024·256 + 2·1024·256) = 3,145,728; MLP 3·(1024·256 + 2·2736·256) = 4,988,928
+//     per layer 8,134,656, × 24 = 195,231,744
+//     N_rest = 2·32,768,000 + 24·2048 + 1024 = 65,586,176 -> 131,172,352
+//     bytes = 2·326,404,096 + 2·367,969,280 = 652,808,192 + 735,938,560 = 1,388,746,752
+//   1b, r = 512, d = 2048, f = 5461, L = 24:
+//     attention 4·(2048·512 + 2·2048·512) = 12,582,912; MLP 3·(2048·512 + 2·5461·512) = 19,921,920
+//     per layer 32,504,832, × 24 = 780,115,968
+//     N_rest = 2·65,536,000 + 24·4096 + 2048 = 131,172,352 -> 262,344,704
+//     bytes = 2·1,042,460,672 + 2·1,339,082,752 = 2,084,921,344 + 2,678,165,504 = 4,763,086,848
+TEST(GaloreTable2, HandWorkedFigures)
+{
+    const std::vector<GaloreComparisonRow> rows = compareWithGaloreTable2();
+    ASSERT_EQ(rows.size(), 4u);
+    const Count full[] = {348'441'600, 804'635'136, 2'207'815'680, 8'034'496'512};
+    const Count galore[] = {279'890'944, 611'172'864, 1'388'746'752, 4'763'086'848};
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        EXPECT_EQ(rows[i].fullRankBytes, full[i]) << rows[i].published.config;
+        EXPECT_EQ(rows[i].galoreBytes, galore[i]) << rows[i].published.config;
+    }
+}
+
+TEST(GaloreTable2, PublishedFiguresAndHowCloseWeLand)
+{
+    // Zhao et al. 2024, Table 2: 0.36/0.76/2.06/7.80G full rank, 0.24/0.52/1.22/4.38G GaLore.
+    const std::vector<GaloreComparisonRow> rows = compareWithGaloreTable2();
+    const double paperFull[] = {0.36, 0.76, 2.06, 7.80};
+    const double paperGalore[] = {0.24, 0.52, 1.22, 4.38};
+    const Count ranks[] = {128, 256, 256, 512};
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        EXPECT_DOUBLE_EQ(rows[i].published.fullRankG, paperFull[i]);
+        EXPECT_DOUBLE_EQ(rows[i].published.galoreG, paperGalore[i]);
+        EXPECT_EQ(rows[i].published.rank, ranks[i]);
+        // docs/memory.md explains the gaps. Read in GiB (the paper's figures match GiB for
+        // 130m/350m to 1 %), full rank lands within 10 % and GaLore within 10 %, always
+        // above the paper for GaLore (the paper's estimate omits part of the projected state).
+        const double fullGiB = static_cast<double>(rows[i].fullRankBytes) / 1073741824.0;
+        const double galoreGiB = static_cast<double>(rows[i].galoreBytes) / 1073741824.0;
+        EXPECT_NEAR(fullGiB / paperFull[i], 1.0, 0.10) << rows[i].published.config;
+        EXPECT_NEAR(galoreGiB / paperGalore[i], 1.0, 0.10) << rows[i].published.config;
+        EXPECT_GT(galoreGiB, paperGalore[i] * 0.995) << rows[i].published.config;
+    }
+    // 350m is the closest: 2,207,815,680 B = 2.056 GiB against 2.06G.
+    EXPECT_NEAR(static_cast<double>(rows[2].fullRankBytes) / 1073741824.0, 2.06, 0.005);
+}
+
+// ---- optimizers, llama_60m (N = 58,073,600) -------------------------------------------------
+
+TEST(Memory, AdamWFp32Is16BytesPerParameter)
+{
+    const MemoryReport r = memoryOf("llama_60m", Optimizer::AdamW);
+    EXPECT_EQ(r.weightDtype, DType::F32);
+    EXPECT_EQ(r.modelStateBytes(), 16 * 58'073'600LL); // 929,177,600
+    EXPECT_EQ(termBytes(r, "adam_m"), 4 * 58'073'600LL);
+}
+
+TEST(Memory, MixedPrecisionAdamW)
+{
+    // 2 (bf16 weights) + 2 (bf16 grads) + 4 (fp32 master) + 4 + 4 (fp32 m, v) = 16 B/param.
+    const MemoryReport r = memoryOf("llama_60m", Optimizer::MixedAdamW);
+    EXPECT_EQ(termBytes(r, "weights"), 116'147'200);
+    EXPECT_EQ(termBytes(r, "gradients"), 116'147'200);
+    EXPECT_EQ(termBytes(r, "master_weights"), 232'294'400);
+    EXPECT_EQ(r.modelStateBytes(), 929'177'600);
+}
+
+TEST(Memory, PureBf16AdamIs8BytesPerParameter)
+{
+    EXPECT_EQ(memoryOf("llama_60m", Optimizer::Bf16Adam).modelStateBytes(), 8 * 58'073'600LL);
+}
+
+TEST(Memory, Adam8bitHandWorked)
+{
+    // Tensors of >= 4096 values get uint8 m and v plus an fp32 absmax per 256 values each:
+    //   embedding and lm_head 16,384,000 each: 64,000 blocks each
+    //   per layer q,k,v,o 262,144 (1,024 blocks) and gate,up,down 704,512 (2,752 blocks)
+    //   quantized values 2·16,384,000 + 8·(4·262,144 + 3·704,512) = 58,064,896
+    //   blocks 2·64,000 + 8·(4·1,024 + 3·2,752) = 128,000 + 98,816 = 226,816
+    // Norm gains (512 values) keep fp32 m and v: 8·2·512 + 512 = 8,704 values.
+    const MemoryReport r = memoryOf("llama_60m", Optimizer::Adam8bit);
+    EXPECT_EQ(termBytes(r, "adam8bit_states"), 2 * 58'064'896LL);   // 116,129,792
+    EXPECT_EQ(termBytes(r, "adam8bit_absmax"), 2 * 226'816LL * 4);  // 1,814,528
+    EXPECT_EQ(termBytes(r, "adam_small_tensors"), 2 * 8'704LL * 4); // 69,632
+    EXPECT_EQ(r.bytes(MemoryCategory::OptimizerState), 118'013'952);
+    EXPECT_EQ(r.bytes(MemoryCategory::Weights), 116'147'200);
+}
+
+TEST(Memory, LoraHandWorked)
+{
+    // r = 8 on all seven maps: q,k,v,o 8·(512+512) = 8,192 each; gate,up,down 8·(512+1376) =
+    // 15,104 each; per layer 32,768 + 45,312 = 78,080; × 8 layers = 624,640 adapter values,
+    // each with fp32 weight, gradient, m, v (16 B). The bf16 base is frozen: no gradients.
+    const MemoryReport r = memoryOf("llama_60m", Optimizer::LoRA, 8);
+    EXPECT_EQ(r.trainableParameters, 624'640);
+    EXPECT_EQ(termBytes(r, "lora_adapters"), 4 * 624'640LL);
+    EXPECT_EQ(r.bytes(MemoryCategory::Gradients), 4 * 624'640LL);
+    EXPECT_EQ(r.modelStateBytes(), 116'147'200 + 16 * 624'640LL);
+}
+
+TEST(Memory, LoraOnAQuantizedBase)
+{
+    MemoryOptions o;
+    o.optimizer = Optimizer::LoRA;
+    o.rank = 16;
+    o.weightDtype = DType::Int4;
+    const MemoryReport r = estimateMemory(bundled("llama_7b"), o);
+    EXPECT_EQ(termBytes(r, "weights"), 6'738'415'616LL / 2); // 4 bits per parameter
+    EXPECT_EQ(r.activationDtype, DType::BF16);
+}
+
+TEST(Memory, GaloreRankIsCappedAtTheSmallerSide)
+{
+    // Rank 4096 on llama_60m: every matrix has its smaller side 512, so r is 512 for all.
+    const MemoryReport big = memoryOf("llama_60m", Optimizer::GaLore, 4096);
+    const MemoryReport capped = memoryOf("llama_60m", Optimizer::GaLore, 512);
+    EXPECT_EQ(big.bytes(MemoryCategory::OptimizerState), capped.bytes(MemoryCategory::OptimizerState));
+}
+
+// ---- activations, llama_60m, B = 1, T = 256, bf16 -------------------------------------------
+
+TEST(Memory, ActivationsFlashHandWorked)
+{
+    // Per token per layer (d = 512, H = K = 8, h = 64, f = 1376):
+    //   fp32 norm inputs 2d·4 = 4,096; 1/rms 2·4 = 8; normalized 2d·2 = 2,048; norm outputs 2,048
+    //   Q, K, V, attention output 4·512·2 = 4,096; log-sum-exp H·4 = 32; MLP 4f·2 = 11,008
+    //   = 23,336 B; × 8 layers × 256 tokens = 47,792,128
+    // Final norm: fp32 (d+1)·4 = 2,052 and 2d·2 = 2,048 per token: 4,100 × 256 = 1,049,600.
+    // Logits: 256·32000 = 8,192,000 values in bf16 and in fp32: 49,152,000.
+    const MemoryReport r = memoryOf("llama_60m", Optimizer::MixedAdamW);
+    EXPECT_EQ(r.bytes(MemoryCategory::Activations), 47'792'128 + 1'049'600);
+    EXPECT_EQ(r.bytes(MemoryCategory::Logits), 49'152'000);
+    EXPECT_EQ(r.totalBytes(), 929'177'600 + 48'841'728 + 49'152'000);
+}
+
+TEST(Memory, ActivationsEagerHandWorked)
+{
+    // Eager keeps the T×T probabilities: H·T = 2,048 per token per layer, in fp32 (8,192 B)
+    // and bf16 (4,096 B); Q, K, V and the output 4·1,024 = 4,096 (MHA: no repetition);
+    // norms 8,200; MLP 11,008. Per token per layer 35,592 B × 2,048 = 72,892,416.
+    // The 4-D causal mask B·T·T bf16 = 131,072; the final norm 1,049,600.
+    MemoryOptions o;
+    o.seqLen = 256;
+    o.attention = AttentionKernel::Eager;
+    const MemoryReport r = estimateMemory(bundled("llama_60m"), o);
+    EXPECT_EQ(r.bytes(MemoryCategory::Activations), 72'892'416 + 131'072 + 1'049'600);
+}
+
+TEST(Memory, FullRecomputeKeepsLayerInputsAndOneLayer)
+{
+    // Inputs 8·256·512·2 = 2,097,152; one layer 23,336 × 256 = 5,974,016; final 1,049,600.
+    MemoryOptions o;
+    o.seqLen = 256;
+    o.recompute = true;
+    const MemoryReport r = estimateMemory(bundled("llama_60m"), o);
+    EXPECT_EQ(r.bytes(MemoryCategory::Activations), 2'097'152 + 5'974'016 + 1'049'600);
+}
+
+TEST(Memory, ActivationsScaleWithBatch)
+{
+    MemoryOptions o;
+    o.seqLen = 256;
+    const MemoryReport one = estimateMemory(bundled("llama_60m"), o);
+    o.batch = 4;
+    const MemoryReport four = estimateMemory(bundled("llama_60m"), o);
+    EXPECT_EQ(four.bytes(MemoryCategory::Activations), 4 * one.bytes(MemoryCategory::Activations));
+    EXPECT_EQ(four.modelStateBytes(), one.modelStateBytes());
+}
+
+// ---- inference ------------------------------------------------------------------------------
+
+TEST(Memory, KvCacheOfLlama7bIsHalfAMebibytePerToken)
+{
+    // 2 · 32 layers · 32 kv heads · 128 · 2 B = 524,288 B: the widely quoted 0.5 MB/token.
+    EXPECT_EQ(kvCacheBytesPerToken(bundled("llama_7b"), DType::F16), 524'288);
+    MemoryOptions o;
+    o.optimizer = Optimizer::None;
+    o.batch = 2;
+    o.seqLen = 2048;
+    const MemoryReport r = estimateMemory(bundled("llama_7b"), o);
+    EXPECT_EQ(r.bytes(MemoryCategory::KvCache), 524'288LL * 2 * 2048);
+    EXPECT_EQ(r.totalBytes(), 2 * 6'738'415'616LL + 524'288LL * 4096);
+}
+
+TEST(Memory, WeightsByDtype)
+{
+    const MemoryReport r = memoryOf("llama_7b", Optimizer::None);
+    ASSERT_EQ(r.weightsByDtype.size(), 5u);
+    EXPECT_EQ(r.weightsByDtype[0].bytes, 4 * 6'738'415'616LL);
+    EXPECT_EQ(r.weightsByDtype[1].bytes, 2 * 6'738'415'616LL);
+    EXPECT_EQ(r.weightsByDtype[3].bytes, 6'738'415'616LL);
+    EXPECT_EQ(r.weightsByDtype[4].bytes, 6'738'415'616LL / 2);
+    EXPECT_EQ(bytesOf(3, DType::Int4), 2); // a trailing half byte still takes a byte
+}
+
+// ---- options and parsing --------------------------------------------------------------------
+
+TEST(Memory, BadOptionsAreInvalidArguments)
+{
+    const LlamaConfig c = bundled("llama_60m");
+    MemoryOptions o;
+    o.batch = 0;
+    EXPECT_THROW(estimateMemory(c, o), InvalidArgument);
+    o = {};
+    o.optimizer = Optimizer::GaLore;
+    EXPECT_THROW(estimateMemory(c, o), InvalidArgument); // rank missing
+    o = {};
+    o.optimizer = Optimizer::AdamW;
+    o.weightDtype = DType::BF16;
+    EXPECT_THROW(estimateMemory(c, o), InvalidArgument);
+    o = {};
+    o.optimizer = Optimizer::MixedAdamW;
+    o.weightDtype = DType::Int8;
+    EXPECT_THROW(estimateMemory(c, o), InvalidArgument);
+    o = {};
+    o.seqLen = -1;
+    EXPECT_THROW(estimateMemory(c, o), InvalidArgument);
+}
+
+TEST(Memory, ParseByteSize)
+{
+    EXPECT_EQ(parseByteSize("80GiB"), 80LL << 30);
+    EXPECT_EQ(parseByteSize("80 GiB"), 80LL << 30);
+    EXPECT_EQ(parseByteSize("24GB"), 24'000'000'000LL);
+    EXPECT_EQ(parseByteSize("512MiB"), 512LL << 20);
+    EXPECT_EQ(parseByteSize("1.5TiB"), 3LL << 39);
+    EXPECT_EQ(parseByteSize("80g"), 80LL << 30);
+    EXPECT_EQ(parseByteSize("4096"), 4096);
+    for (const char* bad : {"", "GiB", "80QB", "-5GiB", "0", "1e400", "nan", "1e30GiB", "80 G iB"})
+        EXPECT_THROW(parseByteSize(bad), InvalidArgument) << bad;
+}
+
+TEST(Memory, NamesRoundTrip)
+{
+    for (std::string_view n : optimizerNames())
+        EXPECT_EQ(toString(*optimizerFromString(n)), n);
+    EXPECT_EQ(optimizerFromString("8bit-adam"), Optimizer::Adam8bit);
+    EXPECT_FALSE(optimizerFromString("sgd"));
+    EXPECT_EQ(dtypeFromString("bfloat16"), DType::BF16);
+    EXPECT_FALSE(dtypeFromString("fp8"));
+}

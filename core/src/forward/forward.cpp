@@ -192,6 +192,22 @@ void checkInputs(const LlamaConfig& c, std::span<const std::int64_t> tokens, Cou
         throw InvalidArgument("num_attention_heads must be a multiple of num_key_value_heads");
 }
 
+// Maps a phase's progress [0, 1] onto [begin, end] of the outer progress.
+class SliceProgress final : public Progress {
+public:
+    SliceProgress(Progress* outer, double begin, double end) : outer_(outer), begin_(begin), end_(end) {}
+    void report(double fraction, std::string_view stage) override
+    {
+        if (outer_ != nullptr)
+            outer_->report(begin_ + (end_ - begin_) * fraction, stage);
+    }
+    [[nodiscard]] bool isCancelled() const override { return outer_ != nullptr && outer_->isCancelled(); }
+
+private:
+    Progress* outer_;
+    double begin_, end_;
+};
+
 void reportStep(Progress* progress, Count step, Count steps, const std::string& stage)
 {
     throwIfCancelled(progress);
@@ -357,12 +373,15 @@ ForwardResult runForward(const LlamaConfig& c, WeightSource& source, const Forwa
     source.setThreads(r.threads);
     ForwardOutput out;
     if (r.residency == WeightResidency::Resident) {
+        // Progress: making the weights is the first half, the arithmetic the second.
+        SliceProgress loading(progress, 0.0, 0.5), computing(progress, 0.5, 1.0);
         auto t0 = Clock::now();
-        ModelWeights model = loadModel(c, source, progress);
+        ModelWeights model = loadModel(c, source, progress ? &loading : nullptr);
         r.secondsWeights = secondsSince(t0);
         r.measuredParams = model.counted;
         t0 = Clock::now();
-        out = forwardPass(c, model, tokens, o.batch, o.seqLen, r.threads, o.keepLogits, progress);
+        out = forwardPass(c, model, tokens, o.batch, o.seqLen, r.threads, o.keepLogits,
+                          progress ? &computing : nullptr);
         r.secondsCompute = secondsSince(t0);
     } else {
         out = streamedPass(c, source, tokens, o, r.threads, r, progress);

@@ -1,0 +1,192 @@
+// llamascope forward CONFIG [--weights FILE] [--seq T] [--batch B] [--seed S] [--tokens 1,2,3]
+//                    [--logits-out FILE.npy] [--threads N] [--max-memory SIZE] [--format text|json]
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "forward_options.hpp"
+#include "progress.hpp"
+
+#include "llamascope/format.hpp"
+#include "llamascope/forward/json.hpp"
+#include "llamascope/forward/npy.hpp"
+#include "llamascope/json_io.hpp"
+#include "llamascope/table.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <memory>
+#include <ostream>
+
+namespace llamascope::cli {
+namespace {
+
+std::vector<std::int64_t> parseTokenList(const std::string& text)
+{
+    std::vector<std::int64_t> ids;
+    const char* p = text.data();
+    const char* end = p + text.size();
+    while (p < end) {
+        std::int64_t id = 0;
+        const auto [next, ec] = std::from_chars(p, end, id);
+        if (ec != std::errc() || id < 0 || (next != end && *next != ','))
+            throw UsageError("--tokens must be comma-separated token ids such as 1,2,3, got \"" + text +
+                             "\"");
+        ids.push_back(id);
+        p = next == end ? end : next + 1;
+    }
+    if (ids.empty())
+        throw UsageError("--tokens is empty");
+    return ids;
+}
+
+Table countsTable(const ForwardResult& r)
+{
+    Table t;
+    t.columns = {
+        {"", Align::Left}, {"analytic", Align::Right}, {"measured", Align::Right}, {"", Align::Left}};
+    auto row = [&t](const std::string& name, Count analytic, Count measured) {
+        t.addRow({Cell::text(name), Cell::count(analytic), Cell::count(measured),
+                  Cell::text(analytic == measured ? "equal" : "DIFFERENT")});
+    };
+    const ParameterCounts& a = r.analyticParams;
+    const MaterialisedParameters& m = r.measuredParams;
+    row("parameters", a.total, m.total());
+    row("  embedding", a.embedding, m.embedding);
+    if (a.positionTable != 0 || m.positionTable != 0)
+        row("  position table", a.positionTable, m.positionTable);
+    row("  layers", a.layers, m.layers);
+    row("  final norm", a.finalNorm, m.finalNorm);
+    row("  lm_head", a.lmHead, m.lmHead);
+    const ExactMatmulFlops &fa = r.analyticFlops, &fm = r.measuredFlops;
+    row("matmul FLOPs", fa.total(), fm.total());
+    row("  q/k/v/o", fa.qProj + fa.kProj + fa.vProj + fa.oProj, fm.qProj + fm.kProj + fm.vProj + fm.oProj);
+    row("  gate/up/down", fa.gateProj + fa.upProj + fa.downProj, fm.gateProj + fm.upProj + fm.downProj);
+    row("  scores QKᵀ", fa.scores, fm.scores);
+    row("  mixing AV", fa.mixing, fm.mixing);
+    row("  lm_head", fa.lmHead, fm.lmHead);
+    return t;
+}
+
+void printText(const LlamaConfig& c, const ForwardResult& r, const std::string& logitsOut, std::ostream& os)
+{
+    os << c.name << ": forward pass of " << r.batch << " × " << r.seqLen << " tokens, " << r.weightsSource
+       << ", " << r.threads << (r.threads == 1 ? " thread" : " threads") << ", weights "
+       << toString(r.residency) << "\n\n";
+    if (r.loss)
+        os << "loss  " << formatFixed(*r.loss, 4)
+           << "  (mean next-token cross-entropy; ln V = " << formatFixed(r.lnVocab, 4) << ")\n\n";
+    else
+        os << "loss  none (a single token has no next token to predict)\n\n";
+    os << renderText(countsTable(r));
+    os << "\ntime    " << formatFixed(r.seconds, 2) << " s (weights " << formatFixed(r.secondsWeights, 2)
+       << " s, compute " << formatFixed(r.secondsCompute, 2) << " s), " << formatFixed(r.tokensPerSecond(), 1)
+       << " tokens/s, " << formatFixed(r.gflopsPerSecond(), 1) << " GFLOP/s (matmuls, compute time)\n";
+    os << "memory  peak RSS " << formatBytes(static_cast<double>(r.peakRssBytes)) << ", planned "
+       << formatBytes(static_cast<double>(r.residency == WeightResidency::Resident ? r.plan.residentTotal()
+                                                                                   : r.plan.streamedTotal()))
+       << ", budget " << formatBytes(static_cast<double>(r.budgetBytes)) << "\n";
+    if (!logitsOut.empty())
+        os << "logits  " << logitsOut << " (float32 [" << r.batch << ", " << r.seqLen << ", " << c.vocabSize
+           << "])\n";
+}
+
+int run(const std::vector<std::string>& args, Context& ctx)
+{
+    po::options_description options("options");
+    options.add_options()("weights", po::value<std::string>(),
+                          "safetensors checkpoint: a file, a model.safetensors.index.json, or a folder "
+                          "(default: random init)")("seq", po::value<std::string>(),
+                                                    "sequence length T (default 128)")(
+        "batch", po::value<std::string>()->default_value("1"), "batch size B")(
+        "seed", po::value<std::string>()->default_value("0"), "seed of the random init and random tokens")(
+        "tokens", po::value<std::string>(), "token ids, comma-separated, B·T of them (default: random)")(
+        "logits-out", po::value<std::string>(), "write the logits as .npy (float32 [B, T, V])")(
+        "format", po::value<std::string>()->default_value("text"),
+        "text or json")("config", po::value<std::vector<std::string>>()->default_value({}, ""),
+                        "config file or bundled name");
+    addRunOptions(options);
+    po::positional_options_description positional;
+    positional.add("config", -1);
+    const ParsedArgs p = parseArgs(
+        args, "forward",
+        "CONFIG [--weights FILE] [--seq T] [--batch B] [--tokens 1,2,3] [--logits-out FILE.npy]",
+        "Runs the float32 reference forward pass (LlamaForCausalLM semantics) and prints the loss, the\n"
+        "parameters it materialised and the matmul FLOPs it executed next to the analytic counts, the\n"
+        "time and the peak memory. Without --weights, every tensor is drawn from N(0, initializer_range²)\n"
+        "keyed by (seed, tensor name). Progress goes to stderr; Ctrl-C stops between layers.\n"
+        "Exit 1 if the checkpoint does not match the config. Details: docs/forward.md.",
+        options, positional, ctx);
+    if (p.help)
+        return kExitOk;
+    const OutputFormat format =
+        parseFormat(p.vm["format"].as<std::string>(), {OutputFormat::Text, OutputFormat::Json});
+    ForwardOptions o;
+    o.batch = parsePositive(p.vm["batch"].as<std::string>(), "batch");
+    o.seed = parseSeed(p.vm["seed"].as<std::string>());
+    o.threads = threadsOption(p.vm);
+    o.maxMemoryBytes = maxMemoryOption(p.vm);
+    if (p.vm.count("tokens")) {
+        o.tokens = parseTokenList(p.vm["tokens"].as<std::string>());
+        if (static_cast<Count>(o.tokens.size()) % o.batch != 0)
+            throw UsageError("--tokens has " + std::to_string(o.tokens.size()) +
+                             " ids, not a multiple of --batch " + std::to_string(o.batch));
+    }
+    o.seqLen = p.vm.count("seq")  ? parsePositive(p.vm["seq"].as<std::string>(), "seq")
+               : o.tokens.empty() ? 128
+                                  : static_cast<Count>(o.tokens.size()) / o.batch;
+    const std::string logitsOut = p.vm.count("logits-out") ? p.vm["logits-out"].as<std::string>() : "";
+    o.keepLogits = !logitsOut.empty();
+
+    const LoadResult loaded = loadSingleInput(p.vm["config"].as<std::vector<std::string>>());
+    if (!loaded.config) {
+        printFindings(loaded.report, ctx.err);
+        return kExitFindings;
+    }
+    const LlamaConfig& config = *loaded.config;
+    std::unique_ptr<WeightSource> weights;
+    if (p.vm.count("weights"))
+        weights =
+            std::make_unique<CheckpointWeights>(CheckpointWeights::open(p.vm["weights"].as<std::string>()));
+    else
+        weights = std::make_unique<RandomWeights>(o.seed, config.initializerRange);
+
+    ForwardResult r;
+    {
+        const InterruptGuard guard;
+        StderrProgress progress(ctx.err);
+        try {
+            r = runForward(config, *weights, o, &progress);
+        } catch (const CheckpointMismatch& e) {
+            progress.finish();
+            ctx.err << "llamascope forward: error: " << e.what() << "\n";
+            return kExitFindings;
+        }
+    }
+    if (o.keepLogits)
+        writeNpy(logitsOut, r.logits, {r.batch, r.seqLen, config.vocabSize});
+    if (format == OutputFormat::Json) {
+        nlohmann::ordered_json j = outputEnvelope("forward");
+        j["name"] = config.name;
+        const nlohmann::ordered_json result = toJson(r);
+        for (const auto& [key, value] : result.items())
+            j[key] = value;
+        j["logits_out"] =
+            logitsOut.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(logitsOut);
+        printJson(j, ctx.out);
+    } else {
+        printText(config, r, logitsOut, ctx.out);
+    }
+    return r.paramsMatch() && r.flopsMatch() ? kExitOk : kExitFindings;
+}
+
+} // namespace
+
+const Command& forwardCommand()
+{
+    static const Command c{"forward", "run the reference forward pass: loss, measured vs analytic counts",
+                           run};
+    return c;
+}
+
+} // namespace llamascope::cli

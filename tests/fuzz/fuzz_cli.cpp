@@ -1,0 +1,42 @@
+// libFuzzer target: the CLI's argument parsing and dispatch. The input is split on '\n' into
+// argv. Commands that write files or run long computations (generate, forward, verify) and
+// absolute or parent paths are skipped: the target exercises parsing, not the filesystem.
+#include "app.hpp"
+
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    if (size > 4096)
+        return 0;
+    std::vector<std::string> args;
+    std::string current;
+    for (std::size_t i = 0; i < size; ++i) {
+        const char c = static_cast<char>(data[i]);
+        if (c == '\n') {
+            args.push_back(current);
+            current.clear();
+        } else {
+            current += c;
+        }
+    }
+    args.push_back(current);
+    if (args.size() > 32)
+        return 0;
+    if (!args.empty() && (args[0] == "generate" || args[0] == "forward" || args[0] == "verify"))
+        return 0;
+    for (const std::string& a : args)
+        if (!a.empty() && (a[0] == '/' || a.find("..") != std::string::npos || a.find("--out") == 0 ||
+                           a.find("--logits-out") == 0 || a.find("--weights") == 0))
+            return 0;
+    std::ostringstream out, err;
+    const int code = llamascope::cli::runApp(args, out, err);
+    if (code < 0 || (code > 3 && code != 130))
+        __builtin_trap(); // exit codes are 0..3 (130 only for Ctrl-C)
+    if (err.str().find("internal error") != std::string::npos)
+        __builtin_trap(); // an exception escaped a command: a bug, even though it was caught
+    return 0;
+}

@@ -20,4 +20,6 @@ target_sources(llamascope_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/design.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/ladder.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/quantity.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/design/json.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/design/views.cpp
   "${accelerator_cpp}")

@@ -109,7 +109,7 @@ TEST(GaloreTable2, PublishedFiguresAndHowCloseWeLand)
 TEST(Memory, AdamWFp32Is16BytesPerParameter)
 {
     const MemoryReport r = memoryOf("llama_60m", Optimizer::AdamW);
-    EXPECT_EQ(r.weightDtype, DType::F32);
+    EXPECT_EQ(r.weightDtype, StorageDtype::F32);
     EXPECT_EQ(r.modelStateBytes(), 16 * 58'073'600LL); // 929,177,600
     EXPECT_EQ(termBytes(r, "adam_m"), 4 * 58'073'600LL);
 }
@@ -162,10 +162,10 @@ TEST(Memory, LoraOnAQuantizedBase)
     MemoryOptions o;
     o.optimizer = Optimizer::LoRA;
     o.rank = 16;
-    o.weightDtype = DType::Int4;
+    o.weightDtype = StorageDtype::Int4;
     const MemoryReport r = estimateMemory(bundled("llama_7b"), o);
     EXPECT_EQ(termBytes(r, "weights"), 6'738'415'616LL / 2); // 4 bits per parameter
-    EXPECT_EQ(r.activationDtype, DType::BF16);
+    EXPECT_EQ(r.activationDtype, StorageDtype::BF16);
 }
 
 TEST(Memory, GaloreRankIsCappedAtTheSmallerSide)
@@ -231,7 +231,7 @@ TEST(Memory, ActivationsScaleWithBatch)
 TEST(Memory, KvCacheOfLlama7bIsHalfAMebibytePerToken)
 {
     // 2 · 32 layers · 32 kv heads · 128 · 2 B = 524,288 B: the widely quoted 0.5 MB/token.
-    EXPECT_EQ(kvCacheBytesPerToken(bundled("llama_7b"), DType::F16), 524'288);
+    EXPECT_EQ(kvCacheBytesPerToken(bundled("llama_7b"), StorageDtype::F16), 524'288);
     MemoryOptions o;
     o.optimizer = Optimizer::None;
     o.batch = 2;
@@ -249,7 +249,7 @@ TEST(Memory, WeightsByDtype)
     EXPECT_EQ(r.weightsByDtype[1].bytes, 2 * 6'738'415'616LL);
     EXPECT_EQ(r.weightsByDtype[3].bytes, 6'738'415'616LL);
     EXPECT_EQ(r.weightsByDtype[4].bytes, 6'738'415'616LL / 2);
-    EXPECT_EQ(bytesOf(3, DType::Int4), 2); // a trailing half byte still takes a byte
+    EXPECT_EQ(bytesOf(3, StorageDtype::Int4), 2); // a trailing half byte still takes a byte
 }
 
 // ---- options and parsing --------------------------------------------------------------------
@@ -265,11 +265,11 @@ TEST(Memory, BadOptionsAreInvalidArguments)
     EXPECT_THROW(estimateMemory(c, o), InvalidArgument); // rank missing
     o = {};
     o.optimizer = Optimizer::AdamW;
-    o.weightDtype = DType::BF16;
+    o.weightDtype = StorageDtype::BF16;
     EXPECT_THROW(estimateMemory(c, o), InvalidArgument);
     o = {};
     o.optimizer = Optimizer::MixedAdamW;
-    o.weightDtype = DType::Int8;
+    o.weightDtype = StorageDtype::Int8;
     EXPECT_THROW(estimateMemory(c, o), InvalidArgument);
     o = {};
     o.seqLen = -1;
@@ -295,6 +295,6 @@ TEST(Memory, NamesRoundTrip)
         EXPECT_EQ(toString(*optimizerFromString(n)), n);
     EXPECT_EQ(optimizerFromString("8bit-adam"), Optimizer::Adam8bit);
     EXPECT_FALSE(optimizerFromString("sgd"));
-    EXPECT_EQ(dtypeFromString("bfloat16"), DType::BF16);
-    EXPECT_FALSE(dtypeFromString("fp8"));
+    EXPECT_EQ(storageDtypeFromString("bfloat16"), StorageDtype::BF16);
+    EXPECT_FALSE(storageDtypeFromString("fp8"));
 }

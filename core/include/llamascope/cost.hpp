@@ -6,6 +6,9 @@
 
 #include "llamascope/config.hpp"
 #include "llamascope/flops.hpp"
+#include "llamascope/table.hpp"
+
+#include <nlohmann/json_fwd.hpp>
 
 #include <filesystem>
 #include <optional>
@@ -102,5 +105,12 @@ struct CostReport {
 /// devices < 1 or tokens < 0.
 CostReport estimateCost(const LlamaConfig& config, const Accelerator& accelerator,
                         const CostOptions& options);
+
+// ---- output forms ---------------------------------------------------------------------------
+
+nlohmann::ordered_json toJson(const Accelerator& a);
+nlohmann::ordered_json toJson(const CostReport& r);
+/// Key, name, memory, bf16/fp16/tf32/fp32 peaks, bandwidth.
+Table acceleratorsTable(const AcceleratorTable& t);
 
 } // namespace llamascope

@@ -12,6 +12,9 @@
 #include "llamascope/flops.hpp"
 #include "llamascope/memory.hpp"
 #include "llamascope/progress.hpp"
+#include "llamascope/table.hpp"
+
+#include <nlohmann/json_fwd.hpp>
 
 #include <optional>
 #include <span>
@@ -171,5 +174,23 @@ double parseQuantity(std::string_view text, std::string_view what);
 
 /// parseQuantity(), or the parameter count of a bundled config named `text` ("llama_9m").
 double parseParamsOrBundled(std::string_view text, std::string_view what);
+
+// ---- output forms ---------------------------------------------------------------------------
+
+nlohmann::ordered_json toJson(const NlTrend& t);
+nlohmann::ordered_json toJson(const DesignConstraints& c);
+/// A candidate with its rank (1-based), shape, scores, reason and the HF config it writes.
+nlohmann::ordered_json toJson(const DesignCandidate& c, std::size_t rank);
+/// {"target", "compute"?, "trend", "shapes_considered", "shapes_evaluated", "note", "candidates"}.
+nlohmann::ordered_json toJson(const DesignResult& r);
+/// {"from", "to", "steps", "targets", "trend", "note", "rungs"}.
+nlohmann::ordered_json toJson(const LadderResult& l);
+
+/// One row per candidate: rank, file, params, achieved, error, d, L, heads × head_dim, kv,
+/// FFN, ratio, N/L, band, tied, score, findings.
+Table candidatesTable(const std::vector<DesignCandidate>& candidates, DesignTargetKind kind);
+/// One row per rung, with the width and depth steps from the previous rung (as the family
+/// report shows them for the bundled family).
+Table ladderTable(const LadderResult& l);
 
 } // namespace llamascope

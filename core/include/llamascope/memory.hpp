@@ -7,6 +7,9 @@
 // V vocab, B batch, T tokens per sequence, r rank (GaLore / LoRA).
 
 #include "llamascope/config.hpp"
+#include "llamascope/table.hpp"
+
+#include <nlohmann/json_fwd.hpp>
 
 #include <optional>
 #include <span>
@@ -16,15 +19,15 @@
 namespace llamascope {
 
 /// Storage types for weights, optimizer state and activations.
-enum class DType { F32, BF16, F16, Int8, Int4 };
+enum class StorageDtype { F32, BF16, F16, Int8, Int4 };
 
-std::string_view toString(DType t);
+std::string_view toString(StorageDtype t);
 /// "fp32"/"float32"/"f32", "bf16"/"bfloat16", "fp16"/"float16"/"f16"/"half", "int8", "int4".
-std::optional<DType> dtypeFromString(std::string_view s);
+std::optional<StorageDtype> storageDtypeFromString(std::string_view s);
 /// Bits per element: 32, 16, 16, 8, 4.
-int bitsOf(DType t);
+int bitsOf(StorageDtype t);
 /// Exact bytes of `elements` values of `t` (int4 rounds a trailing half byte up).
-Count bytesOf(Count elements, DType t);
+Count bytesOf(Count elements, StorageDtype t);
 
 /// The training regimes of SPEC §8, plus inference (no optimizer).
 enum class Optimizer {
@@ -57,7 +60,7 @@ struct MemoryOptions {
     Optimizer optimizer = Optimizer::MixedAdamW;
     /// Weight dtype; unset picks the optimizer's natural one (fp32 for adamw, bf16 otherwise).
     /// int8/int4 are only meaningful for inference and for LoRA's frozen base.
-    std::optional<DType> weightDtype;
+    std::optional<StorageDtype> weightDtype;
     Count rank = 0;         ///< GaLore / LoRA rank r (>= 1 for those, ignored otherwise)
     Count batch = 1;        ///< B, sequences per step (>= 1)
     Count seqLen = 0;       ///< T; 0 means the config's context length
@@ -76,22 +79,22 @@ struct MemoryTerm {
     MemoryCategory category = MemoryCategory::Weights;
     std::string_view label;   ///< human description
     std::string_view formula; ///< how `elements` is counted, in the symbols above
-    DType dtype = DType::F32;
+    StorageDtype dtype = StorageDtype::F32;
     Count elements = 0;
     Count bytes = 0;
 };
 
 /// Bytes of all N parameters at one dtype (the "weights by dtype" table).
 struct WeightFootprint {
-    DType dtype = DType::F32;
+    StorageDtype dtype = StorageDtype::F32;
     Count bytes = 0;
 };
 
 struct MemoryReport {
     MemoryOptions options; ///< as given, with seqLen and weightDtype resolved
-    DType weightDtype = DType::BF16;
-    DType activationDtype = DType::BF16;         ///< compute dtype of activations
-    Count parameters = 0;                        ///< N, from countParameters()
+    StorageDtype weightDtype = StorageDtype::BF16;
+    StorageDtype activationDtype = StorageDtype::BF16; ///< compute dtype of activations
+    Count parameters = 0;                              ///< N, from countParameters()
     Count trainableParameters = 0;               ///< N, or the adapters' count for LoRA, 0 for inference
     std::vector<MemoryTerm> terms;               ///< in display order; see MemoryCategory
     std::vector<WeightFootprint> weightsByDtype; ///< fp32, bf16, fp16, int8, int4
@@ -113,7 +116,7 @@ struct MemoryReport {
 MemoryReport estimateMemory(const LlamaConfig& config, const MemoryOptions& options);
 
 /// KV cache bytes per token: 2·L·K·h·bytes(dtype) (keys and values of every layer).
-Count kvCacheBytesPerToken(const LlamaConfig& config, DType dtype);
+Count kvCacheBytesPerToken(const LlamaConfig& config, StorageDtype dtype);
 
 /// Parses a memory size: "80GiB", "24 GB", "512MiB", "1.5TiB", "7.8G" (bare K/M/G/T and
 /// KiB... are binary; KB/MB/GB/TB are decimal), or a plain number of bytes.
@@ -145,5 +148,21 @@ struct GaloreComparisonRow {
 /// Runs estimateMemory() on the bundled configs with the paper's assumptions
 /// (Optimizer::Bf16Adam and Optimizer::GaLore, BF16, weights + optimizer state only).
 std::vector<GaloreComparisonRow> compareWithGaloreTable2();
+
+// ---- output forms (CLI --format json and tables; the GUI's exports) --------------------------
+
+/// {"parameters", "trainable_parameters", "options", "terms"[], "totals", "weights_by_dtype"}.
+nlohmann::ordered_json toJson(const MemoryReport& r);
+/// One object per GaLore Table 2 column: ours in bytes, the paper's in its "G".
+nlohmann::ordered_json toJson(const std::vector<GaloreComparisonRow>& rows);
+
+/// Every term: key, what, formula, dtype, elements, bytes.
+Table memoryTermsTable(const MemoryReport& r);
+/// The totals by category, and the weights + optimizer subtotal the GaLore paper reports.
+Table memoryTotalsTable(const MemoryReport& r);
+/// N at fp32, bf16, fp16, int8, int4.
+Table weightsByDtypeTable(const MemoryReport& r);
+/// Ours (GB and GiB) next to the paper's G, with the ratio.
+Table galoreComparisonTable(const std::vector<GaloreComparisonRow>& rows);
 
 } // namespace llamascope

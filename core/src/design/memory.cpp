@@ -22,46 +22,46 @@ namespace llamascope {
 
 // ---- names -----------------------------------------------------------------------------------
 
-std::string_view toString(DType t)
+std::string_view toString(StorageDtype t)
 {
     switch (t) {
-    case DType::F32: return "fp32";
-    case DType::BF16: return "bf16";
-    case DType::F16: return "fp16";
-    case DType::Int8: return "int8";
-    case DType::Int4: return "int4";
+    case StorageDtype::F32: return "fp32";
+    case StorageDtype::BF16: return "bf16";
+    case StorageDtype::F16: return "fp16";
+    case StorageDtype::Int8: return "int8";
+    case StorageDtype::Int4: return "int4";
     }
     return "fp32";
 }
 
-std::optional<DType> dtypeFromString(std::string_view s)
+std::optional<StorageDtype> storageDtypeFromString(std::string_view s)
 {
     if (s == "fp32" || s == "float32" || s == "f32" || s == "float")
-        return DType::F32;
+        return StorageDtype::F32;
     if (s == "bf16" || s == "bfloat16")
-        return DType::BF16;
+        return StorageDtype::BF16;
     if (s == "fp16" || s == "float16" || s == "f16" || s == "half")
-        return DType::F16;
+        return StorageDtype::F16;
     if (s == "int8" || s == "i8")
-        return DType::Int8;
+        return StorageDtype::Int8;
     if (s == "int4" || s == "i4" || s == "nf4")
-        return DType::Int4;
+        return StorageDtype::Int4;
     return std::nullopt;
 }
 
-int bitsOf(DType t)
+int bitsOf(StorageDtype t)
 {
     switch (t) {
-    case DType::F32: return 32;
-    case DType::BF16:
-    case DType::F16: return 16;
-    case DType::Int8: return 8;
-    case DType::Int4: return 4;
+    case StorageDtype::F32: return 32;
+    case StorageDtype::BF16:
+    case StorageDtype::F16: return 16;
+    case StorageDtype::Int8: return 8;
+    case StorageDtype::Int4: return 4;
     }
     return 32;
 }
 
-Count bytesOf(Count elements, DType t)
+Count bytesOf(Count elements, StorageDtype t)
 {
     const Count bits = mulChecked(elements, bitsOf(t), "memory bytes");
     return bits / 8 + (bits % 8 != 0 ? 1 : 0);
@@ -166,7 +166,7 @@ const MemoryTerm* MemoryReport::find(std::string_view key) const
     return nullptr;
 }
 
-Count kvCacheBytesPerToken(const LlamaConfig& c, DType dtype)
+Count kvCacheBytesPerToken(const LlamaConfig& c, StorageDtype dtype)
 {
     return bytesOf(productChecked({2, c.numHiddenLayers, c.numKeyValueHeads, c.headDim}, "KV cache"), dtype);
 }
@@ -234,14 +234,14 @@ public:
     explicit Builder(MemoryReport& r) : r_(r) { r_.terms.reserve(32); }
 
     void add(std::string_view key, MemoryCategory cat, std::string_view label, std::string_view formula,
-             DType dtype, Count elements)
+             StorageDtype dtype, Count elements)
     {
         r_.terms.push_back(MemoryTerm{key, cat, label, formula, dtype, elements, bytesOf(elements, dtype)});
     }
 
     /// A term whose bytes are not elements × bits (bitsandbytes' quantization state).
     void addRaw(std::string_view key, MemoryCategory cat, std::string_view label, std::string_view formula,
-                DType dtype, Count elements, Count bytes)
+                StorageDtype dtype, Count elements, Count bytes)
     {
         r_.terms.push_back(MemoryTerm{key, cat, label, formula, dtype, elements, bytes});
     }
@@ -250,16 +250,17 @@ private:
     MemoryReport& r_;
 };
 
-DType resolveWeightDtype(const MemoryOptions& o)
+StorageDtype resolveWeightDtype(const MemoryOptions& o)
 {
     const bool given = o.weightDtype.has_value();
-    const DType w = o.weightDtype.value_or(o.optimizer == Optimizer::AdamW ? DType::F32 : DType::BF16);
-    const bool sixteen = w == DType::BF16 || w == DType::F16;
-    const bool floating = sixteen || w == DType::F32;
+    const StorageDtype w =
+        o.weightDtype.value_or(o.optimizer == Optimizer::AdamW ? StorageDtype::F32 : StorageDtype::BF16);
+    const bool sixteen = w == StorageDtype::BF16 || w == StorageDtype::F16;
+    const bool floating = sixteen || w == StorageDtype::F32;
     const std::string name(toString(o.optimizer));
     switch (o.optimizer) {
     case Optimizer::AdamW:
-        if (given && w != DType::F32)
+        if (given && w != StorageDtype::F32)
             throw InvalidArgument(
                 "optimizer adamw keeps everything in fp32; use mixed-adamw or bf16-adam for "
                 "16-bit weights");
@@ -293,21 +294,26 @@ Count resolveSeqLen(const LlamaConfig& c, const MemoryOptions& o)
 void addWeights(Builder& b, const MemoryReport& r)
 {
     const Count N = r.parameters;
-    const DType w = r.weightDtype;
+    const StorageDtype w = r.weightDtype;
     switch (r.options.optimizer) {
     case Optimizer::None: b.add("weights", MemoryCategory::Weights, "weights", "N", w, N); break;
     case Optimizer::AdamW:
         b.add("weights", MemoryCategory::Weights, "fp32 weights", "N", w, N);
-        b.add("gradients", MemoryCategory::Gradients, "fp32 gradients", "N", DType::F32, N);
-        b.add("adam_m", MemoryCategory::OptimizerState, "Adam first moment (fp32)", "N", DType::F32, N);
-        b.add("adam_v", MemoryCategory::OptimizerState, "Adam second moment (fp32)", "N", DType::F32, N);
+        b.add("gradients", MemoryCategory::Gradients, "fp32 gradients", "N", StorageDtype::F32, N);
+        b.add("adam_m", MemoryCategory::OptimizerState, "Adam first moment (fp32)", "N", StorageDtype::F32,
+              N);
+        b.add("adam_v", MemoryCategory::OptimizerState, "Adam second moment (fp32)", "N", StorageDtype::F32,
+              N);
         break;
     case Optimizer::MixedAdamW:
         b.add("weights", MemoryCategory::Weights, "16-bit working weights", "N", w, N);
         b.add("gradients", MemoryCategory::Gradients, "16-bit gradients", "N", w, N);
-        b.add("master_weights", MemoryCategory::OptimizerState, "fp32 master weights", "N", DType::F32, N);
-        b.add("adam_m", MemoryCategory::OptimizerState, "Adam first moment (fp32)", "N", DType::F32, N);
-        b.add("adam_v", MemoryCategory::OptimizerState, "Adam second moment (fp32)", "N", DType::F32, N);
+        b.add("master_weights", MemoryCategory::OptimizerState, "fp32 master weights", "N", StorageDtype::F32,
+              N);
+        b.add("adam_m", MemoryCategory::OptimizerState, "Adam first moment (fp32)", "N", StorageDtype::F32,
+              N);
+        b.add("adam_v", MemoryCategory::OptimizerState, "Adam second moment (fp32)", "N", StorageDtype::F32,
+              N);
         break;
     case Optimizer::Bf16Adam:
         b.add("weights", MemoryCategory::Weights, "16-bit weights", "N", w, N);
@@ -342,18 +348,18 @@ void addAdam8bit(Builder& b, const MemoryReport& r, const Inventory& inv)
         visit(v, inv.layers);
     for (Count g : inv.globalTensors)
         visit(g, 1);
-    const DType w = r.weightDtype;
+    const StorageDtype w = r.weightDtype;
     b.add("weights", MemoryCategory::Weights, "weights", "N", w, r.parameters);
     b.add("gradients", MemoryCategory::Gradients, "gradients", "N", w, r.parameters);
     b.add("adam8bit_states", MemoryCategory::OptimizerState,
-          "Adam m and v as uint8 (tensors of >= 4096 values)", "2·N_8bit", DType::Int8,
+          "Adam m and v as uint8 (tensors of >= 4096 values)", "2·N_8bit", StorageDtype::Int8,
           mulChecked(2, quantized, "8-bit state"));
     b.add("adam8bit_absmax", MemoryCategory::OptimizerState, "fp32 absmax per 256-value block, m and v",
-          "2·Σ ceil(n/256)", DType::F32, mulChecked(2, blocks, "8-bit state"));
+          "2·Σ ceil(n/256)", StorageDtype::F32, mulChecked(2, blocks, "8-bit state"));
     if (small != 0)
         b.add("adam_small_tensors", MemoryCategory::OptimizerState,
-              "fp32 m and v of tensors below 4096 values (norm gains, biases)", "2·N_small", DType::F32,
-              mulChecked(2, small, "8-bit state"));
+              "fp32 m and v of tensors below 4096 values (norm gains, biases)", "2·N_small",
+              StorageDtype::F32, mulChecked(2, small, "8-bit state"));
 }
 
 /// GaLore: each attention/MLP matrix m×n (m <= n) keeps a projector m·r and Adam moments
@@ -374,7 +380,7 @@ void addGalore(Builder& b, const MemoryReport& r, const Inventory& inv)
     moments = mulChecked(moments, inv.layers, "GaLore state");
     projected = mulChecked(projected, inv.layers, "GaLore state");
     const Count rest = subChecked(r.parameters, projected, "GaLore state");
-    const DType w = r.weightDtype;
+    const StorageDtype w = r.weightDtype;
     b.add("weights", MemoryCategory::Weights, "weights", "N", w, r.parameters);
     b.add("gradients", MemoryCategory::Gradients, "full-rank gradients (no per-layer update)", "N", w,
           r.parameters);
@@ -399,12 +405,13 @@ Count addLora(Builder& b, const MemoryReport& r, const Inventory& inv)
     adapters = mulChecked(adapters, inv.layers, "LoRA");
     b.add("weights", MemoryCategory::Weights, "frozen base weights", "N", r.weightDtype, r.parameters);
     b.add("lora_adapters", MemoryCategory::Weights, "adapters A and B on q,k,v,o,gate,up,down (fp32)",
-          "L·Σ r·(in+out)", DType::F32, adapters);
-    b.add("lora_gradients", MemoryCategory::Gradients, "adapter gradients (fp32)", "A", DType::F32, adapters);
+          "L·Σ r·(in+out)", StorageDtype::F32, adapters);
+    b.add("lora_gradients", MemoryCategory::Gradients, "adapter gradients (fp32)", "A", StorageDtype::F32,
+          adapters);
     b.add("adam_m", MemoryCategory::OptimizerState, "Adam first moment of the adapters (fp32)", "A",
-          DType::F32, adapters);
+          StorageDtype::F32, adapters);
     b.add("adam_v", MemoryCategory::OptimizerState, "Adam second moment of the adapters (fp32)", "A",
-          DType::F32, adapters);
+          StorageDtype::F32, adapters);
     return adapters;
 }
 
@@ -414,7 +421,7 @@ void addActivations(Builder& b, const LlamaConfig& c, const MemoryReport& r, Cou
 {
     const Count B = r.options.batch, L = c.numHiddenLayers, d = c.hiddenSize, f = c.intermediateSize;
     const Count H = c.numAttentionHeads, K = c.numKeyValueHeads, h = c.headDim;
-    const DType a = r.activationDtype;
+    const StorageDtype a = r.activationDtype;
     const bool eager = r.options.attention == AttentionKernel::Eager;
     const bool recompute = r.options.recompute;
     const Count layers = recompute ? 1 : L;
@@ -429,9 +436,9 @@ void addActivations(Builder& b, const LlamaConfig& c, const MemoryReport& r, Cou
         b.add("checkpoint_inputs", act, "each layer's input, kept by checkpointing", "L·B·T·d", a,
               productChecked({L, tokens, d}, what));
     b.add("norm_input_fp32", act, "RMSNorm inputs upcast to fp32 (2 per layer)",
-          F("L·B·T·2d", "B·T·2d (one layer)"), DType::F32, perLayer(2 * d));
+          F("L·B·T·2d", "B·T·2d (one layer)"), StorageDtype::F32, perLayer(2 * d));
     b.add("norm_rstd", act, "RMSNorm 1/rms per token (2 per layer)", F("L·B·T·2", "B·T·2 (one layer)"),
-          DType::F32, perLayer(2));
+          StorageDtype::F32, perLayer(2));
     b.add("norm_normalized", act, "normalized x before the gain (2 per layer)",
           F("L·B·T·2d", "B·T·2d (one layer)"), a, perLayer(2 * d));
     b.add("norm_output", act, "RMSNorm outputs = inputs of q/k/v and gate/up",
@@ -443,8 +450,8 @@ void addActivations(Builder& b, const LlamaConfig& c, const MemoryReport& r, Cou
         b.add("v", act, "values, repeated to H heads", F("L·B·T·H·h", "B·T·H·h (one layer)"), a,
               perLayer(H * h));
         b.add("attn_probs_fp32", act, "softmax probabilities in fp32 (full T×T rows)",
-              F("L·B·H·T·T", "B·H·T·T (one layer)"), DType::F32, perLayer(mulChecked(H, T, what)));
-        if (a != DType::F32)
+              F("L·B·H·T·T", "B·H·T·T (one layer)"), StorageDtype::F32, perLayer(mulChecked(H, T, what)));
+        if (a != StorageDtype::F32)
             b.add("attn_probs", act, "softmax probabilities cast to the compute dtype",
                   F("L·B·H·T·T", "B·H·T·T (one layer)"), a, perLayer(mulChecked(H, T, what)));
         b.add("attn_output", act, "attention output = o_proj input", F("L·B·T·H·h", "B·T·H·h (one layer)"), a,
@@ -457,7 +464,7 @@ void addActivations(Builder& b, const LlamaConfig& c, const MemoryReport& r, Cou
         b.add("attn_output", act, "attention output = o_proj input", F("L·B·T·H·h", "B·T·H·h (one layer)"), a,
               perLayer(H * h));
         b.add("attn_lse", act, "log-sum-exp per query row (fp32)", F("L·B·T·H", "B·T·H (one layer)"),
-              DType::F32, perLayer(H));
+              StorageDtype::F32, perLayer(H));
     }
     b.add("mlp_gate", act, "gate_proj output (SiLU input)", F("L·B·T·f", "B·T·f (one layer)"), a,
           perLayer(f));
@@ -466,14 +473,14 @@ void addActivations(Builder& b, const LlamaConfig& c, const MemoryReport& r, Cou
     b.add("mlp_down_input", act, "SiLU(gate)·up = down_proj input", F("L·B·T·f", "B·T·f (one layer)"), a,
           perLayer(f));
 
-    b.add("final_norm", act, "final RMSNorm: fp32 input and 1/rms", "B·T·(d+1)", DType::F32,
+    b.add("final_norm", act, "final RMSNorm: fp32 input and 1/rms", "B·T·(d+1)", StorageDtype::F32,
           mulChecked(tokens, d + 1, what));
     b.add("final_norm_outputs", act, "final RMSNorm: normalized x and output (lm_head input)", "B·T·2d", a,
           mulChecked(tokens, 2 * d, what));
     b.add("logits", MemoryCategory::Logits, "logits, held by the model output", "B·T·V", a,
           mulChecked(tokens, c.vocabSize, "logits"));
     b.add("logits_log_softmax", MemoryCategory::Logits, "fp32 log-softmax kept by the cross-entropy loss",
-          "B·T·V", DType::F32, mulChecked(tokens, c.vocabSize, "logits"));
+          "B·T·V", StorageDtype::F32, mulChecked(tokens, c.vocabSize, "logits"));
 }
 
 } // namespace
@@ -492,11 +499,13 @@ MemoryReport estimateMemory(const LlamaConfig& config, const MemoryOptions& opti
     r.options.weightDtype = r.weightDtype;
     r.options.seqLen = resolveSeqLen(config, options);
     // Quantized weights are dequantized to bf16 for compute; float weights compute in their own type.
-    r.activationDtype =
-        (r.weightDtype == DType::Int8 || r.weightDtype == DType::Int4) ? DType::BF16 : r.weightDtype;
+    r.activationDtype = (r.weightDtype == StorageDtype::Int8 || r.weightDtype == StorageDtype::Int4)
+                            ? StorageDtype::BF16
+                            : r.weightDtype;
     const ParameterCounts p = countParameters(config);
     r.parameters = p.total;
-    for (DType t : {DType::F32, DType::BF16, DType::F16, DType::Int8, DType::Int4})
+    for (StorageDtype t :
+         {StorageDtype::F32, StorageDtype::BF16, StorageDtype::F16, StorageDtype::Int8, StorageDtype::Int4})
         r.weightsByDtype.push_back(WeightFootprint{t, bytesOf(p.total, t)});
 
     Builder b(r);
@@ -609,7 +618,7 @@ std::vector<GaloreComparisonRow> compareWithGaloreTable2()
         // The paper's scope: BF16 weights and BF16 optimizer state, no gradients or activations.
         MemoryOptions full;
         full.optimizer = Optimizer::Bf16Adam;
-        full.weightDtype = DType::BF16;
+        full.weightDtype = StorageDtype::BF16;
         MemoryOptions galore = full;
         galore.optimizer = Optimizer::GaLore;
         galore.rank = e.rank;

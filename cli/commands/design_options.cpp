@@ -1,0 +1,178 @@
+#include "design_options.hpp"
+
+#include "llamascope/design.hpp"
+#include "llamascope/errors.hpp"
+#include "llamascope/format.hpp"
+
+#include <cmath>
+#include <filesystem>
+
+namespace llamascope::cli {
+
+namespace {
+
+[[noreturn]] void unknownName(std::string_view option, const std::string& value,
+                              std::span<const std::string_view> known)
+{
+    const std::string guess = closestMatch(value, known);
+    throw UsageError("--" + std::string(option) + " \"" + value + "\" is not one of " + joinQuoted(known) +
+                     (guess.empty() ? "" : "; did you mean \"" + guess + "\"?"));
+}
+
+} // namespace
+
+double parseNumber(const std::string& text, std::string_view option)
+{
+    auto number = [&](const std::string& s) {
+        std::size_t used = 0;
+        double v = NAN;
+        try {
+            v = std::stod(s, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (s.empty() || used != s.size() || !std::isfinite(v))
+            throw UsageError("--" + std::string(option) + " must be a number (e.g. 0.4, 40%, 8/3), got \"" +
+                             text + "\"");
+        return v;
+    };
+    if (!text.empty() && text.back() == '%')
+        return number(text.substr(0, text.size() - 1)) / 100.0;
+    if (const auto slash = text.find('/'); slash != std::string::npos) {
+        const double den = number(text.substr(slash + 1));
+        if (den == 0)
+            throw UsageError("--" + std::string(option) + " divides by zero: \"" + text + "\"");
+        return number(text.substr(0, slash)) / den;
+    }
+    return number(text);
+}
+
+std::string formatDuration(double seconds)
+{
+    if (seconds < 120)
+        return formatFixed(seconds, 1) + " s";
+    if (seconds < 7200)
+        return formatFixed(seconds / 60, 1) + " min";
+    if (seconds < 3 * 86400)
+        return formatFixed(seconds / 3600, 1) + " h";
+    return formatFixed(seconds / 86400, 1) + " days";
+}
+
+void addMemoryOptions(po::options_description& options)
+{
+    options.add_options()(
+        "optimizer", po::value<std::string>()->default_value("mixed-adamw"),
+        "none (inference), adamw (all fp32), mixed-adamw, bf16-adam, adam8bit, galore, lora")(
+        "rank", po::value<std::string>(), "GaLore / LoRA rank r")(
+        "dtype", po::value<std::string>(),
+        "weight dtype: fp32, bf16, fp16, int8, int4 (default: fp32 for adamw, else bf16)")(
+        "batch", po::value<std::string>()->default_value("1"), "sequences per step B")(
+        "seq", po::value<std::string>(), "tokens per sequence T (default: the context length)")(
+        "recompute", "full activation checkpointing (keep only each layer's input)")(
+        "attention", po::value<std::string>()->default_value("flash"),
+        "flash (FlashAttention-2: no T×T matrix) or eager (keeps the T×T probabilities)");
+}
+
+MemoryOptions memoryOptionsFrom(const po::variables_map& vm)
+{
+    MemoryOptions o;
+    const std::string opt = vm["optimizer"].as<std::string>();
+    const auto optimizer = optimizerFromString(opt);
+    if (!optimizer)
+        unknownName("optimizer", opt, optimizerNames());
+    o.optimizer = *optimizer;
+    if (vm.count("rank"))
+        o.rank = parsePositive(vm["rank"].as<std::string>(), "rank");
+    if ((o.optimizer == Optimizer::GaLore || o.optimizer == Optimizer::LoRA) && o.rank == 0)
+        throw UsageError("--optimizer " + opt + " needs --rank R (e.g. 128)");
+    if (vm.count("dtype")) {
+        const std::string d = vm["dtype"].as<std::string>();
+        const auto dtype = storageDtypeFromString(d);
+        if (!dtype) {
+            static constexpr std::string_view kNames[] = {"fp32", "bf16", "fp16", "int8", "int4"};
+            unknownName("dtype", d, kNames);
+        }
+        o.weightDtype = *dtype;
+    }
+    o.batch = parsePositive(vm["batch"].as<std::string>(), "batch");
+    if (vm.count("seq"))
+        o.seqLen = parsePositive(vm["seq"].as<std::string>(), "seq");
+    o.recompute = vm.count("recompute") != 0;
+    const std::string a = vm["attention"].as<std::string>();
+    const auto kernel = attentionKernelFromString(a);
+    if (!kernel) {
+        static constexpr std::string_view kNames[] = {"flash", "eager"};
+        unknownName("attention", a, kNames);
+    }
+    o.attention = *kernel;
+    return o;
+}
+
+void addDeviceOptions(po::options_description& options, bool withCost)
+{
+    options.add_options()("device", po::value<std::string>(),
+                          "accelerator from the table (h100, a100-40gb, rtx-4090, mi300x, ...)")(
+        "accelerators", po::value<std::string>(),
+        "accelerator table to use instead of the built-in one (same format as core/data/accelerators.json)");
+    if (!withCost)
+        return;
+    options.add_options()("mfu", po::value<std::string>()->default_value("0.4"),
+                          "model FLOPs utilisation, e.g. 0.4 or 40%")(
+        "num-devices", po::value<std::string>()->default_value("1"), "accelerators training together")(
+        "precision", po::value<std::string>(),
+        "peak to use: bf16, fp16, tf32, fp32 (default: the training dtype's)")(
+        "tokens", po::value<std::string>(), "training tokens D for the time estimate (default: 20·N)");
+}
+
+AcceleratorTable acceleratorsFrom(const po::variables_map& vm)
+{
+    if (vm.count("accelerators"))
+        return loadAccelerators(std::filesystem::path(vm["accelerators"].as<std::string>()));
+    return builtinAccelerators();
+}
+
+const Accelerator* deviceFrom(const po::variables_map& vm, const AcceleratorTable& table)
+{
+    if (!vm.count("device"))
+        return nullptr;
+    const std::string name = vm["device"].as<std::string>();
+    if (const Accelerator* a = table.find(name))
+        return a;
+    const std::vector<std::string_view> keys = table.keys();
+    unknownName("device", name, keys);
+}
+
+CostOptions costOptionsFrom(const po::variables_map& vm, StorageDtype computeDtype)
+{
+    CostOptions o;
+    o.mfu = parseNumber(vm["mfu"].as<std::string>(), "mfu");
+    if (!(o.mfu > 0 && o.mfu <= 1))
+        throw UsageError("--mfu must be in (0, 1] (or 1%–100%), got \"" + vm["mfu"].as<std::string>() + "\"");
+    o.devices = parsePositive(vm["num-devices"].as<std::string>(), "num-devices");
+    if (vm.count("precision")) {
+        const std::string p = vm["precision"].as<std::string>();
+        const auto precision = precisionFromString(p);
+        if (!precision) {
+            static constexpr std::string_view kNames[] = {"bf16", "fp16", "tf32", "fp32"};
+            unknownName("precision", p, kNames);
+        }
+        o.precision = *precision;
+    } else {
+        o.precision = computeDtype == StorageDtype::F32   ? Precision::FP32
+                      : computeDtype == StorageDtype::F16 ? Precision::FP16
+                                                          : Precision::BF16;
+    }
+    if (vm.count("tokens")) {
+        const std::string t = vm["tokens"].as<std::string>();
+        if (t != "chinchilla") {
+            try {
+                o.tokens = parseQuantity(t, "--tokens");
+            } catch (const InvalidArgument& e) {
+                throw UsageError(e.what());
+            }
+        }
+    }
+    return o;
+}
+
+} // namespace llamascope::cli

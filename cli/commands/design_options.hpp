@@ -1,0 +1,34 @@
+#pragma once
+// Options shared by `memory` and `generate`: the memory model's (optimizer, dtype, batch...)
+// and the accelerator's (device, table, MFU...). Parsing only; numbers come from core.
+
+#include "common.hpp"
+
+#include "llamascope/cost.hpp"
+#include "llamascope/memory.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace llamascope::cli {
+
+/// --optimizer --rank --dtype --batch --seq --recompute --attention
+void addMemoryOptions(po::options_description& options);
+/// Throws UsageError for unknown names (with a suggestion) and bad numbers.
+MemoryOptions memoryOptionsFrom(const po::variables_map& vm);
+
+/// --device --accelerators, and with `withCost` --mfu --num-devices --precision --tokens.
+void addDeviceOptions(po::options_description& options, bool withCost);
+/// The built-in table, or --accelerators FILE (IoError / InvalidArgument).
+AcceleratorTable acceleratorsFrom(const po::variables_map& vm);
+/// nullptr when --device is absent; UsageError naming the known keys when it is unknown.
+const Accelerator* deviceFrom(const po::variables_map& vm, const AcceleratorTable& table);
+/// MFU, devices, precision (default: the compute dtype's), tokens (default: Chinchilla).
+CostOptions costOptionsFrom(const po::variables_map& vm, StorageDtype computeDtype);
+
+/// A plain number, a fraction ("8/3") or a percentage ("40%" -> 0.4); UsageError otherwise.
+double parseNumber(const std::string& text, std::string_view option);
+/// "17.0 min", "3.4 h", "5.2 days".
+std::string formatDuration(double seconds);
+
+} // namespace llamascope::cli

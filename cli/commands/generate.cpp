@@ -1,0 +1,469 @@
+// llamascope generate --params 500M | --flops F | --memory 80GiB [--device NAME] | --device NAME
+//                     | --compute 1e21 | --ladder FROM TO [--steps N]
+//                     [constraints...] [--top K] [--out DIR] [--force] [--format ...]
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "design_options.hpp"
+#include "progress.hpp"
+
+#include "llamascope/design.hpp"
+#include "llamascope/errors.hpp"
+#include "llamascope/format.hpp"
+#include "llamascope/io.hpp"
+#include "llamascope/json_io.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <ostream>
+#include <sstream>
+
+namespace llamascope::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// InvalidArgument from core parsing becomes a usage error naming the option.
+double quantity(const po::variables_map& vm, const char* option)
+{
+    try {
+        return parseQuantity(vm[option].as<std::string>(), std::string("--") + option);
+    } catch (const InvalidArgument& e) {
+        throw UsageError(e.what());
+    }
+}
+
+std::pair<Count, Count> parseRange(const std::string& text, std::string_view option)
+{
+    const auto colon = text.find(':');
+    if (colon == std::string::npos) {
+        const Count v = parsePositive(text, option);
+        return {v, v};
+    }
+    const Count lo = parsePositive(text.substr(0, colon), option);
+    const Count hi = parsePositive(text.substr(colon + 1), option);
+    if (lo > hi)
+        throw UsageError("--" + std::string(option) + " " + text + ": the minimum is above the maximum");
+    return {lo, hi};
+}
+
+std::vector<Count> parseList(const std::string& text, std::string_view option)
+{
+    std::vector<Count> out;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        out.push_back(parsePositive(item, option));
+    if (out.empty())
+        throw UsageError("--" + std::string(option) + " needs at least one value, e.g. 64,128");
+    return out;
+}
+
+void addConstraintOptions(po::options_description& o)
+{
+    o.add_options()("head-dim", po::value<std::string>()->default_value("64,128"), "allowed head_dim values")(
+        "hidden-multiple", po::value<std::string>()->default_value("64"),
+        "hidden_size is a multiple of this")("min-hidden", po::value<std::string>()->default_value("64"),
+                                             "smallest hidden_size")(
+        "max-hidden", po::value<std::string>()->default_value("32768"), "largest hidden_size")(
+        "ffn", po::value<std::string>()->default_value("ratio"),
+        "FFN rule: ratio (every multiple of --ffn-multiple within --ffn-ratio ± --ffn-tolerance) or llama "
+        "(LLaMA's multiple_of rounding of 8/3·d)")("ffn-ratio",
+                                                   po::value<std::string>()->default_value("8/3"),
+                                                   "ratio rule: target intermediate/hidden")(
+        "ffn-multiple", po::value<std::string>()->default_value("64"),
+        "intermediate_size multiple (LLaMA's multiple_of; LLaMA-7B used 256)")(
+        "ffn-tolerance", po::value<std::string>()->default_value("4%"),
+        "ratio rule: allowed relative deviation")(
+        "nl-band", po::value<std::string>()->default_value("auto"),
+        "hidden/layers band: auto (fitted to the bundled family's trend), off, or LO:HI")(
+        "layers", po::value<std::string>()->default_value("1:160"), "layer range MIN:MAX (or one value)")(
+        "kv-heads", po::value<std::string>(), "fixed number of key/value heads (GQA); default: one per head")(
+        "tie", po::value<std::string>()->default_value("either"), "embeddings: either, tied or untied")(
+        "position", po::value<std::string>()->default_value("rope"), "rope, learned, sinusoidal or none")(
+        "vocab", po::value<std::string>()->default_value("32000"),
+        "vocab_size")("context", po::value<std::string>()->default_value("2048"), "max_position_embeddings")(
+        "tolerance", po::value<std::string>(),
+        "relative target tolerance (default 1%; 5% below a memory budget)")(
+        "allow-findings", "keep candidates whose config.json draws validator notes or warnings");
+}
+
+DesignConstraints constraintsFrom(const po::variables_map& vm)
+{
+    DesignConstraints c;
+    c.headDims = parseList(vm["head-dim"].as<std::string>(), "head-dim");
+    c.hiddenMultiple = parsePositive(vm["hidden-multiple"].as<std::string>(), "hidden-multiple");
+    c.minHidden = parsePositive(vm["min-hidden"].as<std::string>(), "min-hidden");
+    c.maxHidden = parsePositive(vm["max-hidden"].as<std::string>(), "max-hidden");
+    const std::string ffn = vm["ffn"].as<std::string>();
+    if (ffn == "llama")
+        c.ffnRule = FfnRule::Llama;
+    else if (ffn == "ratio")
+        c.ffnRule = FfnRule::Ratio;
+    else
+        throw UsageError("--ffn must be ratio or llama, got \"" + ffn + "\"");
+    c.ffnRatio = parseNumber(vm["ffn-ratio"].as<std::string>(), "ffn-ratio");
+    c.ffnMultiple = parsePositive(vm["ffn-multiple"].as<std::string>(), "ffn-multiple");
+    c.ffnTolerance = parseNumber(vm["ffn-tolerance"].as<std::string>(), "ffn-tolerance");
+    const std::string band = vm["nl-band"].as<std::string>();
+    if (band == "off") {
+        c.useNlBand = false;
+    } else if (band != "auto") {
+        const auto colon = band.find(':');
+        if (colon == std::string::npos)
+            throw UsageError("--nl-band must be auto, off or LO:HI (e.g. 40:120), got \"" + band + "\"");
+        c.nlBand = NlBand{parseNumber(band.substr(0, colon), "nl-band"),
+                          parseNumber(band.substr(colon + 1), "nl-band")};
+    }
+    const auto [lo, hi] = parseRange(vm["layers"].as<std::string>(), "layers");
+    c.minLayers = lo;
+    c.maxLayers = hi;
+    if (vm.count("kv-heads"))
+        c.kvHeads = parsePositive(vm["kv-heads"].as<std::string>(), "kv-heads");
+    const std::string tie = vm["tie"].as<std::string>();
+    if (tie == "either")
+        c.tie = TieMode::Either;
+    else if (tie == "tied")
+        c.tie = TieMode::Tied;
+    else if (tie == "untied")
+        c.tie = TieMode::Untied;
+    else
+        throw UsageError("--tie must be either, tied or untied, got \"" + tie + "\"");
+    const std::string pos = vm["position"].as<std::string>();
+    const auto position = positionTypeFromString(pos);
+    if (!position)
+        throw UsageError("--position must be rope, learned, sinusoidal or none, got \"" + pos + "\"");
+    c.position = *position;
+    c.vocab = parsePositive(vm["vocab"].as<std::string>(), "vocab");
+    c.context = parsePositive(vm["context"].as<std::string>(), "context");
+    if (vm.count("tolerance"))
+        c.tolerance = parseNumber(vm["tolerance"].as<std::string>(), "tolerance");
+    c.requireClean = vm.count("allow-findings") == 0;
+    try {
+        checkConstraints(c);
+    } catch (const InvalidArgument& e) {
+        throw UsageError(e.what());
+    }
+    return c;
+}
+
+std::string describeConstraints(const DesignConstraints& c)
+{
+    std::string heads;
+    for (Count h : c.headDims)
+        heads += (heads.empty() ? "" : "/") + std::to_string(h);
+    std::string s = "head_dim " + heads + " · width a multiple of " + std::to_string(c.hiddenMultiple) +
+                    " in " + formatCount(c.minHidden) + "–" + formatCount(c.maxHidden) + " · FFN ";
+    s += c.ffnRule == FfnRule::Llama
+             ? "LLaMA's rounding, multiple_of " + std::to_string(c.ffnMultiple)
+             : formatFixed(c.ffnRatio, 3) + "·d ± " + formatFixed(c.ffnTolerance * 100, 1) +
+                   " %, multiple of " + std::to_string(c.ffnMultiple);
+    s += " · N/L ";
+    s += !c.useNlBand ? "unconstrained"
+         : c.nlBand   ? formatFixed(c.nlBand->low, 1) + "–" + formatFixed(c.nlBand->high, 1)
+                      : "within the bundled family's trend band";
+    s += " · " + std::to_string(c.minLayers) + "–" + std::to_string(c.maxLayers) + " layers · ";
+    s += c.kvHeads ? std::to_string(*c.kvHeads) + " kv heads" : "MHA";
+    s += " · " + std::string(toString(c.tie)) + " embeddings · " + std::string(toString(c.position)) +
+         " · vocab " + formatCount(c.vocab) + " · context " + formatCount(c.context);
+    return s;
+}
+
+std::string describeTarget(const DesignResult& r)
+{
+    const std::string tol = formatFixed(r.tolerance * 100, 1) + " %";
+    switch (r.target.kind) {
+    case DesignTargetKind::Params: return formatShort(r.target.value) + " parameters, within ±" + tol;
+    case DesignTargetKind::ForwardFlops:
+        return formatScientific(r.target.value) + " forward FLOPs per token, within ±" + tol;
+    case DesignTargetKind::TrainingMemory:
+        return formatBytes(r.target.value) + " of training memory (" +
+               std::string(toString(r.target.memory.optimizer)) + ", batch " +
+               formatCount(r.target.memory.batch) + "), using at least " +
+               formatFixed(100 - r.tolerance * 100, 1) + " % of it";
+    case DesignTargetKind::Compute:
+        return formatScientific(r.target.value) +
+               " training FLOPs: Chinchilla N = sqrt(C/120) = " + formatShort(r.compute->parameters) +
+               " parameters, D = 20·N = " + formatShort(r.compute->tokens) + " tokens; parameters within ±" +
+               tol;
+    }
+    return {};
+}
+
+/// Refuses to overwrite unless --force, and checks every path before writing any, so a
+/// ladder is written whole or not at all. Each file is written atomically.
+std::vector<std::string> writeFiles(const std::vector<const DesignCandidate*>& files, const fs::path& dir,
+                                    bool force)
+{
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) {
+        fs::create_directories(dir, ec);
+        if (ec)
+            throw IoError(dir.string() + ": cannot create folder (" + ec.message() + ")");
+    } else if (!fs::is_directory(dir, ec)) {
+        throw IoError(dir.string() + ": is not a folder");
+    }
+    std::string existing;
+    for (const DesignCandidate* c : files)
+        if (fs::exists(dir / c->fileName, ec))
+            existing += (existing.empty() ? "" : ", ") + (dir / c->fileName).string();
+    if (!existing.empty() && !force)
+        throw IoError(existing + ": already exists; nothing was written (pass --force to overwrite)");
+    std::vector<std::string> written;
+    for (const DesignCandidate* c : files) {
+        const fs::path path = dir / c->fileName;
+        writeFileAtomic(path, toHfJsonText(c->config), force ? Overwrite::Allow : Overwrite::Refuse);
+        written.push_back(path.string());
+    }
+    return written;
+}
+
+void printReasons(const std::vector<DesignCandidate>& cands, std::ostream& os)
+{
+    os << "\nWhy:\n";
+    for (std::size_t i = 0; i < cands.size(); ++i)
+        os << "  " << (i + 1) << ". " << cands[i].fileName << ": " << cands[i].reason << "\n";
+}
+
+int runLadder(const po::variables_map& vm, const DesignConstraints& cons, OutputFormat format, Context& ctx)
+{
+    const auto& ends = vm["ladder"].as<std::vector<std::string>>();
+    if (ends.size() != 2)
+        throw UsageError("--ladder takes two sizes, FROM and TO (e.g. --ladder 9m 7b or llama_9m llama_7b)");
+    double from = 0, to = 0;
+    try {
+        from = parseParamsOrBundled(ends[0], "--ladder FROM");
+        to = parseParamsOrBundled(ends[1], "--ladder TO");
+    } catch (const InvalidArgument& e) {
+        throw UsageError(e.what());
+    }
+    const Count steps = parsePositive(vm["steps"].as<std::string>(), "steps");
+    if (steps < 2 || steps > 64)
+        throw UsageError("--steps must be in 2..64");
+    InterruptGuard guard;
+    StderrProgress progress(ctx.err, format == OutputFormat::Text);
+    const LadderResult ladder = designLadder(from, to, static_cast<int>(steps), cons, &progress);
+    progress.finish();
+
+    std::vector<std::string> written;
+    bool clean = true;
+    for (const DesignCandidate& r : ladder.rungs)
+        clean = clean && r.findings == 0;
+    if (vm.count("out")) {
+        if (!clean && cons.requireClean)
+            throw IoError("not writing: some rungs draw validator findings (see the note)");
+        std::vector<const DesignCandidate*> files;
+        for (const DesignCandidate& r : ladder.rungs)
+            files.push_back(&r);
+        written = writeFiles(files, vm["out"].as<std::string>(), vm.count("force") != 0);
+    }
+    if (format == OutputFormat::Json) {
+        nlohmann::ordered_json j = outputEnvelope("generate");
+        j["constraints"] = toJson(cons);
+        j["ladder"] = toJson(ladder);
+        j["written"] = written;
+        printJson(j, ctx.out);
+        return clean ? kExitOk : kExitFindings;
+    }
+    const TableFormat tf = tableFormat(format);
+    if (format == OutputFormat::Csv) {
+        ctx.out << render(ladderTable(ladder), tf);
+        return clean ? kExitOk : kExitFindings;
+    }
+    const bool md = format == OutputFormat::Markdown;
+    ctx.out << (md ? "### " : "") << "Ladder: " << ladder.rungs.size() << " sizes from " << formatShort(from)
+            << " to " << formatShort(to) << " (×"
+            << formatFixed(std::pow(to / from, 1.0 / static_cast<double>(steps - 1)), 2) << " per step)\n\n";
+    ctx.out << "Constraints: " << describeConstraints(cons) << "\n\n";
+    ctx.out << render(ladderTable(ladder), tf);
+    printReasons(ladder.rungs, ctx.out);
+    if (!ladder.note.empty())
+        ctx.out << "\nNote: " << ladder.note << "\n";
+    for (const std::string& w : written)
+        ctx.out << (w == written.front() ? "\n" : "") << "wrote " << w << "\n";
+    if (written.empty())
+        ctx.out << "\nPass --out DIR to write the " << ladder.rungs.size() << " config files.\n";
+    return clean ? kExitOk : kExitFindings;
+}
+
+int run(const std::vector<std::string>& args, Context& ctx)
+{
+    po::options_description targets("targets (exactly one)");
+    targets.add_options()("params", po::value<std::string>(), "total parameters, e.g. 500M, 1.5B")(
+        "flops", po::value<std::string>(), "forward FLOPs per token at --seq, e.g. 2e9")(
+        "flop-convention", po::value<std::string>()->default_value("exact"),
+        "for --flops: exact, kaplan, palm or chinchilla")(
+        "memory", po::value<std::string>(), "training memory budget, e.g. 80GiB (or --device alone)")(
+        "compute", po::value<std::string>(),
+        "training compute C in FLOPs: Chinchilla N = sqrt(C/120), D = 20·N")(
+        "ladder", po::value<std::vector<std::string>>()->multitoken(),
+        "FROM TO: a geometric series of sizes (sizes or bundled names)")(
+        "steps", po::value<std::string>()->default_value("8"), "ladder sizes, ends included");
+    po::options_description constraints("constraints");
+    addConstraintOptions(constraints);
+    po::options_description memory("memory target (with --memory or --device)");
+    addMemoryOptions(memory);
+    po::options_description device("device and cost");
+    addDeviceOptions(device, true);
+    po::options_description output("output");
+    output.add_options()("top", po::value<std::string>()->default_value("5"), "candidates to list")(
+        "out", po::value<std::string>(), "write the top candidate (or every ladder rung) into this folder")(
+        "force", "overwrite existing files in --out")(
+        "format", po::value<std::string>()->default_value("text"), "text, json, csv or markdown");
+    po::options_description all("options");
+    all.add(targets).add(constraints).add(memory).add(device).add(output);
+    const ParsedArgs p = parseArgs(
+        args, "generate",
+        "--params 500M | --flops F | --memory 80GiB [--device NAME] | --device NAME | --compute 1e21 |\n"
+        "       --ladder FROM TO [--steps N]  [constraints] [--top K] [--out DIR] [--force]",
+        "Designs LLaMA configs that hit a target with a sane shape. The search is exhaustive and\n"
+        "deterministic over head_dim, width, FFN size, tied/untied embeddings and depth; candidates are\n"
+        "ranked by target error (everything within --tolerance counts as on target), then by a shape\n"
+        "score: N/L near the bundled family's trend, FFN near 8/3, the preferred head_dim, a round width,\n"
+        "untied embeddings. Each file is named by size (llama_500m.json) and validates with no findings.\n"
+        "Exit 1 when no candidate is on target (nothing is written). Guide: docs/design-guide.md.",
+        all, po::positional_options_description(), ctx);
+    if (p.help)
+        return kExitOk;
+    const po::variables_map& vm = p.vm;
+    const OutputFormat format =
+        parseFormat(vm["format"].as<std::string>(),
+                    {OutputFormat::Text, OutputFormat::Json, OutputFormat::Csv, OutputFormat::Markdown});
+    const int given = static_cast<int>(vm.count("params") + vm.count("flops") + vm.count("memory") +
+                                       vm.count("compute") + vm.count("ladder"));
+    if (given > 1)
+        throw UsageError("give exactly one target: --params, --flops, --memory, --compute or --ladder");
+    if (given == 0 && !vm.count("device"))
+        throw UsageError("give a target: --params 500M, --flops 2e9, --memory 80GiB, --device h100, "
+                         "--compute 1e21 or --ladder 9m 7b");
+    const DesignConstraints cons = constraintsFrom(vm);
+    if (vm.count("ladder"))
+        return runLadder(vm, cons, format, ctx);
+
+    const AcceleratorTable table = acceleratorsFrom(vm);
+    const Accelerator* dev = deviceFrom(vm, table);
+    const MemoryOptions memOptions = memoryOptionsFrom(vm);
+    DesignTarget target;
+    if (vm.count("params")) {
+        target.kind = DesignTargetKind::Params;
+        target.value = quantity(vm, "params");
+    } else if (vm.count("flops")) {
+        target.kind = DesignTargetKind::ForwardFlops;
+        target.value = quantity(vm, "flops");
+        const std::string conv = vm["flop-convention"].as<std::string>();
+        static constexpr std::pair<std::string_view, FlopConventionId> kConventions[] = {
+            {"exact", FlopConventionId::Exact},
+            {"kaplan", FlopConventionId::Kaplan},
+            {"palm", FlopConventionId::Palm},
+            {"chinchilla", FlopConventionId::Chinchilla}};
+        bool found = false;
+        for (const auto& [key, id] : kConventions)
+            if (conv == key) {
+                target.convention = id;
+                found = true;
+            }
+        if (!found)
+            throw UsageError("--flop-convention must be exact, kaplan, palm or chinchilla, got \"" + conv +
+                             "\"");
+        target.flopSeqLen = memOptions.seqLen;
+    } else if (vm.count("compute")) {
+        target.kind = DesignTargetKind::Compute;
+        target.value = quantity(vm, "compute");
+    } else {
+        target.kind = DesignTargetKind::TrainingMemory;
+        if (vm.count("memory")) {
+            try {
+                target.value = static_cast<double>(parseByteSize(vm["memory"].as<std::string>(), "--memory"));
+            } catch (const InvalidArgument& e) {
+                throw UsageError(e.what());
+            }
+        } else {
+            target.value = static_cast<double>(dev->memoryBytes);
+        }
+        target.memory = memOptions;
+        if (target.memory.optimizer == Optimizer::None)
+            throw UsageError("a memory target is a training budget: pick a training --optimizer");
+    }
+    const Count topK = parsePositive(vm["top"].as<std::string>(), "top");
+    if (topK > 1000)
+        throw UsageError("--top must be at most 1000");
+
+    const auto start = std::chrono::steady_clock::now();
+    const DesignResult result = design(target, cons, static_cast<std::size_t>(topK));
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const bool hit = !result.candidates.empty() && result.candidates.front().onTarget &&
+                     (result.candidates.front().findings == 0 || !cons.requireClean);
+
+    std::optional<CostReport> cost;
+    if (dev != nullptr && hit) {
+        CostOptions co = costOptionsFrom(vm, StorageDtype::BF16);
+        co.seqLen = memOptions.seqLen;
+        if (result.compute && !vm.count("tokens"))
+            co.tokens = kChinchillaTokensPerParam * static_cast<double>(result.candidates.front().parameters);
+        cost = estimateCost(result.candidates.front().config, *dev, co);
+    }
+    std::vector<std::string> written;
+    if (vm.count("out")) {
+        if (!hit)
+            throw IoError("not writing: " +
+                          (result.note.empty() ? std::string("no candidate is on target") : result.note));
+        written =
+            writeFiles({&result.candidates.front()}, vm["out"].as<std::string>(), vm.count("force") != 0);
+    }
+
+    if (format == OutputFormat::Json) {
+        nlohmann::ordered_json j = outputEnvelope("generate");
+        j["constraints"] = toJson(cons);
+        j["design"] = toJson(result);
+        if (cost)
+            j["cost"] = toJson(*cost);
+        j["elapsed_ms"] = ms;
+        j["written"] = written;
+        printJson(j, ctx.out);
+        return hit ? kExitOk : kExitFindings;
+    }
+    const TableFormat tf = tableFormat(format);
+    if (format == OutputFormat::Csv) {
+        ctx.out << render(candidatesTable(result.candidates, result.target.kind), tf);
+        return hit ? kExitOk : kExitFindings;
+    }
+    const bool md = format == OutputFormat::Markdown;
+    ctx.out << (md ? "### " : "") << "Target: " << describeTarget(result) << "\n\n";
+    ctx.out << "Constraints: " << describeConstraints(cons) << "\n";
+    ctx.out << "Searched " << formatCount(result.shapesConsidered)
+            << " (head_dim, width, FFN, tie) families and " << formatCount(result.shapesEvaluated)
+            << " shapes in " << formatFixed(ms, 1) << " ms"
+            << (cons.requireClean ? "; kept configs that validate with no findings" : "") << ".\n\n";
+    if (!result.candidates.empty()) {
+        ctx.out << render(candidatesTable(result.candidates, result.target.kind), tf);
+        printReasons(result.candidates, ctx.out);
+    }
+    if (!result.note.empty())
+        ctx.out << "\nNote: " << result.note << "\n";
+    if (cost) {
+        ctx.out << "\nTraining " << result.candidates.front().fileName << " on " << cost->options.devices
+                << " × " << dev->name << " at " << formatFixed(cost->options.mfu * 100, 0)
+                << " % MFU: " << formatShort(cost->options.tokens) << " tokens, "
+                << formatScientific(cost->trainingFlops) << " FLOPs (" << cost->conventionKey << ") -> "
+                << formatDuration(cost->seconds) << "\n";
+    }
+    for (const std::string& w : written)
+        ctx.out << "\nwrote " << w << "\n";
+    if (written.empty() && hit)
+        ctx.out << "\nPass --out DIR to write " << result.candidates.front().fileName << ".\n";
+    return hit ? kExitOk : kExitFindings;
+}
+
+} // namespace
+
+const Command& generateCommand()
+{
+    static const Command c{"generate",
+                           "design configs to a parameter, FLOP, memory or compute target; ladders", run};
+    return c;
+}
+
+} // namespace llamascope::cli

@@ -5,6 +5,9 @@
 #include "llamascope/errors.hpp"
 #include "parallel.hpp"
 
+#include <Eigen/Core>
+
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -42,23 +45,37 @@ std::uint64_t rngKey(std::uint64_t seed, std::string_view name)
 
 void fillNormal(std::uint64_t key, float stddev, std::span<float> out, int threads)
 {
-    const std::size_t n = out.size();
-    const std::size_t pairs = (n + 1) / 2;
+    const auto n = static_cast<Count>(out.size());
+    const Count pairs = (n + 1) / 2;
     constexpr float kTwoPi = 2.0f * std::numbers::pi_v<float>;
     constexpr float kScale = 1.0f / 16777216.0f; // 2^-24
-    parallelChunks(static_cast<Count>(pairs), threads, [&](Count begin, Count end) {
-        for (auto p = static_cast<std::size_t>(begin); p < static_cast<std::size_t>(end); ++p) {
-            const std::uint64_t r = draw(key, p);
-            // Two 24-bit uniforms: u1 in (0, 1] so the log is finite, u2 in [0, 1).
-            const float u1 = static_cast<float>((r >> 40) + 1) * kScale;
-            const float u2 = static_cast<float>(r & 0xFFFFFFu) * kScale;
-            const float radius = stddev * std::sqrt(-2.0f * std::log(u1));
-            const float angle = kTwoPi * u2;
-            out[2 * p] = radius * std::cos(angle);
-            if (2 * p + 1 < n)
-                out[2 * p + 1] = radius * std::sin(angle);
-        }
-    });
+    constexpr Count kBlock = 1024;               // pairs per vectorised batch
+    parallelChunks(
+        pairs, threads,
+        [&](Count begin, Count end) {
+            Eigen::ArrayXf u1(kBlock), u2(kBlock), radius(kBlock), angle(kBlock);
+            for (Count b0 = begin; b0 < end; b0 += kBlock) {
+                const Count m = std::min(kBlock, end - b0);
+                for (Count j = 0; j < m; ++j) {
+                    const std::uint64_t r = draw(key, static_cast<std::uint64_t>(b0 + j));
+                    // Two 24-bit uniforms: u1 in (0, 1] so the log is finite, u2 in [0, 1).
+                    u1[j] = static_cast<float>((r >> 40) + 1) * kScale;
+                    u2[j] = static_cast<float>(r & 0xFFFFFFu) * kScale;
+                }
+                // Box–Muller on Eigen's vectorised log/sqrt/cos/sin.
+                radius.head(m) = stddev * (-2.0f * u1.head(m).log()).sqrt();
+                angle.head(m) = kTwoPi * u2.head(m);
+                u1.head(m) = radius.head(m) * angle.head(m).cos();
+                u2.head(m) = radius.head(m) * angle.head(m).sin();
+                for (Count j = 0; j < m; ++j) {
+                    const auto i = static_cast<std::size_t>(2 * (b0 + j));
+                    out[i] = u1[j];
+                    if (i + 1 < out.size())
+                        out[i + 1] = u2[j];
+                }
+            }
+        },
+        kBlock);
 }
 
 Tensor makeInitTensor(const TensorSpec& spec, std::uint64_t seed, double stddev, int threads)

@@ -19,6 +19,7 @@ namespace llamascope {
 std::uint64_t rngKey(std::uint64_t seed, std::string_view name);
 
 /// Fills `out` with N(0, stddev²) draws of the stream `key` (elements 0 .. out.size()-1).
+/// Deterministic for a given build (the transcendental functions are Eigen's vectorised ones).
 /// `threads` ≥ 1 splits the work; the result does not depend on it.
 void fillNormal(std::uint64_t key, float stddev, std::span<float> out, int threads = 1);
 

@@ -252,12 +252,15 @@ int runLadder(const po::variables_map& vm, const DesignConstraints& cons, Output
     for (const DesignCandidate& r : ladder.rungs)
         clean = clean && r.findings == 0;
     if (vm.count("out")) {
-        if (!clean && cons.requireClean)
-            throw IoError("not writing: some rungs draw validator findings (see the note)");
-        std::vector<const DesignCandidate*> files;
-        for (const DesignCandidate& r : ladder.rungs)
-            files.push_back(&r);
-        written = writeFiles(files, vm["out"].as<std::string>(), vm.count("force") != 0);
+        if (clean || !cons.requireClean) {
+            std::vector<const DesignCandidate*> files;
+            for (const DesignCandidate& r : ladder.rungs)
+                files.push_back(&r);
+            written = writeFiles(files, vm["out"].as<std::string>(), vm.count("force") != 0);
+        } else {
+            ctx.err
+                << "llamascope generate: not writing: some rungs draw validator findings (see the note)\n";
+        }
     }
     if (format == OutputFormat::Json) {
         nlohmann::ordered_json j = outputEnvelope("generate");
@@ -407,11 +410,15 @@ int run(const std::vector<std::string>& args, Context& ctx)
     }
     std::vector<std::string> written;
     if (vm.count("out")) {
-        if (!hit)
-            throw IoError("not writing: " +
-                          (result.note.empty() ? std::string("no candidate is on target") : result.note));
-        written =
-            writeFiles({&result.candidates.front()}, vm["out"].as<std::string>(), vm.count("force") != 0);
+        if (hit)
+            written =
+                writeFiles({&result.candidates.front()}, vm["out"].as<std::string>(), vm.count("force") != 0);
+        else
+            ctx.err << "llamascope generate: not writing: no candidate is on target"
+                    << (result.candidates.empty() || result.candidates.front().findings == 0
+                            ? ""
+                            : " without validator findings")
+                    << "\n";
     }
 
     if (format == OutputFormat::Json) {
@@ -443,6 +450,18 @@ int run(const std::vector<std::string>& args, Context& ctx)
     }
     if (!result.note.empty())
         ctx.out << "\nNote: " << result.note << "\n";
+    if (result.compute && hit) {
+        // C = 6·N·D is Chinchilla's accounting; PaLM's count adds attention (12·L·H·h·T per token).
+        const DesignCandidate& top = result.candidates.front();
+        const double tokens = kChinchillaTokensPerParam * static_cast<double>(top.parameters);
+        const FlopReport f =
+            computeFlops(top.config, FlopOptions{top.config.contextLength, AttentionMask::Causal});
+        ctx.out << "\nFor " << top.fileName << ": D = 20·N = " << formatShort(tokens)
+                << " tokens; 6·N·D = " << formatScientific(6.0 * static_cast<double>(top.parameters) * tokens)
+                << " FLOPs (C = " << formatScientific(result.compute->compute)
+                << "); with attention at T = " << formatCount(top.config.contextLength) << " (palm) "
+                << formatScientific(trainingFlops(f.get(FlopConventionId::Palm), tokens)) << ".\n";
+    }
     if (cost) {
         ctx.out << "\nTraining " << result.candidates.front().fileName << " on " << cost->options.devices
                 << " × " << dev->name << " at " << formatFixed(cost->options.mfu * 100, 0)

@@ -313,6 +313,14 @@ TEST(Quantity, SizeLabels)
     EXPECT_EQ(sizeLabel(9.0e6), "9m");
     EXPECT_EQ(sizeLabel(999.6e6), "1b");
     EXPECT_EQ(sizeLabel(5e6), "5m");
+    EXPECT_EQ(sizeLabel(125e6), "130m");
+    EXPECT_EQ(sizeLabel(125e6, 3), "125m");
+    EXPECT_EQ(sizeLabel(1.25e9, 3), "1.25b");
+    EXPECT_EQ(sizeLabel(1.5e9, 3), "1.5b");
+    EXPECT_EQ(sizeLabel(500e6, 3), "500m");
+    EXPECT_EQ(sizeLabel(40.8e6, 3), "40.8m");
+    EXPECT_EQ(sizeLabel(1.05e9, 3), "1.05b");
+    EXPECT_EQ(sizeLabel(2e3), "2k");
 }
 
 // ---- N/L trend ------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ void expectHit(double target, const DesignConstraints& c)
         << back.report.findings.front().message;
     const double n = static_cast<double>(countParameters(*back.config).total);
     EXPECT_LE(std::fabs(n - target) / target, 0.01) << sizeLabel(target) << ": " << n;
-    EXPECT_EQ(top.fileName, "llama_" + sizeLabel(target) + ".json");
+    EXPECT_EQ(top.fileName, "llama_" + sizeLabel(target, 3) + ".json");
 }
 
 } // namespace

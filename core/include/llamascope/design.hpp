@@ -164,9 +164,11 @@ struct LadderResult {
 LadderResult designLadder(double fromParams, double toParams, int steps, const DesignConstraints& constraints,
                           Progress* progress = nullptr);
 
-/// Two significant digits with a lower-case suffix: 498.3e6 -> "500m", 1.339e9 -> "1.3b",
-/// 6.74e9 -> "6.7b", 70e9 -> "70b", 9.0e6 -> "9m".
-std::string sizeLabel(double params);
+/// `digits` significant digits (2 or 3), trailing zeros dropped, lower-case suffix:
+/// sizeLabel(498.3e6) -> "500m", sizeLabel(1.339e9) -> "1.3b", sizeLabel(125e6, 3) -> "125m",
+/// sizeLabel(1.25e9, 3) -> "1.25b". Files are named with 3 digits for a parameter target (the
+/// size the user asked for) and 2 for sizes the designer chose.
+std::string sizeLabel(double params, int digits = 2);
 
 /// Parses a count with an optional SI suffix: "500M", "1.5B", "70b", "2k", "1e21", "3T".
 /// Throws InvalidArgument naming `what` for anything else, zero, negative or non-finite values.

@@ -299,10 +299,11 @@ std::string reasonFor(const Search& s, const Shape& x, const DesignConstraints& 
 
 std::string fileStemFor(const Search& s, const Shape& x)
 {
-    // Named by size: the requested size when on target, else the size it has.
-    const bool byTarget =
-        x.onTarget && (s.kind == DesignTargetKind::Params || s.kind == DesignTargetKind::Compute);
-    return "llama_" + sizeLabel(byTarget ? s.value : static_cast<double>(x.params));
+    // Named by size: the size the user asked for when on target (3 digits, "125m"), else the
+    // size it has (2 digits, "2.9b").
+    if (x.onTarget && s.kind == DesignTargetKind::Params)
+        return "llama_" + sizeLabel(s.value, 3);
+    return "llama_" + sizeLabel(static_cast<double>(x.params));
 }
 
 /// Parameters and the target metric of one family as functions of the layer count. Both are

@@ -64,7 +64,7 @@ double parseParamsOrBundled(std::string_view text, std::string_view what)
     return parseQuantity(text, what);
 }
 
-std::string sizeLabel(double params)
+std::string sizeLabel(double params, int digits)
 {
     struct Unit {
         double scale;
@@ -73,23 +73,26 @@ std::string sizeLabel(double params)
     static constexpr Unit kUnits[] = {{1e12, 't'}, {1e9, 'b'}, {1e6, 'm'}, {1e3, 'k'}, {1, '\0'}};
     if (!(params > 0) || !std::isfinite(params))
         return "0";
-    // Two significant digits, then pick the unit of the rounded value (999.6M -> 1b).
-    const double magnitude = std::pow(10.0, std::floor(std::log10(params)) - 1);
+    digits = std::clamp(digits, 1, 3);
+    // Round to `digits` significant digits, then pick the unit of the rounded value (999.6M -> 1b).
+    const double magnitude = std::pow(10.0, std::floor(std::log10(params)) - (digits - 1));
     const double rounded = std::round(params / magnitude) * magnitude;
     for (const Unit& u : kUnits) {
-        if (rounded >= u.scale || u.scale == 1) {
-            const double v = rounded / u.scale;
-            std::string text;
-            if (v >= 10 || std::fabs(v - std::round(v)) < 1e-9) {
-                text = std::to_string(static_cast<long long>(std::llround(v)));
-            } else {
-                const long long tenths = std::llround(v * 10);
-                text = std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
-            }
-            if (u.suffix != '\0')
-                text += u.suffix;
-            return text;
+        if (rounded < u.scale && u.scale != 1)
+            continue;
+        // Hundredths are enough for 3 digits of a value below 10 ("1.25b").
+        const long long hundredths = std::llround(rounded / u.scale * 100);
+        std::string text = std::to_string(hundredths / 100);
+        const long long frac = hundredths % 100;
+        if (frac != 0) {
+            text += '.';
+            if (frac < 10)
+                text += '0';
+            text += std::to_string(frac % 10 == 0 ? frac / 10 : frac);
         }
+        if (u.suffix != '\0')
+            text += u.suffix;
+        return text;
     }
     return "0";
 }
@@ -111,11 +114,12 @@ NlBand NlTrend::band(double params) const
 NlTrend fitNlTrend(std::span<const LlamaConfig> family)
 {
     std::set<std::tuple<Count, Count, Count, Count>> seen;
-    std::vector<double> xs, ys;
+    std::vector<double> xs, ys, sizes;
     for (const LlamaConfig& c : family) {
         if (!seen.insert({c.hiddenSize, c.numHiddenLayers, c.intermediateSize, c.vocabSize}).second)
             continue;
-        xs.push_back(std::log(static_cast<double>(countParameters(c).total)));
+        sizes.push_back(static_cast<double>(countParameters(c).total));
+        xs.push_back(std::log(sizes.back()));
         ys.push_back(std::log(static_cast<double>(c.hiddenSize) / static_cast<double>(c.numHiddenLayers)));
     }
     const std::size_t n = xs.size();
@@ -139,8 +143,8 @@ NlTrend fitNlTrend(std::span<const LlamaConfig> family)
     t.slope = sxy / sxx;
     t.intercept = my - t.slope * mx;
     t.configs = n;
-    t.minParams = std::exp(*std::min_element(xs.begin(), xs.end()));
-    t.maxParams = std::exp(*std::max_element(xs.begin(), xs.end()));
+    t.minParams = *std::min_element(sizes.begin(), sizes.end());
+    t.maxParams = *std::max_element(sizes.begin(), sizes.end());
     for (std::size_t i = 0; i < n; ++i)
         t.halfWidth = std::max(t.halfWidth, std::fabs(ys[i] - (t.intercept + t.slope * xs[i])));
     return t;

@@ -139,10 +139,13 @@ LadderResult designLadder(double fromParams, double toParams, int steps, const D
         if (i > 0)
             broken += violations(ladder.rungs.back(), c);
         offTarget += !c.onTarget;
-        // Two rungs can round to the same label; keep file names distinct.
-        std::string stem = c.config.name;
+        // The rung sizes are the designer's geometric series, so they are named with two
+        // digits like any size the designer chose; two rungs can round alike, keep them apart.
+        const std::string base =
+            "llama_" + sizeLabel(c.onTarget ? ladder.targets[i] : static_cast<double>(c.parameters));
+        std::string stem = base;
         for (int k = 2; names.count(stem) != 0; ++k)
-            stem = c.config.name + "_" + std::to_string(k);
+            stem = base + "_" + std::to_string(k);
         names.insert(stem);
         c.config.name = stem;
         c.fileName = stem + ".json";

@@ -252,6 +252,11 @@ TEST(Design, BadTargetsAndConstraints)
     c = {};
     c.nlBand = NlBand{100, 10};
     EXPECT_THROW(design(paramsTarget(1e8), c), InvalidArgument);
+    // A space too large to search in reasonable time is refused up front.
+    c = {};
+    c.maxHidden = 1'048'576;
+    c.ffnTolerance = 0.49;
+    EXPECT_THROW(design(paramsTarget(1e12), c), InvalidArgument);
 }
 
 TEST(Design, CancellationStopsTheSearch)

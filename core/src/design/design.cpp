@@ -100,6 +100,27 @@ std::vector<Count> ffnSizes(const DesignConstraints& c, Count d)
     return out;
 }
 
+/// How many (head_dim, width, ffn, tie) families the constraints span, without listing them.
+double familyCount(const DesignConstraints& c)
+{
+    double total = 0;
+    const double ties = c.tie == TieMode::Either ? 2 : 1;
+    for (Count h : std::set<Count>(c.headDims.begin(), c.headDims.end())) {
+        const Count step = std::lcm(c.hiddenMultiple, h);
+        for (Count d = (c.minHidden + step - 1) / step * step; d <= c.maxHidden; d += step) {
+            if (c.ffnRule == FfnRule::Llama || c.ffnTolerance <= 0) {
+                total += ties;
+                continue;
+            }
+            const double centre = c.ffnRatio * static_cast<double>(d) / static_cast<double>(c.ffnMultiple);
+            const double sizes = std::floor(centre * (1 + c.ffnTolerance)) -
+                                 std::max(1.0, std::ceil(centre * (1 - c.ffnTolerance))) + 1;
+            total += ties * std::max(0.0, sizes);
+        }
+    }
+    return total;
+}
+
 /// Widths of the form m·2^k with odd m <= 15 tile evenly on every accelerator and split
 /// into power-of-two tensor-parallel groups (1280 = 5·256, 4608 = 9·512; not 1344 = 21·64).
 bool roundWidth(Count d)
@@ -449,6 +470,15 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
         throw InvalidArgument("the design target must be a positive, finite number");
     if (topK < 1)
         throw InvalidArgument("--top must be at least 1");
+    // The default space has about 85,000 families and is searched in milliseconds; a few
+    // million still take seconds. Beyond that the constraints are almost certainly a typo.
+    constexpr double kMaxFamilies = 4e6;
+    if (const double families = familyCount(constraints); families > kMaxFamilies)
+        throw InvalidArgument(
+            "the constraints span " + formatShort(families) +
+            " (head_dim, width, FFN, tie) families, more than the " + formatShort(kMaxFamilies) +
+            " the designer searches; narrow --max-hidden, --ffn-tolerance or --head-dim, or "
+            "raise --hidden-multiple");
     DesignResult result;
     result.target = target;
     result.trend = familyNlTrend();

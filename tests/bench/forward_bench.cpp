@@ -100,6 +100,19 @@ std::string runCapture(const std::string& command)
     return output;
 }
 
+// Other processes share the cores: print the load so a reader can judge the figures.
+std::string loadAverage()
+{
+    std::string text;
+    if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+        std::array<char, 128> buffer{};
+        if (std::fgets(buffer.data(), static_cast<int>(buffer.size()), f) != nullptr)
+            text = buffer.data();
+        std::fclose(f);
+    }
+    return text.empty() ? "unknown\n" : text;
+}
+
 double jsonNumber(const std::string& json, const std::string& key)
 {
     const std::size_t at = json.find("\"" + key + "\":");
@@ -146,7 +159,7 @@ int main(int argc, char** argv)
     if (child7b)
         return stream7b(threads);
 
-    std::printf("forward benchmark: %d threads\n", threads);
+    std::printf("forward benchmark: %d threads; load average at start: %s", threads, loadAverage().c_str());
     const double peak = gemmPeak(threads, reps);
     const double peak1 = gemmPeak(1, 3);
     std::printf("fp32 GEMM peak (Eigen, 2048^3): %.1f GFLOP/s on %d threads (%.1f on 1 thread)\n", peak,
@@ -179,5 +192,6 @@ int main(int argc, char** argv)
                     jsonNumber(out, "peak_rss_bytes") / (1024.0 * 1024 * 1024), jsonNumber(out, "seconds"),
                     out.substr(0, out.empty() ? 0 : out.size() - 1).c_str());
     }
+    std::printf("load average at end: %s", loadAverage().c_str());
     return 0;
 }

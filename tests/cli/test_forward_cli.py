@@ -1,11 +1,13 @@
 """`llamascope forward` and `verify` end to end: the real binary on the committed fixtures."""
 import json
 import os
+import signal
 import struct
+import subprocess
 import tempfile
 import unittest
 
-from clitest import DATA_DIR, CliTestCase
+from clitest import BINARY, DATA_DIR, CliTestCase
 
 FIXTURES = os.path.join(DATA_DIR, "forward")
 
@@ -86,6 +88,24 @@ class ForwardCli(CliTestCase):
         j = self.run_json("forward", "llama_20m", "--seq", "8", "--max-memory", "64M")
         self.assertEqual(j["residency"], "streamed")
         self.assertTrue(j["parameters"]["match"] and j["flops"]["match"])
+
+    def test_ctrl_c_cancels_cleanly(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "logits.npy")
+            proc = subprocess.Popen([BINARY, "forward", "llama_350m", "--seq", "256", "--logits-out", out],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            # Wait for the first per-layer progress line, then interrupt.
+            seen = b""
+            while b"layer" not in seen:
+                line = proc.stderr.readline()
+                if not line:
+                    break
+                seen += line
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=120)
+            self.assertEqual(proc.returncode, 130, (seen + err).decode())
+            self.assertIn(b"cancelled", err)
+            self.assertEqual(os.listdir(tmp), [])  # nothing half-written
 
     def test_verify_table_and_exit_code(self):
         code, out, err = self.run_cli("verify", "llama_9m", "llama_20m", os.path.join(FIXTURES, "tied", "config.json"),

@@ -1,0 +1,153 @@
+#include "llamascope/gui/app.hpp"
+
+#include "llamascope/gui/charts_view.hpp"
+#include "llamascope/gui/compare_view.hpp"
+#include "llamascope/gui/designer_document.hpp"
+#include "llamascope/gui/designer_view.hpp"
+#include "llamascope/gui/forward_runner.hpp"
+#include "llamascope/gui/forward_view.hpp"
+#include "llamascope/gui/main_window.hpp"
+#include "llamascope/gui/validate_view.hpp"
+#include "llamascope/gui/workspace.hpp"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFontDatabase>
+#include <QGuiApplication>
+#include <QImage>
+#include <QPixmap>
+#include <QTimer>
+#include <array>
+#include <tuple>
+
+namespace llamascope::gui {
+
+void setUpApplication(QApplication& app, const QString& organisation, const QString& application)
+{
+    QCoreApplication::setOrganizationName(organisation);
+    QCoreApplication::setApplicationName(application);
+#ifdef LLAMASCOPE_VERSION
+    QCoreApplication::setApplicationVersion(QStringLiteral(LLAMASCOPE_VERSION));
+#endif
+    // Headless platforms have no desktop font settings; pick a font that exists rather than
+    // letting text fall back to boxes. Desktops keep their own font.
+    const QString platform = QGuiApplication::platformName();
+    if (platform == QLatin1String("offscreen") || platform == QLatin1String("minimal")) {
+        const QStringList families = QFontDatabase::families();
+        for (const QString& candidate : {QStringLiteral("DejaVu Sans"), QStringLiteral("Liberation Sans"),
+                                         QStringLiteral("Noto Sans"), QStringLiteral("FreeSans")}) {
+            if (families.contains(candidate)) {
+                QFont f(candidate);
+                f.setPointSizeF(9.5);
+                app.setFont(f);
+                break;
+            }
+        }
+    }
+}
+
+QStringList screenshotViews()
+{
+    return {QStringLiteral("compare"),      QStringLiteral("charts"),        QStringLiteral("charts-flops"),
+            QStringLiteral("charts-shape"), QStringLiteral("charts-memory"), QStringLiteral("designer"),
+            QStringLiteral("validate"),     QStringLiteral("forward")};
+}
+
+namespace {
+
+void settle(int rounds = 5)
+{
+    for (int i = 0; i < rounds; ++i)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+}
+
+/// Waits (with the event loop running) until the forward runner is idle.
+bool waitForRun(ForwardRunner* runner, int timeoutMs)
+{
+    if (!runner->isRunning())
+        return true;
+    QEventLoop loop;
+    QObject::connect(runner, &ForwardRunner::finished, &loop, &QEventLoop::quit);
+    QObject::connect(runner, &ForwardRunner::failed, &loop, &QEventLoop::quit);
+    QObject::connect(runner, &ForwardRunner::cancelled, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+    return !runner->isRunning();
+}
+
+} // namespace
+
+bool renderScreenshot(const QString& view, const QString& pngPath, const QStringList& files, QString* error)
+{
+    const QString base = view.section(QLatin1Char('-'), 0, 0);
+    const int index = MainWindow::viewFromName(base);
+    if (index < 0 || !screenshotViews().contains(view)) {
+        if (error != nullptr)
+            *error = QStringLiteral("unknown view \"%1\" (views: %2)")
+                         .arg(view, screenshotViews().join(QStringLiteral(", ")));
+        return false;
+    }
+    MainWindowOptions options;
+    options.persistSettings = false;
+    MainWindow window(options);
+    window.resize(1360, 860);
+    window.show();
+    if (!files.isEmpty()) {
+        // The files given are what the picture is about (the family stays in Compare).
+        if (base == QLatin1String("validate"))
+            window.workspace()->removeBundledFamily();
+        window.openPaths(files);
+    }
+    window.showView(static_cast<MainWindow::View>(index));
+    settle();
+
+    if (base == QLatin1String("compare")) {
+        window.compareView()->selectConfig(QStringLiteral("llama_130m"));
+    } else if (base == QLatin1String("charts")) {
+        ChartsView::Kind kind = ChartsView::Kind::Parameters;
+        if (view == QLatin1String("charts-flops"))
+            kind = ChartsView::Kind::Flops;
+        else if (view == QLatin1String("charts-shape"))
+            kind = ChartsView::Kind::Shape;
+        else if (view == QLatin1String("charts-memory"))
+            kind = ChartsView::Kind::Memory;
+        window.chartsView()->showChart(kind);
+    } else if (base == QLatin1String("designer")) {
+        if (files.isEmpty()) {
+            // A family member with warnings and notes beside its fields, one field edited.
+            window.designerView()->openBundled(QStringLiteral("llama_40m"));
+            window.designerDocument()->setField("num_hidden_layers", Json(10));
+        } else {
+            window.designerView()->openFile(files.front());
+        }
+        window.showView(MainWindow::View::Designer);
+    } else if (base == QLatin1String("forward")) {
+        // Two small runs, so the session's history shows too; the last one is displayed.
+        ForwardView* forward = window.forwardView();
+        const std::array<std::tuple<const char*, int, int>, 2> runs = {std::tuple{"llama_20m", 128, 1},
+                                                                       std::tuple{"llama_60m", 256, 2}};
+        for (const auto& [name, seq, batch] : runs) {
+            forward->selectConfig(QString::fromLatin1(name));
+            forward->setOptions(seq, batch, 0);
+            forward->run();
+            if (!waitForRun(window.forwardRunner(), 300000)) {
+                if (error != nullptr)
+                    *error = QStringLiteral("the forward run did not finish");
+                return false;
+            }
+        }
+    }
+    settle(10);
+    const QPixmap shot = window.grab();
+    if (shot.isNull() || !shot.save(pngPath, "PNG")) {
+        if (error != nullptr)
+            *error = QStringLiteral("could not write %1").arg(pngPath);
+        return false;
+    }
+    // Nothing to save: the screenshot window never asks about its (scripted) edits.
+    window.designerDocument()->undoStack()->setClean();
+    return true;
+}
+
+} // namespace llamascope::gui

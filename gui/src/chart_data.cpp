@@ -1,0 +1,573 @@
+#include "llamascope/gui/chart_data.hpp"
+
+#include "llamascope/family.hpp"
+#include "llamascope/format.hpp"
+#include "llamascope/gui/compare_model.hpp"
+#include "llamascope/views.hpp"
+
+#if LLAMASCOPE_GUI_HAVE_DESIGN
+#include "llamascope/cost.hpp"
+#include "llamascope/memory.hpp"
+#endif
+
+#include <QAbstractItemModel>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <map>
+
+namespace llamascope::gui {
+namespace {
+
+// Display units for axes. Axis labels stay short ("100" on a "millions" axis); tooltips
+// always show core's exact, formatted figures.
+constexpr double kMillion = 1e6;
+constexpr double kGiga = 1e9;
+constexpr double kGibibyte = 1024.0 * 1024.0 * 1024.0;
+
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+QString qs(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+QString nameOf(const ChartRow& r)
+{
+    return qs(r.analysis->config.name);
+}
+
+/// A core Table as a compact HTML table for tooltips; `bold` marks a row by its first cell.
+QString htmlTable(const Table& t, const QString& bold = {})
+{
+    QString html = QStringLiteral("<table cellspacing='0' cellpadding='1'>");
+    for (const auto& row : t.rows) {
+        const bool strong = !bold.isEmpty() && !row.empty() && qs(row.front().display).startsWith(bold);
+        html += QStringLiteral("<tr>");
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            const bool right = c < t.columns.size() && t.columns[c].align == Align::Right;
+            QString cell = qs(row[c].display).toHtmlEscaped();
+            if (strong)
+                cell = QStringLiteral("<b>%1</b>").arg(cell);
+            html += QStringLiteral("<td align='%1'>&nbsp;%2&nbsp;</td>").arg(right ? "right" : "left", cell);
+        }
+        html += QStringLiteral("</tr>");
+    }
+    return html + QStringLiteral("</table>");
+}
+
+} // namespace
+
+bool haveMemoryModel()
+{
+#if LLAMASCOPE_GUI_HAVE_DESIGN
+    return true;
+#else
+    return false;
+#endif
+}
+
+QColor rowColor(std::size_t i, std::size_t n)
+{
+    // A perceptually ordered ramp (viridis-like anchors): small models light, large dark.
+    static const std::array<QColor, 6> ramp = {QColor(122, 209, 81), QColor(34, 168, 132),
+                                               QColor(35, 136, 142), QColor(42, 104, 142),
+                                               QColor(65, 68, 135),  QColor(68, 1, 84)};
+    if (n <= 1)
+        return ramp[2];
+    const double t =
+        static_cast<double>(i) / static_cast<double>(n - 1) * static_cast<double>(ramp.size() - 1);
+    const auto k = std::min(ramp.size() - 2, static_cast<std::size_t>(t));
+    const double f = t - static_cast<double>(k);
+    const QColor& a = ramp[k];
+    const QColor& b = ramp[k + 1];
+    auto mix = [f](int x, int y) { return static_cast<int>(x + (y - x) * f); };
+    return {mix(a.red(), b.red()), mix(a.green(), b.green()), mix(a.blue(), b.blue())};
+}
+
+QColor draftColor()
+{
+    return {230, 85, 13};
+}
+
+std::vector<ChartRow> chartRows(const QAbstractItemModel& model)
+{
+    std::vector<ChartRow> rows;
+    for (int r = 0; r < model.rowCount(); ++r) {
+        const QModelIndex i = model.index(r, 0);
+        const auto* a = i.data(AnalysisRole).value<const Analysis*>();
+        if (a != nullptr)
+            rows.push_back({a, i.data(DraftRole).toBool()});
+    }
+    return rows;
+}
+
+// ---- Parameters ---------------------------------------------------------------------------
+
+/// "1M", "10M", "100M", "1B", ... for the decade 10^k.
+QString decadeLabel(int k)
+{
+    static const std::array<const char*, 5> suffixes = {"", "K", "M", "B", "T"};
+    const int group = std::clamp(k / 3, 0, 4);
+    QString digits = QStringLiteral("1");
+    for (int i = 0; i < k - group * 3; ++i)
+        digits += QLatin1Char('0');
+    return digits + QString::fromLatin1(suffixes[static_cast<std::size_t>(group)]);
+}
+
+ChartSpec parametersChart(const std::vector<ChartRow>& rows, ParamScale scale)
+{
+    ChartSpec spec;
+    spec.kind = scale == ParamScale::Share ? ChartSpec::Kind::PercentBars : ChartSpec::Kind::StackedBars;
+    spec.title = QStringLiteral("Parameters per config, by component");
+    spec.emptyMessage =
+        QStringLiteral("No configs to plot: open config files, or clear the filter in Compare.");
+    spec.legendAlignment = Qt::AlignTop;
+
+    struct Component {
+        QString label;
+        QString tableRow; ///< first cell of core's parameterTable row
+        QColor color;
+        Count ParameterCounts::*field;
+    };
+    const std::vector<Component> components = {
+        {QStringLiteral("embedding"), QStringLiteral("embedding"), QColor(78, 121, 167),
+         &ParameterCounts::embedding},
+        {QStringLiteral("position table"), QStringLiteral("position table"), QColor(118, 183, 178),
+         &ParameterCounts::positionTable},
+        {QStringLiteral("attention"), QStringLiteral("attention"), QColor(242, 142, 43),
+         &ParameterCounts::attention},
+        {QStringLiteral("MLP"), QStringLiteral("MLP"), QColor(225, 87, 89), &ParameterCounts::mlp},
+        {QStringLiteral("norms"), QStringLiteral("RMSNorm"), QColor(176, 122, 161), &ParameterCounts::norms},
+        {QStringLiteral("lm_head"), QStringLiteral("lm_head"), QColor(89, 161, 79), &ParameterCounts::lmHead},
+    };
+
+    // Log scale: a stacked bar on a log axis would make the bottom segment look huge, so the
+    // bar's height is the total on a log scale and its segments split that height by each
+    // component's share of the total. Axis units are decades above the lowest decade shown.
+    double lowDecade = 0, highDecade = 1;
+    if (!rows.empty()) {
+        double lo = std::numeric_limits<double>::infinity(), hi = 0;
+        for (const ChartRow& r : rows) {
+            lo = std::min(lo, static_cast<double>(r.analysis->params.total));
+            hi = std::max(hi, static_cast<double>(r.analysis->params.total));
+        }
+        lowDecade = std::floor(std::log10(std::max(lo, 1.0)));
+        highDecade = std::max(lowDecade + 1, std::ceil(std::log10(std::max(hi, 1.0))));
+    }
+    switch (scale) {
+    case ParamScale::Log: {
+        spec.subtitle =
+            QStringLiteral("Bar height: total parameters, log scale. Segments split each bar by the "
+                           "component's share of the total. Hover for exact counts.");
+        spec.y.title = QStringLiteral("total parameters (log scale)");
+        spec.y.min = 0;
+        spec.y.max = highDecade - lowDecade;
+        for (int k = static_cast<int>(lowDecade); k <= static_cast<int>(highDecade); ++k)
+            spec.y.ticks.emplace_back(k - lowDecade, decadeLabel(k));
+        break;
+    }
+    case ParamScale::Linear:
+        spec.subtitle = QStringLiteral("Exact counts (countParameters); hover a segment for the breakdown");
+        spec.y = {QStringLiteral("parameters (millions)"), false, 10, QStringLiteral("%.0f"), {}, {}, {}};
+        break;
+    case ParamScale::Share:
+        spec.subtitle =
+            QStringLiteral("Share of each component in the total; hover a segment for exact counts");
+        spec.y = {QStringLiteral("share of parameters"), false, 10, {}, {}, {}, {}};
+        break;
+    }
+    for (const ChartRow& r : rows) {
+        spec.categories << (r.draft ? nameOf(r) + QStringLiteral(" ✎") : nameOf(r));
+        spec.highlightCategory.push_back(r.draft);
+    }
+    for (const Component& c : components) {
+        BarSetSpec set;
+        set.label = c.label;
+        set.color = c.color;
+        bool any = false;
+        for (const ChartRow& r : rows) {
+            const ParameterCounts& p = r.analysis->params;
+            const double v = static_cast<double>(p.*c.field);
+            any = any || v > 0;
+            switch (scale) {
+            case ParamScale::Log: {
+                const double total = static_cast<double>(std::max<Count>(p.total, 1));
+                set.values.push_back(v / total * (std::log10(total) - lowDecade));
+                break;
+            }
+            case ParamScale::Linear: set.values.push_back(v / kMillion); break;
+            case ParamScale::Share: set.values.push_back(v); break;
+            }
+            set.tooltips
+                << QStringLiteral("<b>%1</b>%2").arg(nameOf(r), htmlTable(parameterTable(p), c.tableRow));
+        }
+        // Components no config has (position tables are rare) stay out of the legend.
+        if (any)
+            spec.barSets.push_back(std::move(set));
+    }
+    return spec;
+}
+
+// ---- FLOPs against sequence length ----------------------------------------------------------
+
+ChartSpec flopsChart(const std::vector<ChartRow>& rows, const FlopsChartOptions& options)
+{
+    ChartSpec spec;
+    spec.kind = ChartSpec::Kind::XY;
+    const FlopConvention* first = nullptr;
+    std::vector<Count> lengths;
+    for (Count t = options.minSeqLen; t <= options.maxSeqLen; t *= 2)
+        lengths.push_back(t);
+    spec.title = QStringLiteral("Forward FLOPs per token against sequence length");
+    spec.x = {
+        QStringLiteral("sequence length T (tokens, log scale)"), true, 2, QStringLiteral("%g"), {}, {}, {}};
+    spec.y = {
+        QStringLiteral("forward GFLOP per token (log scale)"), true, 10, QStringLiteral("%g"), {}, {}, {}};
+    spec.legendAlignment = Qt::AlignRight;
+    spec.emptyMessage =
+        QStringLiteral("No configs to plot: open config files, or clear the filter in Compare.");
+
+    XYSeriesSpec contexts;
+    contexts.label = QStringLiteral("context length P");
+    contexts.scatter = true;
+    contexts.color = QColor(30, 30, 30);
+    contexts.markerSize = 8;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const ChartRow& r = rows[i];
+        XYSeriesSpec s;
+        s.label = r.draft ? nameOf(r) + QStringLiteral(" ✎") : nameOf(r);
+        s.color = r.draft ? draftColor() : rowColor(i, rows.size());
+        s.highlight = r.draft;
+        s.width = 1.8;
+        for (Count t : lengths) {
+            const FlopReport report = computeFlops(r.analysis->config, {t, options.mask});
+            const FlopConvention& c = report.get(options.convention);
+            if (first == nullptr)
+                first = &r.analysis->flops.get(options.convention);
+            s.points.emplace_back(static_cast<double>(t), static_cast<double>(c.forwardPerToken) / kGiga);
+            s.tooltips << QStringLiteral(
+                              "<b>%1</b> at T = %2<br>%3 forward: %4 FLOP/token (%5)<br>per sequence: %6")
+                              .arg(nameOf(r), qs(formatCount(t)), qs(c.key),
+                                   qs(formatCount(c.forwardPerToken)),
+                                   qs(formatShort(static_cast<double>(c.forwardPerToken))),
+                                   qs(formatCount(c.forwardPerSequence)));
+        }
+        // The config's own context length, where analyze() evaluated it.
+        const FlopConvention& own = r.analysis->flops.get(options.convention);
+        const Count p = r.analysis->flops.options.seqLen;
+        if (r.analysis->flops.options.mask == options.mask && p >= options.minSeqLen &&
+            p <= options.maxSeqLen) {
+            contexts.points.emplace_back(static_cast<double>(p),
+                                         static_cast<double>(own.forwardPerToken) / kGiga);
+            contexts.tooltips << QStringLiteral(
+                                     "<b>%1</b> at its context length P = %2<br>%3 forward: %4 FLOP/token")
+                                     .arg(nameOf(r), qs(formatCount(p)), qs(own.key),
+                                          qs(formatCount(own.forwardPerToken)));
+        }
+        spec.series.push_back(std::move(s));
+    }
+    if (!contexts.points.empty())
+        spec.series.push_back(std::move(contexts));
+    if (first != nullptr)
+        spec.subtitle = QStringLiteral("%1: %2 · %3 attention · dots: each config's own context length P")
+                            .arg(qs(first->title), qs(first->citation), qs(toString(options.mask)));
+    return spec;
+}
+
+// ---- Width against depth --------------------------------------------------------------------
+
+ChartSpec shapeChart(const std::vector<ChartRow>& rows)
+{
+    ChartSpec spec;
+    spec.kind = ChartSpec::Kind::XY;
+    spec.title = QStringLiteral("Width against depth");
+    spec.x = {QStringLiteral("layers L (log scale)"), true, 2, QStringLiteral("%g"), {}, {}, {}};
+    spec.y = {QStringLiteral("hidden size d (log scale)"), true, 2, QStringLiteral("%g"), {}, {}, {}};
+    spec.legendAlignment = Qt::AlignBottom;
+    spec.emptyMessage =
+        QStringLiteral("No configs to plot: open config files, or clear the filter in Compare.");
+
+    // Configs with the same (L, d) share a marker and one label.
+    std::map<std::pair<Count, Count>, QStringList> names;
+    std::vector<std::pair<Count, Count>> order;
+    std::vector<LlamaConfig> family;
+    const ChartRow* draft = nullptr;
+    for (const ChartRow& r : rows) {
+        if (r.draft) {
+            draft = &r;
+            continue;
+        }
+        const auto key = std::make_pair(r.analysis->config.numHiddenLayers, r.analysis->config.hiddenSize);
+        if (!names.contains(key))
+            order.push_back(key);
+        names[key] << nameOf(r);
+        family.push_back(r.analysis->config);
+    }
+    XYSeriesSpec configs;
+    configs.label = QStringLiteral("configs");
+    configs.scatter = true;
+    configs.color = QColor(42, 104, 142);
+    configs.markerSize = 10;
+    for (const auto& key : order) {
+        const QStringList& n = names[key];
+        configs.points.emplace_back(static_cast<double>(key.first), static_cast<double>(key.second));
+        configs.pointLabels << (n.size() > 2 ? QStringLiteral("%1 +%2").arg(n.front()).arg(n.size() - 1)
+                                             : n.join(QStringLiteral(", ")));
+        configs.tooltips << QStringLiteral("<b>%1</b><br>L = %2, d = %3")
+                                .arg(n.join(QStringLiteral("<br>")), qs(formatCount(key.first)),
+                                     qs(formatCount(key.second)));
+    }
+
+    double lo = 0, hi = 0;
+    for (const auto& key : order) {
+        lo = lo == 0 ? static_cast<double>(key.first) : std::min(lo, static_cast<double>(key.first));
+        hi = std::max(hi, static_cast<double>(key.first));
+    }
+    if (draft != nullptr) {
+        const double l = static_cast<double>(draft->analysis->config.numHiddenLayers);
+        lo = lo == 0 ? l : std::min(lo, l);
+        hi = std::max(hi, l);
+    }
+    if (!family.empty()) {
+        // N/L reference lines at the family's lowest, most common and highest ratios, as core's
+        // family report finds them; each line is d = ratio · L across the plotted depth range.
+        const FamilyReport report = compareFamily(family);
+        struct Line {
+            const ValueHolders* holders;
+            QString what;
+            Qt::PenStyle style;
+        };
+        const std::array<Line, 3> lines = {
+            Line{&report.nPerLLowest, QStringLiteral("lowest"), Qt::DashLine},
+            Line{&report.nPerLMostCommon, QStringLiteral("most common"), Qt::SolidLine},
+            Line{&report.nPerLHighest, QStringLiteral("highest"), Qt::DotLine}};
+        const std::array<QColor, 3> colors = {QColor(150, 150, 150), QColor(120, 120, 120),
+                                              QColor(150, 150, 150)};
+        std::vector<double> seen;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            const ValueHolders& h = *lines[i].holders;
+            if (std::find(seen.begin(), seen.end(), h.value) != seen.end())
+                continue;
+            seen.push_back(h.value);
+            XYSeriesSpec s;
+            QStringList members;
+            for (const std::string& m : h.members)
+                members << qs(m);
+            s.label = QStringLiteral("N/L = %1 (%2)").arg(qs(formatFixed(h.value, 1)), lines[i].what);
+            s.color = colors[i];
+            s.dashed = lines[i].style != Qt::SolidLine;
+            s.width = 1.2;
+            const double from = lo / 1.5, to = hi * 1.5;
+            s.points = {QPointF(from, h.value * from), QPointF(to, h.value * to)};
+            const QString tip =
+                QStringLiteral("N/L = %1, %2 in this set:<br>%3")
+                    .arg(qs(formatFixed(h.value, 2)), lines[i].what, members.join(QStringLiteral(", ")));
+            s.tooltips = {tip, tip};
+            spec.series.push_back(std::move(s));
+        }
+        spec.subtitle =
+            QStringLiteral("N/L lines from the family report over the %1 plotted configs").arg(family.size());
+    }
+    if (!configs.points.empty())
+        spec.series.push_back(std::move(configs));
+    if (draft != nullptr) {
+        XYSeriesSpec d;
+        d.label = QStringLiteral("designer draft");
+        d.scatter = true;
+        d.highlight = true;
+        d.color = draftColor();
+        d.markerSize = 13;
+        const LlamaConfig& c = draft->analysis->config;
+        d.points = {QPointF(static_cast<double>(c.numHiddenLayers), static_cast<double>(c.hiddenSize))};
+        d.pointLabels = {nameOf(*draft) + QStringLiteral(" ✎")};
+        d.tooltips = {QStringLiteral("<b>%1</b> (designer draft)<br>L = %2, d = %3, N/L = %4")
+                          .arg(nameOf(*draft), qs(formatCount(c.numHiddenLayers)),
+                               qs(formatCount(c.hiddenSize)),
+                               qs(formatFixed(draft->analysis->metrics.widthPerLayer, 2)))};
+        spec.series.push_back(std::move(d));
+    }
+    if (!spec.series.empty()) {
+        // Axis ranges: whole powers of two around the configs (not the reference lines).
+        double dLo = 0, dHi = 0;
+        for (const XYSeriesSpec& s : spec.series)
+            if (s.scatter)
+                for (const QPointF& p : s.points) {
+                    dLo = dLo == 0 ? p.y() : std::min(dLo, p.y());
+                    dHi = std::max(dHi, p.y());
+                }
+        // Axis ranges: a margin around the configs (not the reference lines) so markers at the
+        // extremes are whole; the log axes label the powers of two inside.
+        constexpr double kMargin = 1.3;
+        spec.x.min = lo / kMargin;
+        spec.x.max = std::max(hi * kMargin, *spec.x.min * 2.5);
+        spec.y.min = dLo / kMargin;
+        spec.y.max = std::max(dHi * kMargin, *spec.y.min * 2.5);
+    }
+    return spec;
+}
+
+// ---- Training memory ------------------------------------------------------------------------
+
+std::vector<std::pair<QString, QString>> acceleratorChoices()
+{
+    std::vector<std::pair<QString, QString>> out;
+#if LLAMASCOPE_GUI_HAVE_DESIGN
+    for (const Accelerator& a : builtinAccelerators().accelerators)
+        out.emplace_back(qs(a.key), qs(a.name));
+#endif
+    return out;
+}
+
+#if LLAMASCOPE_GUI_HAVE_DESIGN
+namespace {
+
+MemoryOptions memoryOptions(Optimizer optimizer, const MemoryChartOptions& options)
+{
+    MemoryOptions m;
+    m.optimizer = optimizer;
+    m.rank = options.rank;
+    m.batch = options.batch;
+    m.seqLen = options.seqLen;
+    m.recompute = options.recompute;
+    m.attention = options.eagerAttention ? AttentionKernel::Eager : AttentionKernel::Flash;
+    return m;
+}
+
+constexpr std::array kTrainingOptimizers = {Optimizer::AdamW,    Optimizer::MixedAdamW, Optimizer::Bf16Adam,
+                                            Optimizer::Adam8bit, Optimizer::GaLore,     Optimizer::LoRA};
+
+} // namespace
+#endif
+
+Table memoryByOptimizerTable(const LlamaConfig& config, const MemoryChartOptions& options)
+{
+    Table t;
+#if LLAMASCOPE_GUI_HAVE_DESIGN
+    t.columns = {{"Optimizer", Align::Left},   {"Weights", Align::Right},     {"Gradients", Align::Right},
+                 {"Opt. state", Align::Right}, {"Activations", Align::Right}, {"Logits", Align::Right},
+                 {"Total", Align::Right}};
+    auto bytes = [](Count b) { return Cell{formatBytes(static_cast<double>(b)), std::to_string(b)}; };
+    for (Optimizer o : kTrainingOptimizers) {
+        std::string name(toString(o));
+        if (o == Optimizer::GaLore || o == Optimizer::LoRA)
+            name += " r=" + std::to_string(options.rank);
+        try {
+            const MemoryReport r = estimateMemory(config, memoryOptions(o, options));
+            t.addRow({Cell::text(name), bytes(r.bytes(MemoryCategory::Weights)),
+                      bytes(r.bytes(MemoryCategory::Gradients)),
+                      bytes(r.bytes(MemoryCategory::OptimizerState)),
+                      bytes(r.bytes(MemoryCategory::Activations)), bytes(r.bytes(MemoryCategory::Logits)),
+                      bytes(r.totalBytes())});
+        } catch (const std::exception& e) {
+            t.addRow({Cell::text(name), Cell::text(e.what()), Cell::text(""), Cell::text(""), Cell::text(""),
+                      Cell::text(""), Cell::text("")});
+        }
+    }
+#else
+    (void)config;
+    (void)options;
+#endif
+    return t;
+}
+
+ChartSpec memoryChart(const std::vector<ChartRow>& rows, const MemoryChartOptions& options)
+{
+    ChartSpec spec;
+    spec.kind = ChartSpec::Kind::GroupedBars;
+    spec.title = QStringLiteral("Training memory by optimizer");
+#if !LLAMASCOPE_GUI_HAVE_DESIGN
+    (void)rows;
+    (void)options;
+    spec.emptyMessage =
+        QStringLiteral("The memory model (core memory.hpp, issue 4) is not part of this build yet.\n"
+                       "This chart appears as soon as it lands.");
+    return spec;
+#else
+    spec.emptyMessage =
+        QStringLiteral("No configs to plot: open config files, or clear the filter in Compare.");
+    spec.y = {QStringLiteral("GiB at the peak of a training step (log scale)"),
+              true,
+              10,
+              QStringLiteral("%g"),
+              {},
+              {},
+              {}};
+    spec.legendAlignment = Qt::AlignTop;
+    struct Choice {
+        Optimizer optimizer;
+        QColor color;
+    };
+    const std::array<Choice, 6> choices = {
+        Choice{Optimizer::AdamW, QColor(78, 121, 167)},   Choice{Optimizer::MixedAdamW, QColor(242, 142, 43)},
+        Choice{Optimizer::Bf16Adam, QColor(225, 87, 89)}, Choice{Optimizer::Adam8bit, QColor(118, 183, 178)},
+        Choice{Optimizer::GaLore, QColor(89, 161, 79)},   Choice{Optimizer::LoRA, QColor(176, 122, 161)}};
+    for (const ChartRow& r : rows) {
+        spec.categories << (r.draft ? nameOf(r) + QStringLiteral(" ✎") : nameOf(r));
+        spec.highlightCategory.push_back(r.draft);
+    }
+    for (const Choice& c : choices) {
+        BarSetSpec set;
+        const bool ranked = c.optimizer == Optimizer::GaLore || c.optimizer == Optimizer::LoRA;
+        set.label = ranked ? QStringLiteral("%1 r=%2").arg(qs(toString(c.optimizer))).arg(options.rank)
+                           : qs(toString(c.optimizer));
+        set.color = c.color;
+        for (const ChartRow& r : rows) {
+            const MemoryOptions m = memoryOptions(c.optimizer, options);
+            try {
+                const MemoryReport report = estimateMemory(r.analysis->config, m);
+                set.values.push_back(static_cast<double>(report.totalBytes()) / kGibibyte);
+                Table t;
+                t.columns = {{"Term", Align::Left}, {"Bytes", Align::Right}};
+                for (MemoryCategory cat :
+                     {MemoryCategory::Weights, MemoryCategory::Gradients, MemoryCategory::OptimizerState,
+                      MemoryCategory::Activations, MemoryCategory::Logits})
+                    if (report.bytes(cat) > 0)
+                        t.addRow({Cell::text(std::string(toString(cat))),
+                                  Cell::text(formatBytes(static_cast<double>(report.bytes(cat))))});
+                t.addRow(
+                    {Cell::text("total"), Cell::text(formatBytes(static_cast<double>(report.totalBytes())))});
+                set.tooltips << QStringLiteral(
+                                    "<b>%1</b> — %2<br>weights %3, activations %4, B = %5, T = %6%7")
+                                    .arg(nameOf(r), set.label, qs(toString(report.weightDtype)),
+                                         qs(toString(report.activationDtype)),
+                                         qs(formatCount(report.options.batch)),
+                                         qs(formatCount(report.options.seqLen)),
+                                         htmlTable(t, QStringLiteral("total")));
+            } catch (const std::exception& e) {
+                set.values.push_back(0);
+                set.tooltips << QStringLiteral("<b>%1</b> — %2<br>%3")
+                                    .arg(nameOf(r), set.label, QString::fromUtf8(e.what()));
+            }
+        }
+        spec.barSets.push_back(std::move(set));
+    }
+    spec.subtitle =
+        QStringLiteral(
+            "Weights + gradients + optimizer state + activations + logits (estimateMemory); B = %1, T = %2, "
+            "%3 attention%4")
+            .arg(options.batch)
+            .arg(options.seqLen == 0 ? QStringLiteral("each config's P") : QString::number(options.seqLen))
+            .arg(options.eagerAttention ? QStringLiteral("eager") : QStringLiteral("flash"))
+            .arg(options.recompute ? QStringLiteral(", full recompute") : QString());
+    if (!options.device.isEmpty()) {
+        const AcceleratorTable table = builtinAccelerators();
+        if (const Accelerator* a = table.find(options.device.toStdString())) {
+            spec.references.push_back({QStringLiteral("%1 (%2)").arg(
+                                           qs(a->name), qs(formatBytes(static_cast<double>(a->memoryBytes)))),
+                                       QColor(200, 40, 40),
+                                       static_cast<double>(a->memoryBytes) / kGibibyte,
+                                       {}});
+        }
+    }
+    return spec;
+#endif
+}
+
+} // namespace llamascope::gui

@@ -1,0 +1,231 @@
+#include "llamascope/gui/validate_view.hpp"
+
+#include "llamascope/format.hpp"
+#include "llamascope/gui/findings_model.hpp"
+#include "llamascope/gui/workspace.hpp"
+#include "llamascope/io.hpp"
+#include "llamascope/views.hpp"
+#include "text.hpp"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QToolButton>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+#include <exception>
+
+namespace llamascope::gui {
+
+ValidateView::ValidateView(Workspace* workspace, FindingsModel* model, QWidget* parent)
+    : QWidget(parent), workspace_(workspace), model_(model), filter_(new FindingsFilter(this))
+{
+    filter_->setSourceModel(model_);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    auto* bar = new QHBoxLayout;
+    auto button = [&](const QString& text, const QString& tip, auto slot) {
+        auto* b = new QToolButton(this);
+        b->setText(text);
+        b->setToolTip(tip);
+        connect(b, &QToolButton::clicked, this, slot);
+        bar->addWidget(b);
+        return b;
+    };
+    button(QStringLiteral("Add files…"), QStringLiteral("Validate config files (Ctrl+O)"),
+           [this] { addFiles(); });
+    button(QStringLiteral("Add folder…"), QStringLiteral("Validate every *.json in a folder (Ctrl+Shift+O)"),
+           [this] { addFolder(); });
+    button(QStringLiteral("Re-validate"), QStringLiteral("Read every file again"),
+           [this] { workspace_->reloadAll(); });
+    button(QStringLiteral("Remove"), QStringLiteral("Remove the selected file from the session"), [this] {
+        const QModelIndex i = tree_->currentIndex();
+        if (i.isValid())
+            workspace_->remove(i.data(FindingsModel::SourceRowRole).toInt());
+    });
+    bar->addSpacing(12);
+    bar->addWidget(new QLabel(QStringLiteral("Show"), this));
+    severity_ = new QComboBox(this);
+    severity_->addItem(QStringLiteral("errors, warnings and notes"), static_cast<int>(Severity::Note));
+    severity_->addItem(QStringLiteral("errors and warnings"), static_cast<int>(Severity::Warning));
+    severity_->addItem(QStringLiteral("errors only"), static_cast<int>(Severity::Error));
+    connect(severity_, &QComboBox::currentIndexChanged, this, [this] {
+        filter_->setMinimumSeverity(static_cast<Severity>(severity_->currentData().toInt()));
+        expandProblems();
+    });
+    bar->addWidget(severity_);
+    summary_ = new QLabel(this);
+    summary_->setStyleSheet(QStringLiteral("color: #555;"));
+    bar->addWidget(summary_, 1);
+    auto* copy = new QToolButton(this);
+    copy->setText(QStringLiteral("Copy"));
+    copy->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(copy);
+    menu->addAction(QStringLiteral("Copy findings as CSV"), this, [this] { copyFindings(false); });
+    menu->addAction(QStringLiteral("Copy findings as Markdown"), this, [this] { copyFindings(true); });
+    copy->setMenu(menu);
+    bar->addWidget(copy);
+    button(QStringLiteral("Export…"), QStringLiteral("Write the findings as CSV or Markdown"),
+           [this] { exportFindings(); });
+    layout->addLayout(bar);
+
+    stack_ = new QStackedWidget(this);
+    tree_ = new QTreeView(stack_);
+    tree_->setModel(filter_);
+    tree_->setAlternatingRowColors(true);
+    tree_->setUniformRowHeights(true);
+    tree_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    tree_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    tree_->header()->setStretchLastSection(true);
+    tree_->header()->setSectionResizeMode(QHeaderView::Interactive);
+    tree_->setWordWrap(false);
+    connect(tree_, &QTreeView::doubleClicked, this, [this](const QModelIndex& i) {
+        const QModelIndex first = i.siblingAtColumn(0);
+        emit openInDesigner(first.data(FindingsModel::PathRole).toString(),
+                            first.data(FindingsModel::SourceLabelRole).toString(),
+                            first.data(FindingsModel::IsFindingRole).toBool()
+                                ? first.data(FindingsModel::PointerRole).toString()
+                                : QString());
+    });
+    auto* empty = new QLabel(
+        QStringLiteral("<p style='font-size:14pt; color:#666'>Drop config files or folders here</p>"
+                       "<p style='color:#888'>or use Add files… / Add folder… — every finding comes with "
+                       "its JSON pointer, line:column and a hint.</p>"),
+        stack_);
+    empty->setAlignment(Qt::AlignCenter);
+    stack_->addWidget(tree_);
+    stack_->addWidget(empty);
+    layout->addWidget(stack_, 1);
+
+    connect(model_, &QAbstractItemModel::modelReset, this, [this] {
+        updateSummary();
+        expandProblems();
+    });
+    updateSummary();
+    expandProblems();
+}
+
+void ValidateView::expandProblems()
+{
+    // Files with errors or warnings open; clean files and notes-only files stay folded.
+    for (int r = 0; r < filter_->rowCount(); ++r) {
+        const QModelIndex i = filter_->index(r, 0);
+        const int worst = i.data(FindingsModel::SeverityRole).toInt();
+        tree_->setExpanded(i, worst >= static_cast<int>(Severity::Warning) &&
+                                  !i.data(FindingsModel::PathRole).toString().isEmpty());
+        tree_->setFirstColumnSpanned(r, {}, false);
+    }
+    for (int c = 0; c < FindingsModel::HintColumn; ++c)
+        tree_->resizeColumnToContents(c);
+    // Long messages would push the hints out of sight: cap the message column.
+    tree_->setColumnWidth(FindingsModel::MessageColumn,
+                          std::min(tree_->columnWidth(FindingsModel::MessageColumn), 560));
+}
+
+void ValidateView::updateSummary()
+{
+    int errors = 0, warnings = 0, clean = 0;
+    for (const ConfigSource& s : workspace_->sources()) {
+        const auto worst =
+            s.ioError.isEmpty() ? s.result.report.worst() : std::optional<Severity>(Severity::Error);
+        if (!worst || *worst == Severity::Note)
+            ++clean;
+        else if (*worst == Severity::Warning)
+            ++warnings;
+        else
+            ++errors;
+    }
+    const int total = static_cast<int>(workspace_->sources().size());
+    summary_->setText(QStringLiteral("%1: %2 with errors, %3 with warnings, %4 clean or notes only")
+                          .arg(qs(plural(total, "file")))
+                          .arg(errors)
+                          .arg(warnings)
+                          .arg(clean));
+    stack_->setCurrentIndex(total == 0 ? 1 : 0);
+}
+
+void ValidateView::addFiles()
+{
+    const QStringList files =
+        QFileDialog::getOpenFileNames(this, QStringLiteral("Validate config files"), QString(),
+                                      QStringLiteral("Config files (*.json);;All files (*)"));
+    if (!files.isEmpty())
+        emit filesOpened(files);
+}
+
+void ValidateView::addFolder()
+{
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, QStringLiteral("Validate a folder of configs"));
+    if (!dir.isEmpty())
+        emit filesOpened({dir});
+}
+
+QString ValidateView::findingsText(bool markdown) const
+{
+    const Table t = findingsTable(model_->reports());
+    return qs(markdown ? renderMarkdown(t) : renderCsv(t));
+}
+
+void ValidateView::copyFindings(bool markdown)
+{
+    QApplication::clipboard()->setText(findingsText(markdown));
+    emit statusMessage(markdown ? QStringLiteral("Copied findings as Markdown")
+                                : QStringLiteral("Copied findings as CSV"));
+}
+
+void ValidateView::exportFindings()
+{
+    QString selected;
+    const QString path =
+        QFileDialog::getSaveFileName(this, QStringLiteral("Export findings"), QStringLiteral("findings.csv"),
+                                     QStringLiteral("CSV (*.csv);;Markdown (*.md)"), &selected);
+    if (path.isEmpty())
+        return;
+    const bool markdown = path.endsWith(QStringLiteral(".md"), Qt::CaseInsensitive) ||
+                          selected.startsWith(QStringLiteral("Markdown"));
+    try {
+        writeFileAtomic(toFsPath(path), findingsText(markdown).toStdString(), Overwrite::Allow);
+        emit statusMessage(QStringLiteral("Wrote %1").arg(path));
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, QStringLiteral("Export failed"), QString::fromUtf8(e.what()));
+    }
+}
+
+void ValidateView::revealFile(const QString& path)
+{
+    for (int r = 0; r < filter_->rowCount(); ++r) {
+        const QModelIndex i = filter_->index(r, 0);
+        if (i.data(FindingsModel::PathRole).toString() != path)
+            continue;
+        tree_->setExpanded(i, true);
+        const QModelIndex target = filter_->rowCount(i) > 0 ? filter_->index(0, 0, i) : i;
+        tree_->setCurrentIndex(target);
+        tree_->scrollTo(target);
+        return;
+    }
+}
+
+void ValidateView::saveSettings(QSettings& s) const
+{
+    s.setValue(QStringLiteral("validate/severity"), severity_->currentIndex());
+    s.setValue(QStringLiteral("validate/header"), tree_->header()->saveState());
+}
+
+void ValidateView::restoreSettings(const QSettings& s)
+{
+    severity_->setCurrentIndex(std::clamp(s.value(QStringLiteral("validate/severity"), 0).toInt(), 0, 2));
+    if (s.contains(QStringLiteral("validate/header")))
+        tree_->header()->restoreState(s.value(QStringLiteral("validate/header")).toByteArray());
+}
+
+} // namespace llamascope::gui

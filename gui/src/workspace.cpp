@@ -1,0 +1,198 @@
+#include "llamascope/gui/workspace.hpp"
+
+#include "llamascope/bundled.hpp"
+#include "llamascope/errors.hpp"
+#include "llamascope/format.hpp"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QFileSystemWatcher>
+
+#include <exception>
+
+namespace llamascope::gui {
+
+std::filesystem::path toFsPath(const QString& path)
+{
+    return std::filesystem::path(path.toStdU16String());
+}
+
+QString OpenSummary::describe() const
+{
+    QStringList parts;
+    if (added > 0)
+        parts << QStringLiteral("Opened %1").arg(QString::fromStdString(plural(added, "file")));
+    if (reloaded > 0)
+        parts << QStringLiteral("reloaded %1").arg(reloaded);
+    if (withErrors > 0)
+        parts << QStringLiteral("%1 with errors (see Validate)").arg(withErrors);
+    if (unreadable > 0)
+        parts << QStringLiteral("%1 unreadable").arg(unreadable);
+    if (parts.isEmpty())
+        return QStringLiteral("No config files found");
+    return parts.join(QStringLiteral(", "));
+}
+
+Workspace::Workspace(QObject* parent) : QObject(parent), watcher_(new QFileSystemWatcher(this))
+{
+    connect(watcher_, &QFileSystemWatcher::fileChanged, this, &Workspace::onFileChanged);
+}
+
+void Workspace::addBundledFamily()
+{
+    if (hasBundledFamily())
+        return;
+    std::vector<ConfigSource> bundled;
+    for (LoadResult& r : loadBundledFamily()) {
+        ConfigSource s;
+        s.bundled = true;
+        s.label = QString::fromStdString(sourceStem(r.report.source));
+        s.result = std::move(r);
+        bundled.push_back(std::move(s));
+    }
+    // The family first, then whatever the user opened.
+    sources_.insert(sources_.begin(), std::make_move_iterator(bundled.begin()),
+                    std::make_move_iterator(bundled.end()));
+    emit changed();
+}
+
+void Workspace::removeBundledFamily()
+{
+    std::erase_if(sources_, [](const ConfigSource& s) { return s.bundled; });
+    emit changed();
+}
+
+bool Workspace::hasBundledFamily() const
+{
+    for (const ConfigSource& s : sources_)
+        if (s.bundled)
+            return true;
+    return false;
+}
+
+QStringList Workspace::expandPaths(const QStringList& paths)
+{
+    QStringList files;
+    for (const QString& p : paths) {
+        const QFileInfo info(p);
+        if (info.isDir()) {
+            const QDir dir(info.absoluteFilePath());
+            const QStringList names =
+                dir.entryList({QStringLiteral("*.json")}, QDir::Files | QDir::Readable, QDir::Name);
+            for (const QString& n : names)
+                files << dir.absoluteFilePath(n);
+        } else {
+            files << info.absoluteFilePath();
+        }
+    }
+    files.removeDuplicates();
+    return files;
+}
+
+ConfigSource Workspace::loadFile(const QString& absolutePath)
+{
+    ConfigSource s;
+    s.path = absolutePath;
+    s.label = QFileInfo(absolutePath).completeBaseName();
+    try {
+        s.result = loadConfigFile(toFsPath(absolutePath));
+        // Findings name the file as the user gave it; keep the absolute path for display.
+        s.result.report.source = absolutePath.toStdString();
+    } catch (const std::exception& e) {
+        s.ioError = QString::fromUtf8(e.what());
+        s.result.report.source = absolutePath.toStdString();
+    }
+    return s;
+}
+
+OpenSummary Workspace::open(const QStringList& paths)
+{
+    OpenSummary summary;
+    summary.files = expandPaths(paths);
+    for (const QString& file : summary.files) {
+        ConfigSource s = loadFile(file);
+        if (!s.ioError.isEmpty())
+            ++summary.unreadable;
+        else if (s.result.report.hasErrors())
+            ++summary.withErrors;
+        const int existing = indexOfPath(file);
+        if (existing >= 0) {
+            sources_[static_cast<std::size_t>(existing)] = std::move(s);
+            ++summary.reloaded;
+        } else {
+            sources_.push_back(std::move(s));
+            ++summary.added;
+        }
+    }
+    rewatch();
+    if (!summary.files.isEmpty())
+        emit changed();
+    return summary;
+}
+
+void Workspace::remove(int index)
+{
+    if (index < 0 || index >= static_cast<int>(sources_.size()))
+        return;
+    sources_.erase(sources_.begin() + index);
+    rewatch();
+    emit changed();
+}
+
+void Workspace::clear()
+{
+    sources_.clear();
+    rewatch();
+    emit changed();
+}
+
+void Workspace::reloadAll()
+{
+    for (ConfigSource& s : sources_)
+        if (!s.bundled)
+            s = loadFile(s.path);
+    rewatch();
+    emit changed();
+}
+
+int Workspace::indexOfPath(const QString& absolutePath) const
+{
+    for (std::size_t i = 0; i < sources_.size(); ++i)
+        if (!sources_[i].bundled && sources_[i].path == absolutePath)
+            return static_cast<int>(i);
+    return -1;
+}
+
+void Workspace::setWatching(bool on)
+{
+    watching_ = on;
+    rewatch();
+}
+
+void Workspace::rewatch()
+{
+    const QStringList old = watcher_->files();
+    if (!old.isEmpty())
+        watcher_->removePaths(old);
+    if (!watching_)
+        return;
+    QStringList files;
+    for (const ConfigSource& s : sources_)
+        if (!s.bundled && QFileInfo::exists(s.path))
+            files << s.path;
+    if (!files.isEmpty())
+        watcher_->addPaths(files);
+}
+
+void Workspace::onFileChanged(const QString& path)
+{
+    const int i = indexOfPath(path);
+    if (i < 0)
+        return;
+    // Editors that save by rename drop the watch; rewatch() picks the new file up.
+    sources_[static_cast<std::size_t>(i)] = loadFile(path);
+    rewatch();
+    emit changed();
+}
+
+} // namespace llamascope::gui

@@ -1,0 +1,256 @@
+// The designer: edits through commands (undo/redo, merging), editing hidden_size updates the
+// metrics and the findings beside the fields, saving writes core's toHfJsonText atomically,
+// broken files open read-only with line:column, and unsaved changes are asked about.
+
+#include "llamascope/bundled.hpp"
+#include "llamascope/embedded.hpp"
+#include "llamascope/format.hpp"
+#include "llamascope/gui/compare_model.hpp"
+#include "llamascope/gui/designer_document.hpp"
+#include "llamascope/gui/designer_view.hpp"
+#include "llamascope/gui/field_editor.hpp"
+#include "llamascope/gui/main_window.hpp"
+#include "test_util.hpp"
+
+#include <gtest/gtest.h>
+
+#include <QAbstractSpinBox>
+#include <QLineEdit>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+namespace llamascope::gui {
+namespace {
+
+/// The config the designer should show after setting hidden_size, computed by core alone.
+Analysis expectedWithHidden(const std::string& bundled, Count hidden)
+{
+    Json doc = Json::parse(std::string(loadBundled(bundled)->document.root->dump()));
+    doc["hidden_size"] = hidden;
+    const LoadResult r = loadConfigText(doc.dump(2), bundled + ".json");
+    EXPECT_TRUE(r.config.has_value());
+    return analyze(*r.config);
+}
+
+bool hasCode(const ValidationReport& r, const std::string& code, const std::string& pointer)
+{
+    for (const Finding& f : r.findings)
+        if (f.code == code && f.pointer == pointer)
+            return true;
+    return false;
+}
+
+TEST(Designer, TypingHiddenSizeUpdatesMetricsAndFindingsBesideTheField)
+{
+    DesignerDocument doc;
+    DesignerView view(&doc);
+    view.resize(1300, 800);
+    view.show();
+    ASSERT_TRUE(view.openBundled(QStringLiteral("llama_60m")));
+    EXPECT_EQ(view.metricText("params"), QStringLiteral("58,073,600"));
+
+    // Type into the real editor, as a user would.
+    FieldEditor* editor = view.editor("hidden_size");
+    ASSERT_NE(editor, nullptr);
+    auto* spin = qobject_cast<QAbstractSpinBox*>(editor->input());
+    ASSERT_NE(spin, nullptr);
+    spin->setFocus();
+    spin->selectAll();
+    QTest::keyClicks(spin, QStringLiteral("500"));
+    QTest::keyClick(spin, Qt::Key_Return);
+    ASSERT_EQ(doc.value("hidden_size"), Json(500));
+
+    // 500 is not divisible by 8 heads: the error sits beside the field it points at, and there
+    // are no metrics for an invalid config.
+    ASSERT_TRUE(hasCode(doc.result().report, "heads-not-divisible", "/num_attention_heads"));
+    EXPECT_NE(view.fieldFindings("num_attention_heads").indexOf(QStringLiteral("heads-not-divisible")), -1);
+    EXPECT_FALSE(doc.analysis().has_value());
+    EXPECT_NE(view.statusText().indexOf(QStringLiteral("no metrics")), -1);
+
+    // 576 is valid: the metrics are core's numbers for that config.
+    spin->selectAll();
+    QTest::keyClicks(spin, QStringLiteral("576"));
+    QTest::keyClick(spin, Qt::Key_Return);
+    ASSERT_TRUE(doc.analysis().has_value());
+    const Analysis expected = expectedWithHidden("llama_60m", 576);
+    EXPECT_EQ(view.metricText("params").toStdString(), formatCount(expected.params.total));
+    EXPECT_EQ(view.metricText("n_per_l").toStdString(), formatFixed(expected.metrics.widthPerLayer, 2));
+    EXPECT_EQ(view.fieldFindings("num_attention_heads").indexOf(QStringLiteral("heads-not-divisible")), -1);
+    // 576/8 = 72 is fine, 1376/576 = 2.39 draws the FFN-ratio note beside intermediate_size.
+    EXPECT_NE(view.fieldFindings("intermediate_size").indexOf(QStringLiteral("ffn-ratio")), -1);
+}
+
+TEST(Designer, EditsAreUndoableCommandsAndTypingOneFieldMerges)
+{
+    DesignerDocument doc;
+    ASSERT_TRUE(doc.newFromBundled(QStringLiteral("llama_130m")));
+    QUndoStack* undo = doc.undoStack();
+    EXPECT_FALSE(doc.isModified());
+    doc.setField("hidden_size", Json(832));
+    doc.setField("hidden_size", Json(896)); // merges with the previous edit of the same key
+    doc.setField("num_hidden_layers", Json(16));
+    EXPECT_EQ(undo->count(), 2);
+    EXPECT_TRUE(doc.isModified());
+    undo->undo();
+    EXPECT_EQ(doc.value("num_hidden_layers"), Json(12));
+    undo->undo();
+    EXPECT_EQ(doc.value("hidden_size"), Json(768));
+    EXPECT_FALSE(doc.isModified());
+    // Back to the file's own text: positions are the bundled file's.
+    std::string_view bundledText;
+    for (const EmbeddedFile& f : bundledConfigFiles())
+        if (f.name == "llama_130m")
+            bundledText = f.text;
+    EXPECT_EQ(doc.text().toStdString(), std::string(bundledText));
+    undo->redo();
+    EXPECT_EQ(doc.value("hidden_size"), Json(896));
+
+    // Removing a key and undoing puts it back where it was.
+    const std::string before = doc.root().dump();
+    doc.setField("vocab_size", std::nullopt);
+    EXPECT_FALSE(doc.value("vocab_size").has_value());
+    EXPECT_TRUE(hasCode(doc.result().report, "missing-key", "/vocab_size"));
+    undo->undo();
+    EXPECT_EQ(doc.root().dump(), before);
+
+    // Several keys in one command: one undo step.
+    doc.setFields({{"hidden_size", Json(1024)}, {"num_attention_heads", Json(16)}},
+                  QStringLiteral("Apply shape"));
+    EXPECT_EQ(undo->undoText(), QStringLiteral("Apply shape"));
+    undo->undo();
+    EXPECT_EQ(doc.value("num_attention_heads"), Json(12));
+}
+
+TEST(Designer, ArrowKeysStepWidthsByMultiplesOf64)
+{
+    DesignerDocument doc;
+    DesignerView view(&doc);
+    ASSERT_TRUE(view.openBundled(QStringLiteral("llama_60m")));
+    auto* spin = qobject_cast<QAbstractSpinBox*>(view.editor("hidden_size")->input());
+    spin->stepBy(1);
+    EXPECT_EQ(doc.value("hidden_size"), Json(576));
+    auto* layers = qobject_cast<QAbstractSpinBox*>(view.editor("num_hidden_layers")->input());
+    layers->stepBy(-2);
+    EXPECT_EQ(doc.value("num_hidden_layers"), Json(6));
+}
+
+TEST(Designer, SavesCoresJsonAtomicallyAndTheFileValidatesTheSame)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    DesignerDocument doc;
+    DesignerView view(&doc);
+    ASSERT_TRUE(view.openBundled(QStringLiteral("llama_60m")));
+    doc.setField("num_hidden_layers", Json(10));
+    const QString path = dir.filePath(QStringLiteral("llama_70m.json"));
+    view.savePathPrompt = [&](const QString&) { return path; };
+    ASSERT_TRUE(view.save());
+    EXPECT_FALSE(doc.isModified());
+    EXPECT_EQ(doc.filePath(), path);
+    const std::string written = test::readText(path);
+    const LoadResult reread = loadConfigFile(path.toStdString());
+    ASSERT_TRUE(reread.config.has_value());
+    EXPECT_EQ(written, toHfJsonText(*reread.config)); // core's serialisation, round-tripped
+    EXPECT_EQ(reread.config->numHiddenLayers, 10);
+    // Key order and the family's quirks are kept: the file is the bundled one with one change.
+    EXPECT_LT(written.find("\"architectures\""), written.find("\"hidden_size\""));
+    EXPECT_NE(written.find("\"max_sequence_length\": 1024"), std::string::npos);
+    EXPECT_EQ(QDir(dir.path()).entryList(QDir::Files),
+              QStringList{QStringLiteral("llama_70m.json")}); // no temp left
+}
+
+TEST(Designer, ABrokenFileOpensReadOnlyWithItsLineAndColumn)
+{
+    DesignerDocument doc;
+    DesignerView view(&doc);
+    ASSERT_TRUE(view.openFile(test::dataPath(QStringLiteral("invalid/missing-comma.json"))));
+    EXPECT_FALSE(doc.isEditable());
+    ASSERT_FALSE(doc.result().report.findings.empty());
+    const Finding& f = doc.result().report.findings.front();
+    EXPECT_EQ(f.code, "syntax");
+    EXPECT_EQ(f.pos, (SourcePos{7, 3})); // tests/data/invalid/manifest.json
+    // Typing is impossible: setField does nothing on a read-only document.
+    doc.setField("hidden_size", Json(768));
+    EXPECT_EQ(doc.undoStack()->count(), 0);
+}
+
+TEST(Designer, UnknownKeysGetAnEditorAndTheirWarningBesideIt)
+{
+    DesignerDocument doc;
+    DesignerView view(&doc);
+    ASSERT_TRUE(view.openFile(test::dataPath(QStringLiteral("invalid/typo-num-attention-head.json"))));
+    ASSERT_NE(view.editor("num_attention_head"), nullptr);
+    EXPECT_NE(view.fieldFindings("num_attention_head").indexOf(QStringLiteral("num_attention_heads")), -1);
+    // Fixing the typo: remove the unknown key, set the real one.
+    doc.setField("num_attention_head", std::nullopt);
+    EXPECT_EQ(view.editor("num_attention_head"), nullptr);
+    doc.undoStack()->undo();
+    EXPECT_NE(view.editor("num_attention_head"), nullptr);
+}
+
+TEST(Designer, FieldTextIsParsedByCoresStrictParser)
+{
+    QString error;
+    bool remove = false;
+    EXPECT_EQ(DesignerDocument::parseFieldText(QStringLiteral("768"), false, &error, &remove), Json(768));
+    EXPECT_EQ(DesignerDocument::parseFieldText(QStringLiteral("\"768\""), false, &error, &remove),
+              Json("768"));
+    EXPECT_EQ(DesignerDocument::parseFieldText(QStringLiteral("silu"), false, &error, &remove), Json("silu"));
+    EXPECT_EQ(DesignerDocument::parseFieldText(QStringLiteral("4.28.1"), true, &error, &remove),
+              Json("4.28.1"));
+    EXPECT_FALSE(
+        DesignerDocument::parseFieldText(QStringLiteral("1e400"), false, &error, &remove).has_value());
+    EXPECT_FALSE(error.isEmpty());
+    EXPECT_FALSE(DesignerDocument::parseFieldText(QStringLiteral("  "), false, &error, &remove).has_value());
+    EXPECT_TRUE(remove);
+}
+
+TEST(MainWindow, AsksAboutUnsavedChangesOnClose)
+{
+    MainWindowOptions options;
+    options.persistSettings = false;
+    MainWindow window(options);
+    window.show();
+    ASSERT_TRUE(window.designerView()->openBundled(QStringLiteral("llama_20m")));
+    window.designerDocument()->setField("num_hidden_layers", Json(6));
+    int asked = 0;
+    window.designerView()->unsavedPrompt = [&](const QString&) {
+        ++asked;
+        return QMessageBox::Cancel;
+    };
+    EXPECT_FALSE(window.close());
+    EXPECT_EQ(asked, 1);
+    EXPECT_TRUE(window.isVisible());
+    window.designerView()->unsavedPrompt = [&](const QString&) {
+        ++asked;
+        return QMessageBox::Discard;
+    };
+    EXPECT_TRUE(window.close());
+    EXPECT_EQ(asked, 2);
+}
+
+TEST(MainWindow, TheDesignersDraftIsARowOfTheCompareModel)
+{
+    MainWindowOptions options;
+    options.persistSettings = false;
+    MainWindow window(options);
+    CompareModel* model = window.compareModel();
+    EXPECT_EQ(model->rowCount(), 16); // the placeholder document is not a draft
+    ASSERT_TRUE(window.designerView()->openBundled(QStringLiteral("llama_60m")));
+    ASSERT_EQ(model->rowCount(), 17);
+    const int draft = model->rowCount() - 1;
+    ASSERT_TRUE(model->isDraft(draft));
+    window.designerDocument()->setField("hidden_size", Json(576));
+    const Analysis expected = expectedWithHidden("llama_60m", 576);
+    EXPECT_EQ(model->index(draft, CompareModel::columnOf("params")).data().toString().toStdString(),
+              formatCount(expected.params.total));
+    window.designerDocument()->setField("hidden_size", Json(500)); // invalid: the draft leaves
+    EXPECT_EQ(model->rowCount(), 16);
+    window.designerDocument()->undoStack()->undo();
+    EXPECT_EQ(model->rowCount(), 17);
+    window.designerDocument()->undoStack()->setClean();
+}
+
+} // namespace
+} // namespace llamascope::gui

@@ -53,7 +53,9 @@ void fillNormal(std::uint64_t key, float stddev, std::span<float> out, int threa
     parallelChunks(
         pairs, threads,
         [&](Count begin, Count end) {
-            Eigen::ArrayXf u1(kBlock), u2(kBlock), radius(kBlock), angle(kBlock);
+            // Uniforms start at 1 and 0 so lanes past a short first block are valid inputs too.
+            Eigen::ArrayXf u1 = Eigen::ArrayXf::Ones(kBlock), u2 = Eigen::ArrayXf::Zero(kBlock);
+            Eigen::ArrayXf radius(kBlock), angle(kBlock), z0(kBlock), z1(kBlock);
             for (Count b0 = begin; b0 < end; b0 += kBlock) {
                 const Count m = std::min(kBlock, end - b0);
                 for (Count j = 0; j < m; ++j) {
@@ -62,16 +64,19 @@ void fillNormal(std::uint64_t key, float stddev, std::span<float> out, int threa
                     u1[j] = static_cast<float>((r >> 40) + 1) * kScale;
                     u2[j] = static_cast<float>(r & 0xFFFFFFu) * kScale;
                 }
-                // Box–Muller on Eigen's vectorised log/sqrt/cos/sin.
-                radius.head(m) = stddev * (-2.0f * u1.head(m).log()).sqrt();
-                angle.head(m) = kTwoPi * u2.head(m);
-                u1.head(m) = radius.head(m) * angle.head(m).cos();
-                u2.head(m) = radius.head(m) * angle.head(m).sin();
+                // Box–Muller on Eigen's vectorised log/sqrt/cos/sin, always over the whole block:
+                // a partial block would send its last elements through Eigen's scalar tail,
+                // whose results can differ in the last bit, and then element i would depend on
+                // the tensor's length. Unused lanes hold earlier uniforms, still valid inputs.
+                radius = stddev * (-2.0f * u1.log()).sqrt();
+                angle = kTwoPi * u2;
+                z0 = radius * angle.cos();
+                z1 = radius * angle.sin();
                 for (Count j = 0; j < m; ++j) {
                     const auto i = static_cast<std::size_t>(2 * (b0 + j));
-                    out[i] = u1[j];
+                    out[i] = z0[j];
                     if (i + 1 < out.size())
-                        out[i + 1] = u2[j];
+                        out[i + 1] = z1[j];
                 }
             }
         },

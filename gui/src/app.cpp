@@ -15,11 +15,14 @@
 #include <QEventLoop>
 #include <QFontDatabase>
 #include <QGuiApplication>
+#include <QHash>
 #include <QImage>
 #include <QPixmap>
 #include <QTimer>
+#include <algorithm>
 #include <array>
 #include <tuple>
+#include <vector>
 
 namespace llamascope::gui {
 
@@ -60,6 +63,31 @@ void settle(int rounds = 5)
 {
     for (int i = 0; i < rounds; ++i)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+}
+
+/// The 256 most frequent colours of `image`, nearest-colour mapped: user-interface pictures are
+/// mostly flat colours, so this keeps text crisp and makes the PNG a fraction of the size.
+QImage withSmallPalette(const QImage& image)
+{
+    QHash<QRgb, int> counts;
+    const QImage rgb = image.convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < rgb.height(); ++y) {
+        const auto* line = reinterpret_cast<const QRgb*>(rgb.constScanLine(y));
+        for (int x = 0; x < rgb.width(); ++x)
+            ++counts[line[x]];
+    }
+    if (counts.size() <= 256)
+        return rgb.convertToFormat(QImage::Format_Indexed8, Qt::ThresholdDither | Qt::AvoidDither);
+    std::vector<std::pair<int, QRgb>> byCount;
+    byCount.reserve(static_cast<std::size_t>(counts.size()));
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        byCount.emplace_back(it.value(), it.key());
+    std::partial_sort(byCount.begin(), byCount.begin() + 256, byCount.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    QList<QRgb> table;
+    for (std::size_t i = 0; i < 256; ++i)
+        table.append(byCount[i].second);
+    return rgb.convertToFormat(QImage::Format_Indexed8, table, Qt::ThresholdDither | Qt::AvoidDither);
 }
 
 /// Waits (with the event loop running) until the forward runner is idle.
@@ -140,7 +168,7 @@ bool renderScreenshot(const QString& view, const QString& pngPath, const QString
     }
     settle(10);
     const QPixmap shot = window.grab();
-    if (shot.isNull() || !shot.save(pngPath, "PNG")) {
+    if (shot.isNull() || !withSmallPalette(shot.toImage()).save(pngPath, "PNG")) {
         if (error != nullptr)
             *error = QStringLiteral("could not write %1").arg(pngPath);
         return false;

@@ -523,23 +523,13 @@ ChartSpec memoryChart(const std::vector<ChartRow>& rows, const MemoryChartOption
             try {
                 const MemoryReport report = estimateMemory(r.analysis->config, m);
                 set.values.push_back(static_cast<double>(report.totalBytes()) / kGibibyte);
-                Table t;
-                t.columns = {{"Term", Align::Left}, {"Bytes", Align::Right}};
-                for (MemoryCategory cat :
-                     {MemoryCategory::Weights, MemoryCategory::Gradients, MemoryCategory::OptimizerState,
-                      MemoryCategory::Activations, MemoryCategory::Logits})
-                    if (report.bytes(cat) > 0)
-                        t.addRow({Cell::text(std::string(toString(cat))),
-                                  Cell::text(formatBytes(static_cast<double>(report.bytes(cat))))});
-                t.addRow(
-                    {Cell::text("total"), Cell::text(formatBytes(static_cast<double>(report.totalBytes())))});
                 set.tooltips << QStringLiteral(
                                     "<b>%1</b> — %2<br>weights %3, activations %4, B = %5, T = %6%7")
                                     .arg(nameOf(r), set.label, qs(toString(report.weightDtype)),
                                          qs(toString(report.activationDtype)),
                                          qs(formatCount(report.options.batch)),
                                          qs(formatCount(report.options.seqLen)),
-                                         htmlTable(t, QStringLiteral("total")));
+                                         htmlTable(memoryTotalsTable(report), QStringLiteral("total")));
             } catch (const std::exception& e) {
                 set.values.push_back(0);
                 set.tooltips << QStringLiteral("<b>%1</b> — %2<br>%3")

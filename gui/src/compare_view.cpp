@@ -116,6 +116,15 @@ CompareView::CompareView(CompareModel* model, CompareProxy* proxy, const Workspa
     });
     for (int c = 0; c < model_->columnCount(); ++c)
         table_->setColumnHidden(c, !CompareModel::column(c).defaultVisible);
+    // Ctrl+C in the table: the selected rows, visible columns, as core's CSV.
+    auto* copySelection = new QAction(QStringLiteral("Copy selected rows"), table_);
+    copySelection->setShortcut(QKeySequence::Copy);
+    copySelection->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(copySelection, &QAction::triggered, this, [this] {
+        QApplication::clipboard()->setText(selectionText());
+        emit statusMessage(QStringLiteral("Copied the selected rows as CSV"));
+    });
+    table_->addAction(copySelection);
 
     auto* details = new QWidget(splitter_);
     auto* detailLayout = new QVBoxLayout(details);
@@ -185,6 +194,20 @@ QString CompareView::tableText(bool markdown) const
 {
     const Table t = compareExportTable(*proxy_, visibleColumnIds());
     return QString::fromStdString(markdown ? renderMarkdown(t) : renderCsv(t));
+}
+
+QString CompareView::selectionText() const
+{
+    std::vector<Analysis> rows;
+    QModelIndexList selected = table_->selectionModel()->selectedRows();
+    std::sort(selected.begin(), selected.end(),
+              [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    for (const QModelIndex& i : selected)
+        if (const auto* a = i.data(AnalysisRole).value<const Analysis*>())
+            rows.push_back(*a);
+    if (rows.empty())
+        return tableText(false);
+    return QString::fromStdString(renderCsv(compareTable(rows, visibleColumnIds())));
 }
 
 void CompareView::copyCsv()

@@ -274,7 +274,7 @@ DesignerView::DesignerView(DesignerDocument* document, QWidget* parent) : QWidge
     splitter_->addWidget(side_);
     splitter_->setStretchFactor(0, 1);
     splitter_->setStretchFactor(1, 1);
-    splitter_->setSizes({640, 700});
+    splitter_->setSizes({720, 640});
     layout->addWidget(splitter_, 1);
 
     connect(document_, &DesignerDocument::reset, this, [this] {
@@ -322,7 +322,7 @@ void DesignerView::addRow(QGridLayout* grid, const std::string& key, const QStri
                            8);
     label->setToolTip(description);
     auto* editor = new FieldEditor(key, rule, group);
-    editor->setFixedWidth(230);
+    editor->setFixedWidth(200);
     editor->onEdited = [this, key](const std::optional<Json>& value) { document_->setField(key, value); };
     label->setBuddy(editor->input());
     auto* desc = new QLabel(description, group);

@@ -105,11 +105,25 @@ ValidateView::ValidateView(Workspace* workspace, FindingsModel* model, QWidget* 
     stack_->addWidget(tree_);
     stack_->addWidget(empty);
     layout->addWidget(stack_, 1);
+    // The selected finding in full: messages and hints are often longer than their columns.
+    details_ = new QLabel(this);
+    details_->setWordWrap(true);
+    details_->setTextFormat(Qt::RichText);
+    details_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    details_->setMinimumHeight(details_->fontMetrics().height() * 3);
+    details_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    details_->setStyleSheet(
+        QStringLiteral("QLabel { background: #f6f7f9; border: 1px solid #dcdfe4; padding: 6px; }"));
+    layout->addWidget(details_);
+    connect(tree_->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &ValidateView::updateDetails);
 
     connect(model_, &QAbstractItemModel::modelReset, this, [this] {
         updateSummary();
         expandProblems();
+        updateDetails();
     });
+    updateDetails();
     updateSummary();
     expandProblems();
 }
@@ -129,6 +143,36 @@ void ValidateView::expandProblems()
     // Long messages would push the hints out of sight: cap the message column.
     tree_->setColumnWidth(FindingsModel::MessageColumn,
                           std::min(tree_->columnWidth(FindingsModel::MessageColumn), 560));
+}
+
+void ValidateView::updateDetails()
+{
+    const QModelIndex i = tree_->currentIndex().siblingAtColumn(0);
+    if (!i.isValid()) {
+        details_->setText(
+            QStringLiteral("<span style='color:#777'>Select a finding to read it in full; double-click "
+                           "to open the file in the designer at that field.</span>"));
+        return;
+    }
+    const QString path = i.data(FindingsModel::PathRole).toString();
+    const QString where =
+        path.isEmpty() ? i.data(FindingsModel::SourceLabelRole).toString() + QStringLiteral(" (bundled)")
+                       : path;
+    if (!i.data(FindingsModel::IsFindingRole).toBool()) {
+        details_->setText(QStringLiteral("<b>%1</b> — %2")
+                              .arg(where.toHtmlEscaped(),
+                                   i.siblingAtColumn(FindingsModel::MessageColumn).data().toString()));
+        return;
+    }
+    auto cell = [&i](int column) { return i.siblingAtColumn(column).data().toString().toHtmlEscaped(); };
+    const auto severity = static_cast<Severity>(i.data(FindingsModel::SeverityRole).toInt());
+    details_->setText(
+        QStringLiteral("<span style='color:%1'><b>%2</b></span> <b>%3</b> at <code>%4</code>, line:column "
+                       "%5 of %6<br>%7<br><i>%8</i>")
+            .arg(severityColor(severity).name(), cell(FindingsModel::SeverityColumn),
+                 cell(FindingsModel::CodeColumn), cell(FindingsModel::PointerColumn),
+                 cell(FindingsModel::PositionColumn), where.toHtmlEscaped(),
+                 cell(FindingsModel::MessageColumn), cell(FindingsModel::HintColumn)));
 }
 
 void ValidateView::updateSummary()

@@ -4,16 +4,22 @@
 
 #include "llamascope/bundled.hpp"
 #include "llamascope/embedded.hpp"
+#if LLAMASCOPE_GUI_HAVE_DESIGN
+#include "llamascope/design.hpp"
+#endif
 #include "llamascope/format.hpp"
+#include "llamascope/gui/background_task.hpp"
 #include "llamascope/gui/compare_model.hpp"
 #include "llamascope/gui/designer_document.hpp"
 #include "llamascope/gui/designer_view.hpp"
 #include "llamascope/gui/field_editor.hpp"
+#include "llamascope/gui/fit_dialog.hpp"
 #include "llamascope/gui/main_window.hpp"
 #include "test_util.hpp"
 
 #include <gtest/gtest.h>
 
+#include <QAbstractItemModelTester>
 #include <QAbstractSpinBox>
 #include <QLineEdit>
 #include <QTemporaryDir>
@@ -205,6 +211,39 @@ TEST(Designer, FieldTextIsParsedByCoresStrictParser)
     EXPECT_FALSE(DesignerDocument::parseFieldText(QStringLiteral("  "), false, &error, &remove).has_value());
     EXPECT_TRUE(remove);
 }
+
+#if LLAMASCOPE_GUI_HAVE_DESIGN
+TEST(FitToTarget, SearchesOnAWorkerAndAppliesTheShapeAsOneUndoStep)
+{
+    DesignerDocument doc;
+    ASSERT_TRUE(doc.newFromBundled(QStringLiteral("llama_60m")));
+    FitDialog dialog(&doc);
+    QAbstractItemModelTester tester(dialog.candidates(),
+                                    QAbstractItemModelTester::FailureReportingMode::Fatal);
+    dialog.targetEdit()->setText(QStringLiteral("100M"));
+    QSignalSpy finished(dialog.task(), &BackgroundTask::finished);
+    ASSERT_TRUE(dialog.startSearch());
+    ASSERT_TRUE(finished.wait(test::kWaitMs));
+    test::settle();
+    CandidateModel* model = dialog.candidates();
+    ASSERT_GT(model->rowCount(), 0);
+    const DesignCandidate* best = model->candidate(0);
+    ASSERT_NE(best, nullptr);
+    EXPECT_EQ(model->index(0, 0).data().toString().toStdString(), best->fileName);
+    ASSERT_TRUE(dialog.applySelected());
+    EXPECT_EQ(doc.undoStack()->count(), 1);
+    ASSERT_TRUE(doc.analysis().has_value());
+    // The document now has the candidate's shape, so core counts the candidate's parameters.
+    EXPECT_EQ(doc.analysis()->params.total, best->parameters);
+    EXPECT_EQ(doc.value("hidden_size"), Json(best->config.hiddenSize));
+    doc.undoStack()->undo();
+    EXPECT_EQ(doc.value("hidden_size"), Json(512));
+
+    // A bad target is refused before anything runs.
+    dialog.targetEdit()->setText(QStringLiteral("a lot"));
+    EXPECT_FALSE(dialog.startSearch());
+}
+#endif
 
 TEST(MainWindow, AsksAboutUnsavedChangesOnClose)
 {

@@ -134,6 +134,11 @@ TEST(MainWindow, CopyIsCoresRenderingOfTheVisibleColumns)
     EXPECT_EQ(view->tableText(true).toStdString(),
               renderMarkdown(compareExportTable(*window.compareProxy(), ids)));
     EXPECT_EQ(view->tableText(false).count(QLatin1Char('\n')), 17); // header + 16 configs
+    // Ctrl+C: the selected rows only.
+    view->tableView()->selectRow(0);
+    const QString one = view->selectionText();
+    EXPECT_EQ(one.count(QLatin1Char('\n')), 2);
+    EXPECT_TRUE(one.contains(QStringLiteral("llama_9m,8995968")));
 }
 
 TEST(Screenshot, RendersEachViewHeadless)

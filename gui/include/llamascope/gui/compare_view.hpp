@@ -35,6 +35,8 @@ public:
     /// Exactly what Copy puts on the clipboard: core's CSV or Markdown of the visible columns
     /// and rows, in view order.
     [[nodiscard]] QString tableText(bool markdown) const;
+    /// The selected rows (all rows when none is selected) as core's CSV: what Ctrl+C copies.
+    [[nodiscard]] QString selectionText() const;
 
     void copyCsv();
     void copyMarkdown();

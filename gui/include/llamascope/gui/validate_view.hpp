@@ -46,6 +46,7 @@ signals:
 
 private:
     void updateSummary();
+    void updateDetails();
     void expandProblems();
 
     Workspace* workspace_;
@@ -55,6 +56,7 @@ private:
     QLabel* summary_;
     QComboBox* severity_;
     QStackedWidget* stack_;
+    QLabel* details_;
 };
 
 } // namespace llamascope::gui

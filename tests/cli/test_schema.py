@@ -93,7 +93,9 @@ class AnalysisSchemaTest(CliTestCase):
         for args, exit_code in [(["validate"], 0), (["validate", invalid], 1), (["show", "llama_60m"], 0),
                                 (["show", os.path.join(DATA_DIR, "realworld", "smollm-135m.json")], 0),
                                 (["compare"], 0), (["flops", "llama_7b", "--tokens", "1e12"], 0),
-                                (["flops", "llama_60m", "--attention", "full", "--seq", "64"], 0), (["report"], 0)]:
+                                (["flops", "llama_60m", "--attention", "full", "--seq", "64"], 0), (["report"], 0),
+                                (["forward", "llama_9m", "--seq", "8"], 0),
+                                (["verify", "llama_9m", "llama_130m_learned_pos", "--seq", "4"], 0)]:
             with self.subTest(args=args):
                 out = self.run_json(*args, expect_exit=exit_code)
                 errors = sorted(self.validator.iter_errors(out), key=str)

@@ -34,7 +34,8 @@ TEST(Flops, ExactCausalHandWorked60m)
     //   linear  2·(4·512² + 3·512·1376)·8      = 50,593,792 per token
     //   lm_head 2·512·32000                    = 32,768,000 per token
     //   attention 2 ops · 2·64 · (256·257/2) · 8 heads · 8 layers / 256 = 2,105,344 per token
-    const FlopConvention& exact = flopsAt("llama_60m", 256).get(FlopConventionId::Exact);
+    const FlopReport report = flopsAt("llama_60m", 256);
+    const FlopConvention& exact = report.get(FlopConventionId::Exact);
     EXPECT_EQ(exact.forwardPerToken, 85'467'136);
     EXPECT_EQ(exact.forwardPerSequence, 85'467'136LL * 256);
     EXPECT_EQ(exact.trainingPerToken, 3 * 85'467'136LL);
@@ -44,7 +45,8 @@ TEST(Flops, ExactCausalHandWorked60m)
 TEST(Flops, ExactFullAttentionCountsAllPairs)
 {
     // Full: 4·64·256·8·8 = 4,194,304 attention FLOPs per token instead of 2,105,344.
-    const FlopConvention& exact = flopsAt("llama_60m", 256, AttentionMask::Full).get(FlopConventionId::Exact);
+    const FlopReport report = flopsAt("llama_60m", 256, AttentionMask::Full);
+    const FlopConvention& exact = report.get(FlopConventionId::Exact);
     EXPECT_EQ(exact.forwardPerToken, 87'556'096);
 }
 
@@ -83,7 +85,8 @@ TEST(Flops, CausalPairs)
 TEST(Flops, TokenBudgetTotals)
 {
     // 6·N·D-style total for D = 1e9 tokens under PaLM at T = 256.
-    const FlopConvention& palm = flopsAt("llama_60m", 256).get(FlopConventionId::Palm);
+    const FlopReport report = flopsAt("llama_60m", 256);
+    const FlopConvention& palm = report.get(FlopConventionId::Palm);
     EXPECT_DOUBLE_EQ(trainingFlops(palm, 1e9), 361'024'512.0 * 1e9);
     EXPECT_DOUBLE_EQ(trainingFlops(palm, 1e9, true), 4.0 / 3.0 * 361'024'512.0 * 1e9);
 }

@@ -22,6 +22,10 @@ set(build_type_arg "")
 if(BUILD_TYPE)
   set(build_type_arg "-DCMAKE_BUILD_TYPE=${BUILD_TYPE}")
 endif()
+# A sanitizer build installs an instrumented library: the consumer must link the runtime too.
+if(SANITIZE)
+  list(APPEND build_type_arg "-DCMAKE_CXX_FLAGS=-fsanitize=${SANITIZE}" "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=${SANITIZE}")
+endif()
 run(${CMAKE_COMMAND} -S "${CONSUMER_SOURCE}" -B "${WORK_DIR}/build" -G "${GENERATOR}"
     "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" "-DCMAKE_PREFIX_PATH=${prefix}" ${build_type_arg})
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/build")

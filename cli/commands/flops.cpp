@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 
+#include "llamascope/design.hpp"
 #include "llamascope/format.hpp"
 #include "llamascope/json_io.hpp"
 #include "llamascope/views.hpp"
@@ -14,20 +15,6 @@
 
 namespace llamascope::cli {
 namespace {
-
-double parseTokens(const std::string& text)
-{
-    std::size_t used = 0;
-    double v = 0;
-    try {
-        v = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used != text.size() || !std::isfinite(v) || v <= 0)
-        throw UsageError("--tokens must be a positive number such as 2e10, got \"" + text + "\"");
-    return v;
-}
 
 Table budgetTable(const FlopReport& r, double tokens)
 {
@@ -48,7 +35,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
                           "sequence length T (default: the config's context length)")(
         "attention", po::value<std::string>()->default_value("causal"),
         "causal (T(T+1)/2 pairs) or full (T² pairs)")(
-        "tokens", po::value<std::string>(), "token budget D: also print training totals for D tokens")(
+        "tokens", po::value<std::string>(),
+        "token budget D (2e12, 300B): also print training totals for D tokens")(
         "terms", "also print every convention's terms")(
         "format", po::value<std::string>()->default_value("text"),
         "text, json, csv or markdown")("config", po::value<std::vector<std::string>>()->default_value({}, ""),
@@ -74,7 +62,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
         throw UsageError("--attention must be causal or full, got \"" + p.vm["attention"].as<std::string>() +
                          "\"");
     // A plain double (0 = no budget): std::optional<double> trips GCC 12's -Wmaybe-uninitialized.
-    const double tokens = p.vm.count("tokens") ? parseTokens(p.vm["tokens"].as<std::string>()) : 0.0;
+    const double tokens =
+        p.vm.count("tokens") ? parseQuantity(p.vm["tokens"].as<std::string>(), "--tokens") : 0.0;
 
     const LoadResult loaded = loadSingleInput(p.vm["config"].as<std::vector<std::string>>());
     if (!loaded.config) {

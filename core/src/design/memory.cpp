@@ -5,6 +5,7 @@
 // here only say where a number comes from.
 
 #include "llamascope/memory.hpp"
+#include "llamascope/parse.hpp"
 
 #include "llamascope/bundled.hpp"
 #include "llamascope/errors.hpp"
@@ -535,27 +536,13 @@ MemoryReport estimateMemory(const LlamaConfig& config, const MemoryOptions& opti
 
 Count parseByteSize(std::string_view text, std::string_view what)
 {
-    const std::string shown(text);
+    constexpr std::string_view howTo = "write e.g. 80GiB, 24GB, 512MiB or a number of bytes";
     auto fail = [&](const std::string& why) {
-        return InvalidArgument(std::string(what) + ": '" + shown + "' " + why +
-                               " (write e.g. 80GiB, 24GB, 512MiB or a number of bytes)");
+        return InvalidArgument(badValueMessage(text, what, why, howTo));
     };
-    std::string_view s = text;
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    if (s.empty())
-        throw fail("is empty");
-    double value = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (ec == std::errc::result_out_of_range)
-        throw fail("is out of range");
-    if (ec != std::errc() || end == s.data())
-        throw fail("is not a memory size");
-    std::string unit(end, s.data() + s.size());
-    while (!unit.empty() && unit.front() == ' ')
-        unit.erase(0, 1);
+    const NumberAndUnit n = parseNumberAndUnit(text, what, howTo);
+    const double value = n.value;
+    const std::string& unit = n.unit;
     std::string lower;
     for (char ch : unit)
         lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));

@@ -4,6 +4,7 @@
 #include "llamascope/design.hpp"
 #include "llamascope/errors.hpp"
 #include "llamascope/params.hpp"
+#include "llamascope/parse.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -16,44 +17,27 @@ namespace llamascope {
 
 double parseQuantity(std::string_view text, std::string_view what)
 {
-    const std::string shown(text);
-    auto fail = [&](const std::string& why) {
-        return InvalidArgument(
-            std::string(what) + ": '" + shown + "' " + why +
-            " (write a number with an optional K, M, B or T suffix, e.g. 500M, 1.5B, 1e21)");
-    };
-    std::string_view s = text;
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    if (s.empty())
-        throw fail("is empty");
-    double value = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-    if (ec == std::errc::result_out_of_range)
-        throw fail("is out of range");
-    if (ec != std::errc() || end == s.data())
-        throw fail("is not a number");
-    const std::string_view suffix(end, static_cast<std::size_t>(s.data() + s.size() - end));
+    constexpr std::string_view howTo =
+        "write a number with an optional K, M, B or T suffix, e.g. 500M, 1.5B, 1e21";
+    const NumberAndUnit n = parseNumberAndUnit(text, what, howTo);
     double scale = 1;
-    if (suffix.size() == 1) {
-        switch (std::tolower(static_cast<unsigned char>(suffix.front()))) {
+    if (n.unit.size() == 1) {
+        switch (std::tolower(static_cast<unsigned char>(n.unit.front()))) {
         case 'k': scale = 1e3; break;
         case 'm': scale = 1e6; break;
         case 'b':
         case 'g': scale = 1e9; break;
         case 't': scale = 1e12; break;
-        default: throw fail("has an unknown suffix '" + std::string(suffix) + "'");
+        default:
+            throw InvalidArgument(
+                badValueMessage(text, what, "has an unknown suffix '" + n.unit + "'", howTo));
         }
-    } else if (!suffix.empty()) {
-        throw fail("has an unknown suffix '" + std::string(suffix) + "'");
+    } else if (!n.unit.empty()) {
+        throw InvalidArgument(badValueMessage(text, what, "has an unknown suffix '" + n.unit + "'", howTo));
     }
-    const double v = value * scale;
+    const double v = n.value * scale;
     if (!std::isfinite(v))
-        throw fail("is not finite");
-    if (v <= 0)
-        throw fail("must be positive");
+        throw InvalidArgument(badValueMessage(text, what, "is not finite", howTo));
     return v;
 }
 

@@ -138,8 +138,10 @@ bool renderScreenshot(const QString& view, const QString& pngPath, const QString
             kind = ChartsView::Kind::Flops;
         else if (view == QLatin1String("charts-shape"))
             kind = ChartsView::Kind::Shape;
-        else if (view == QLatin1String("charts-memory"))
+        else if (view == QLatin1String("charts-memory")) {
             kind = ChartsView::Kind::Memory;
+            window.chartsView()->setMemoryDevice(QStringLiteral("a100-80gb"));
+        }
         window.chartsView()->showChart(kind);
     } else if (base == QLatin1String("designer")) {
         if (files.isEmpty()) {

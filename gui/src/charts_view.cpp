@@ -236,6 +236,13 @@ void ChartsView::rebuild(Kind kind)
     }
 }
 
+bool ChartsView::setMemoryDevice(const QString& key)
+{
+    const int i = device_->findData(key);
+    device_->setCurrentIndex(std::max(0, i));
+    return i >= 0;
+}
+
 void ChartsView::exportCurrent(bool svg)
 {
     const Kind k = currentKind();

@@ -15,6 +15,7 @@
 #include "test_util.hpp"
 
 #if LLAMASCOPE_GUI_HAVE_DESIGN
+#include "llamascope/cost.hpp"
 #include "llamascope/memory.hpp"
 #endif
 
@@ -115,6 +116,12 @@ TEST(Charts, NumbersAreCores)
     const MemoryReport r = estimateMemory(rows.back().analysis->config, core);
     EXPECT_DOUBLE_EQ(memory.barSets.front().values.back() * 1024.0 * 1024.0 * 1024.0,
                      static_cast<double>(r.totalBytes()));
+    // The device line is the accelerator table's memory.
+    m.device = QStringLiteral("a100-80gb");
+    const ChartSpec withDevice = memoryChart(rows, m);
+    ASSERT_EQ(withDevice.references.size(), 1u);
+    EXPECT_DOUBLE_EQ(withDevice.references.front().y * 1024.0 * 1024.0 * 1024.0,
+                     static_cast<double>(builtinAccelerators().find("a100-80gb")->memoryBytes));
 #else
     EXPECT_TRUE(memoryChart(rows, {}).empty());
     EXPECT_FALSE(memoryChart(rows, {}).emptyMessage.isEmpty());

@@ -37,6 +37,10 @@ public:
     /// Rebuilds the visible chart now if the model changed since its last build.
     void flush();
 
+    /// Draws the memory of an accelerator (core's table key, e.g. "h100-sxm") on the memory
+    /// chart; an empty or unknown key removes the line. False if the key is unknown.
+    bool setMemoryDevice(const QString& key);
+
     /// Asks for a file and exports the visible chart (PNG or SVG by extension).
     void exportCurrent(bool svg);
 

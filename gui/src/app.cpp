@@ -1,5 +1,8 @@
 #include "llamascope/gui/app.hpp"
 
+#include "llamascope/gui/background_task.hpp"
+#include "llamascope/gui/fit_dialog.hpp"
+
 #include "llamascope/gui/charts_view.hpp"
 #include "llamascope/gui/compare_view.hpp"
 #include "llamascope/gui/designer_document.hpp"
@@ -17,6 +20,7 @@
 #include <QGuiApplication>
 #include <QHash>
 #include <QImage>
+#include <QLineEdit>
 #include <QPixmap>
 #include <QTimer>
 #include <algorithm>
@@ -54,7 +58,7 @@ QStringList screenshotViews()
 {
     return {QStringLiteral("compare"),      QStringLiteral("charts"),        QStringLiteral("charts-flops"),
             QStringLiteral("charts-shape"), QStringLiteral("charts-memory"), QStringLiteral("designer"),
-            QStringLiteral("validate"),     QStringLiteral("forward")};
+            QStringLiteral("designer-fit"), QStringLiteral("validate"),      QStringLiteral("forward")};
 }
 
 namespace {
@@ -143,6 +147,30 @@ bool renderScreenshot(const QString& view, const QString& pngPath, const QString
             window.chartsView()->setMemoryDevice(QStringLiteral("a100-80gb"));
         }
         window.chartsView()->showChart(kind);
+    } else if (view == QLatin1String("designer-fit")) {
+        // The fit-to-target dialog after a search for 500M parameters from llama_350m.
+        window.designerView()->openBundled(QStringLiteral("llama_350m"));
+        window.showView(MainWindow::View::Designer);
+        if (!fitDialogAvailable()) {
+            if (error != nullptr)
+                *error = QStringLiteral("this build has no designer (fit to target)");
+            return false;
+        }
+        FitDialog dialog(window.designerDocument(), &window);
+        dialog.resize(1240, 640);
+        dialog.show();
+        dialog.targetEdit()->setText(QStringLiteral("500M"));
+        QEventLoop loop;
+        QObject::connect(dialog.task(), &BackgroundTask::finished, &loop, &QEventLoop::quit);
+        QObject::connect(dialog.task(), &BackgroundTask::failed, &loop, &QEventLoop::quit);
+        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+        if (dialog.startSearch())
+            loop.exec();
+        settle(10);
+        const bool ok = withSmallPalette(dialog.grab().toImage()).save(pngPath, "PNG");
+        if (!ok && error != nullptr)
+            *error = QStringLiteral("could not write %1").arg(pngPath);
+        return ok;
     } else if (base == QLatin1String("designer")) {
         if (files.isEmpty()) {
             // A family member with warnings and notes beside its fields, one field edited.

@@ -273,6 +273,19 @@ FitDialog::FitDialog(DesignerDocument* document, QWidget* parent)
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setAlternatingRowColors(true);
     layout->addWidget(table_, 1);
+    why_ = new QLabel(this);
+    why_->setWordWrap(true);
+    why_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(why_);
+    connect(
+        table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+        [this](const QModelIndex& i) {
+            const DesignCandidate* c = model_->candidate(i.row());
+            why_->setText(
+                c == nullptr
+                    ? QString()
+                    : QStringLiteral("<b>%1</b>: %2").arg(qs(c->fileName), qs(c->reason).toHtmlEscaped()));
+        });
 
     auto* buttons = new QDialogButtonBox(this);
     apply_ = buttons->addButton(QStringLiteral("Apply shape to this config"), QDialogButtonBox::AcceptRole);

@@ -15,7 +15,7 @@ void setUpApplication(QApplication& app, const QString& organisation = QStringLi
                       const QString& application = QStringLiteral("llamascope-gui"));
 
 /// The views `--screenshot` accepts: compare, charts (and charts-flops, charts-shape,
-/// charts-memory), designer, validate, forward.
+/// charts-memory), designer (and designer-fit: the fit-to-target dialog), validate, forward.
 QStringList screenshotViews();
 
 /// Renders one view of a fresh main window (no settings read or written) to a PNG. `files` are

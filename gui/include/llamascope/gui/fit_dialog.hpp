@@ -100,6 +100,7 @@ private:
     QPushButton* openNew_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QLabel* note_ = nullptr;
+    QLabel* why_ = nullptr;
     QTableView* table_ = nullptr;
 };
 

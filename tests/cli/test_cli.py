@@ -98,6 +98,24 @@ class ValidateTest(CliTestCase):
         self.assertEqual(rows[0]["Line"], "7")
 
 
+class CheckpointCorpusTest(CliTestCase):
+    """Broken safetensors files: a clear error naming the file and tensor, never a crash."""
+
+    def test_every_broken_checkpoint_is_refused_clearly(self):
+        folder = os.path.join(INVALID, "checkpoints")
+        config = os.path.join(DATA_DIR, "forward", "rope", "config.json")
+        with open(os.path.join(folder, "manifest.json")) as f:
+            manifest = json.load(f)
+        self.assertGreaterEqual(len(manifest), 15)
+        for name, want in sorted(manifest.items()):
+            with self.subTest(file=name):
+                code, _, err = self.run_cli("forward", config, "--weights", os.path.join(folder, name), "--seq", "4")
+                self.assertEqual(code, want["exit"], err)
+                for text in want["contains"]:
+                    self.assertIn(text, err)
+                self.assertNotIn("internal error", err)
+
+
 class UsageTest(CliTestCase):
     def test_exit_codes(self):
         self.assertEqual(self.run_cli()[0], 2)

@@ -61,8 +61,10 @@ const Command* findCommand(std::string_view name)
 
 } // namespace
 
-int runApp(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
+int runApp(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool* internalError)
 {
+    if (internalError != nullptr)
+        *internalError = false;
     Context ctx{out, err};
     if (args.empty()) {
         printUsage(err);
@@ -112,6 +114,8 @@ int runApp(const std::vector<std::string>& args, std::ostream& out, std::ostream
         err << prefix << "error: out of memory\n";
         return kExitIo;
     } catch (const std::exception& e) {
+        if (internalError != nullptr)
+            *internalError = true;
         err << prefix << "internal error: " << e.what() << " (please report this)\n";
         return kExitFindings;
     }

@@ -19,9 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!r.config)
         return 0;
     (void)llamascope::analyze(*r.config);
-    const llamascope::LoadResult again = llamascope::loadConfigText(llamascope::toHfJsonText(*r.config), "fuzz.json");
+    const llamascope::LoadResult again =
+        llamascope::loadConfigText(llamascope::toHfJsonText(*r.config), "fuzz.json");
     if (!again.config || again.config->hiddenSize != r.config->hiddenSize ||
-        again.config->numHiddenLayers != r.config->numHiddenLayers || again.config->vocabSize != r.config->vocabSize)
+        again.config->numHiddenLayers != r.config->numHiddenLayers ||
+        again.config->vocabSize != r.config->vocabSize)
         std::abort();
     return 0;
 }

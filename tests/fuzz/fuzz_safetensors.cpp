@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto entries = llamascope::parseSafetensorsHeader(
             json, static_cast<llamascope::Count>(dataBytes & 0x7fffffffffffffffULL), "fuzz.safetensors");
         for (const auto& e : entries)
-            if (e.begin < 0 || e.end < e.begin || static_cast<std::uint64_t>(e.end) > (dataBytes & 0x7fffffffffffffffULL))
+            if (e.begin < 0 || e.end < e.begin ||
+                static_cast<std::uint64_t>(e.end) > (dataBytes & 0x7fffffffffffffffULL))
                 __builtin_trap(); // the parser accepted a range outside the data section
     } catch (const llamascope::IoError&) {
     }

@@ -7,6 +7,7 @@
 #include "llamascope/gui/workspace.hpp"
 #include "llamascope/io.hpp"
 #include "llamascope/views.hpp"
+#include "widgets.hpp"
 
 #include <QAction>
 #include <QApplication>
@@ -224,20 +225,11 @@ void CompareView::copyMarkdown()
 
 void CompareView::exportTable()
 {
-    QString selected;
     const QString path =
-        QFileDialog::getSaveFileName(this, QStringLiteral("Export comparison"), QStringLiteral("compare.csv"),
-                                     QStringLiteral("CSV (*.csv);;Markdown (*.md)"), &selected);
-    if (path.isEmpty())
-        return;
-    const bool markdown = path.endsWith(QStringLiteral(".md"), Qt::CaseInsensitive) ||
-                          selected.startsWith(QStringLiteral("Markdown"));
-    try {
-        writeFileAtomic(toFsPath(path), tableText(markdown).toStdString(), Overwrite::Allow);
+        exportTableDialog(this, QStringLiteral("Export comparison"), QStringLiteral("compare.csv"),
+                          [this](bool markdown) { return tableText(markdown); });
+    if (!path.isEmpty())
         emit statusMessage(QStringLiteral("Wrote %1").arg(path));
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, QStringLiteral("Export failed"), QString::fromUtf8(e.what()));
-    }
 }
 
 void CompareView::focusFilter()

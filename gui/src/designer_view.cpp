@@ -11,6 +11,7 @@
 #include "llamascope/rules.hpp"
 #include "llamascope/views.hpp"
 #include "text.hpp"
+#include "widgets.hpp"
 
 #include <QFileDialog>
 #include <QFileInfo>
@@ -123,12 +124,7 @@ DesignerView::DesignerView(DesignerDocument* document, QWidget* parent) : QWidge
     // Toolbar row.
     auto* bar = new QHBoxLayout;
     auto button = [&](const QString& text, const QString& tip, auto slot) {
-        auto* b = new QToolButton(this);
-        b->setText(text);
-        b->setToolTip(tip);
-        connect(b, &QToolButton::clicked, this, slot);
-        bar->addWidget(b);
-        return b;
+        return addToolButton(this, bar, text, tip, slot);
     };
     button(QStringLiteral("New"), QStringLiteral("A new config in the modern canonical form (Ctrl+N)"),
            [this] { newDocument(); });

@@ -6,6 +6,7 @@
 #include "llamascope/io.hpp"
 #include "llamascope/views.hpp"
 #include "text.hpp"
+#include "widgets.hpp"
 
 #include <QApplication>
 #include <QClipboard>
@@ -34,12 +35,7 @@ ValidateView::ValidateView(Workspace* workspace, FindingsModel* model, QWidget* 
     layout->setContentsMargins(6, 6, 6, 6);
     auto* bar = new QHBoxLayout;
     auto button = [&](const QString& text, const QString& tip, auto slot) {
-        auto* b = new QToolButton(this);
-        b->setText(text);
-        b->setToolTip(tip);
-        connect(b, &QToolButton::clicked, this, slot);
-        bar->addWidget(b);
-        return b;
+        return addToolButton(this, bar, text, tip, slot);
     };
     button(QStringLiteral("Add files…"), QStringLiteral("Validate config files (Ctrl+O)"),
            [this] { addFiles(); });
@@ -229,20 +225,11 @@ void ValidateView::copyFindings(bool markdown)
 
 void ValidateView::exportFindings()
 {
-    QString selected;
     const QString path =
-        QFileDialog::getSaveFileName(this, QStringLiteral("Export findings"), QStringLiteral("findings.csv"),
-                                     QStringLiteral("CSV (*.csv);;Markdown (*.md)"), &selected);
-    if (path.isEmpty())
-        return;
-    const bool markdown = path.endsWith(QStringLiteral(".md"), Qt::CaseInsensitive) ||
-                          selected.startsWith(QStringLiteral("Markdown"));
-    try {
-        writeFileAtomic(toFsPath(path), findingsText(markdown).toStdString(), Overwrite::Allow);
+        exportTableDialog(this, QStringLiteral("Export findings"), QStringLiteral("findings.csv"),
+                          [this](bool markdown) { return findingsText(markdown); });
+    if (!path.isEmpty())
         emit statusMessage(QStringLiteral("Wrote %1").arg(path));
-    } catch (const std::exception& e) {
-        QMessageBox::warning(this, QStringLiteral("Export failed"), QString::fromUtf8(e.what()));
-    }
 }
 
 void ValidateView::revealFile(const QString& path)

@@ -4,15 +4,8 @@
 # The accelerator table is an editable data file; a generated copy is compiled in so the
 # tools work from any directory (same pattern as the bundled family).
 set(accelerator_data "${CMAKE_CURRENT_SOURCE_DIR}/data/accelerators.json")
-set(accelerator_cpp "${CMAKE_CURRENT_BINARY_DIR}/generated/embedded_accelerators.cpp")
-add_custom_command(
-  OUTPUT "${accelerator_cpp}"
-  COMMAND "${CMAKE_COMMAND}" -DOUTPUT=${accelerator_cpp} -DNAMESPACE=llamascope
-          -DFUNCTION=acceleratorDataFiles "-DINPUTS=${accelerator_data}"
-          -P "${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake"
-  DEPENDS "${accelerator_data}" "${PROJECT_SOURCE_DIR}/cmake/EmbedFiles.cmake"
-  COMMENT "Embedding the accelerator table"
-  VERBATIM)
+llamascope_embed_files(accelerator_cpp FUNCTION acceleratorDataFiles INPUTS ${accelerator_data}
+  COMMENT "Embedding the accelerator table")
 
 target_sources(llamascope_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/memory.cpp

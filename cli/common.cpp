@@ -37,6 +37,11 @@ OutputFormat parseFormat(const std::string& text, std::initializer_list<OutputFo
     throw UsageError("unknown --format \"" + text + "\"; this command writes " + names);
 }
 
+OutputFormat formatOption(const ParsedArgs& p, std::initializer_list<OutputFormat> allowed)
+{
+    return parseFormat(p.vm["format"].as<std::string>(), allowed);
+}
+
 TableFormat tableFormat(OutputFormat f)
 {
     switch (f) {

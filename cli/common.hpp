@@ -30,6 +30,11 @@ enum class OutputFormat { Text, Json, Csv, Markdown };
 /// Parses --format; throws UsageError naming the formats this command allows.
 OutputFormat parseFormat(const std::string& text, std::initializer_list<OutputFormat> allowed);
 std::string_view toString(OutputFormat f);
+/// The command's --format value, checked against `allowed` (default: all four formats).
+struct ParsedArgs;
+OutputFormat formatOption(const ParsedArgs& p, std::initializer_list<OutputFormat> allowed = {
+                                                   OutputFormat::Text, OutputFormat::Json, OutputFormat::Csv,
+                                                   OutputFormat::Markdown});
 TableFormat tableFormat(OutputFormat f); ///< Json is not a table format: Text
 
 /// A parsed command line. `help` is true when --help was given (usage already printed).

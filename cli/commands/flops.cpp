@@ -54,9 +54,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
                   options, positional, ctx);
     if (p.help)
         return kExitOk;
-    const OutputFormat format =
-        parseFormat(p.vm["format"].as<std::string>(),
-                    {OutputFormat::Text, OutputFormat::Json, OutputFormat::Csv, OutputFormat::Markdown});
+    const OutputFormat format = formatOption(p);
     const auto mask = attentionMaskFromString(p.vm["attention"].as<std::string>());
     if (!mask)
         throw UsageError("--attention must be causal or full, got \"" + p.vm["attention"].as<std::string>() +

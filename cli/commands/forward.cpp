@@ -119,8 +119,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         options, positional, ctx);
     if (p.help)
         return kExitOk;
-    const OutputFormat format =
-        parseFormat(p.vm["format"].as<std::string>(), {OutputFormat::Text, OutputFormat::Json});
+    const OutputFormat format = formatOption(p, {OutputFormat::Text, OutputFormat::Json});
     ForwardOptions o;
     o.batch = parsePositive(p.vm["batch"].as<std::string>(), "batch");
     o.seed = parseSeed(p.vm["seed"].as<std::string>());

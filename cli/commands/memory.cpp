@@ -134,9 +134,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         options, positional, ctx);
     if (p.help)
         return kExitOk;
-    const OutputFormat format =
-        parseFormat(p.vm["format"].as<std::string>(),
-                    {OutputFormat::Text, OutputFormat::Json, OutputFormat::Csv, OutputFormat::Markdown});
+    const OutputFormat format = formatOption(p);
     const auto& inputs = p.vm["config"].as<std::vector<std::string>>();
     if (p.vm.count("galore-table")) {
         if (!inputs.empty())

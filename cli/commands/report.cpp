@@ -32,8 +32,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     if (p.help)
         return kExitOk;
     const OutputFormat format =
-        parseFormat(p.vm["format"].as<std::string>(),
-                    {OutputFormat::Markdown, OutputFormat::Text, OutputFormat::Json, OutputFormat::Csv});
+        formatOption(p, {OutputFormat::Markdown, OutputFormat::Text, OutputFormat::Json, OutputFormat::Csv});
     bool failed = false;
     std::vector<LlamaConfig> configs;
     for (const Analysis& a :

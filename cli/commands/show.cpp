@@ -69,8 +69,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
                                    options, positional, ctx);
     if (p.help)
         return kExitOk;
-    const OutputFormat format = parseFormat(p.vm["format"].as<std::string>(),
-                                            {OutputFormat::Text, OutputFormat::Json, OutputFormat::Markdown});
+    const OutputFormat format =
+        formatOption(p, {OutputFormat::Text, OutputFormat::Json, OutputFormat::Markdown});
     const LoadResult loaded = loadSingleInput(p.vm["config"].as<std::vector<std::string>>());
     if (!loaded.config) {
         printFindings(loaded.report, ctx.err);

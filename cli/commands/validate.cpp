@@ -59,9 +59,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
                                    options, positional, ctx);
     if (p.help)
         return kExitOk;
-    const OutputFormat format =
-        parseFormat(p.vm["format"].as<std::string>(),
-                    {OutputFormat::Text, OutputFormat::Json, OutputFormat::Csv, OutputFormat::Markdown});
+    const OutputFormat format = formatOption(p);
     if (p.vm.count("list-codes") != 0)
         return listCodes(format, ctx);
     const bool strict = p.vm.count("strict") != 0;

@@ -66,9 +66,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         options, positional, ctx);
     if (p.help)
         return kExitOk;
-    const OutputFormat format =
-        parseFormat(p.vm["format"].as<std::string>(),
-                    {OutputFormat::Text, OutputFormat::Json, OutputFormat::Csv, OutputFormat::Markdown});
+    const OutputFormat format = formatOption(p);
     VerifyOptions o;
     o.seqLen = parsePositive(p.vm["seq"].as<std::string>(), "seq");
     o.seed = parseSeed(p.vm["seed"].as<std::string>());

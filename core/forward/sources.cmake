@@ -18,11 +18,10 @@ target_link_libraries(llamascope_core PRIVATE Threads::Threads)
 set_source_files_properties(${llamascope_forward_sources} PROPERTIES
   COMPILE_DEFINITIONS "EIGEN_DONT_PARALLELIZE;EIGEN_NO_DEBUG")
 
-# The forward pass is only as fast as the vector instructions Eigen may use: by default it is
-# compiled for the build machine (AVX2/FMA here). Only these sources get the flag, and they are
-# the only core sources that instantiate Eigen, so no Eigen template is compiled two ways.
-# Turn it off for binaries that must run on other CPUs.
-option(LLAMASCOPE_FORWARD_NATIVE "Compile the forward pass with -march=native" ON)
+# Portable by default: binaries run on any x86-64 CPU, and GCC 12's false -Werror=uninitialized
+# in avx512fintrin.h (`__Y = __Y`) cannot break the build on AVX-512 machines. The option is
+# kept for local experiments only.
+option(LLAMASCOPE_FORWARD_NATIVE "Compile the forward pass with -march=native (not portable)" OFF)
 if(LLAMASCOPE_FORWARD_NATIVE AND NOT MSVC)
   include(CheckCXXCompilerFlag)
   check_cxx_compiler_flag(-march=native LLAMASCOPE_HAS_MARCH_NATIVE)

@@ -1,5 +1,7 @@
 #include "common.hpp"
 
+#include "llamascope/sources.hpp"
+
 #include "llamascope/bundled.hpp"
 #include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
@@ -78,59 +80,25 @@ ParsedArgs parseArgs(const std::vector<std::string>& args, std::string_view comm
     return parsed;
 }
 
-namespace {
-
-std::vector<fs::path> jsonFilesIn(const fs::path& dir)
+std::vector<LoadResult> loadInputs(const std::vector<std::string>& inputs, Context& ctx)
 {
-    std::vector<fs::path> files;
-    std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-        if (it->path().extension() == ".json" && !it->is_directory(ec))
-            files.push_back(it->path());
-    if (ec)
-        throw IoError(dir.string() + ": cannot list folder (" + ec.message() + ")");
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
-} // namespace
-
-std::vector<LoadResult> loadInputs(const std::vector<std::string>& inputs)
-{
-    if (inputs.empty())
-        return loadBundledFamily();
-    std::vector<LoadResult> out;
-    for (const std::string& input : inputs) {
-        const fs::path path(input);
-        std::error_code ec;
-        if (fs::is_directory(path, ec)) {
-            const auto files = jsonFilesIn(path);
-            if (files.empty())
-                throw IoError(input + ": folder has no .json files");
-            for (const fs::path& f : files)
-                out.push_back(loadConfigFile(f));
-        } else if (fs::exists(path, ec)) {
-            out.push_back(loadConfigFile(path));
-        } else if (auto bundled = loadBundled(input)) {
-            out.push_back(std::move(*bundled));
-        } else {
-            const auto names = bundledNames();
-            const std::string guess = closestMatch(input, names);
-            throw IoError(input + ": no such file, folder or bundled config" +
-                          (guess.empty() ? std::string() : " (did you mean " + guess + "?)"));
-        }
-    }
+    std::vector<std::string> notes;
+    std::vector<LoadResult> out = loadModels(inputs, &notes);
+    for (const std::string& n : notes)
+        ctx.err << "note: " << n << "\n";
     return out;
 }
 
 LoadResult loadSingleInput(const std::vector<std::string>& inputs)
 {
     if (inputs.size() != 1)
-        throw UsageError("expected exactly one CONFIG (a file or a bundled name such as llama_60m)");
-    std::error_code ec;
-    if (fs::is_directory(inputs.front(), ec))
-        throw UsageError(inputs.front() + " is a folder; this command takes one config file");
-    return std::move(loadInputs(inputs).front());
+        throw UsageError(
+            "expected exactly one CONFIG (a file, a model folder or a bundled name such as llama_60m)");
+    const SourceScan scan = findModels(inputs);
+    if (scan.models.size() != 1)
+        throw UsageError(inputs.front() + " holds " + std::to_string(scan.models.size()) +
+                         " models; this command takes one (name its config.json or its snapshot folder)");
+    return loadSource(scan.models.front());
 }
 
 void printFindings(const ValidationReport& report, std::ostream& os)

@@ -50,12 +50,13 @@ ParsedArgs parseArgs(const std::vector<std::string>& args, std::string_view comm
                      std::string_view description, po::options_description options,
                      const po::positional_options_description& positional, Context& ctx);
 
-/// Resolves command-line inputs: each is a file, a folder (its *.json files, sorted; not
-/// recursive) or a bundled name ("llama_60m"). No inputs: the bundled family.
-/// Throws IoError for an input that is none of these or cannot be read.
-std::vector<LoadResult> loadInputs(const std::vector<std::string>& inputs);
+/// Resolves command-line inputs with core's findModels(): files, bundled names ("llama_60m"),
+/// model snapshot folders (one model each) and folders of configs. No inputs: the bundled
+/// family. What was skipped is said once on ctx.err. Throws IoError for an input that is
+/// none of these or cannot be read.
+std::vector<LoadResult> loadInputs(const std::vector<std::string>& inputs, Context& ctx);
 
-/// Exactly one input (file or bundled name); throws UsageError otherwise.
+/// Exactly one model (a file, a snapshot folder or a bundled name); UsageError otherwise.
 LoadResult loadSingleInput(const std::vector<std::string>& inputs);
 
 /// Compiler-style lines: FILE:LINE:COL: severity [code] /pointer: message, then the hint.

@@ -74,7 +74,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         throw UsageError("unknown --sort column \"" + sortBy + "\" (see --list-columns)");
 
     bool failed = false;
-    const auto loaded = loadInputs(p.vm["inputs"].as<std::vector<std::string>>());
+    const auto loaded = loadInputs(p.vm["inputs"].as<std::vector<std::string>>(), ctx);
     std::vector<Analysis> analyses;
     if (flopOptions) {
         analyses = analyzeInputs(loaded, &*flopOptions, ctx, failed);

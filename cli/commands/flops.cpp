@@ -68,7 +68,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         printFindings(loaded.report, ctx.err);
         return kExitFindings;
     }
-    const LlamaConfig& config = *loaded.config;
+    const ModelConfig& config = *loaded.config;
     const Count seq =
         p.vm.count("seq") ? parsePositive(p.vm["seq"].as<std::string>(), "seq") : config.contextLength;
     const FlopReport report = computeFlops(config, FlopOptions{seq, *mask});

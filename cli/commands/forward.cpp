@@ -68,7 +68,7 @@ Table countsTable(const ForwardResult& r)
     return t;
 }
 
-void printText(const LlamaConfig& c, const ForwardResult& r, const std::string& logitsOut, std::ostream& os)
+void printText(const ModelConfig& c, const ForwardResult& r, const std::string& logitsOut, std::ostream& os)
 {
     os << c.name << ": forward pass of " << r.batch << " × " << r.seqLen << " tokens, " << r.weightsSource
        << ", " << r.threads << (r.threads == 1 ? " thread" : " threads") << ", weights "
@@ -142,7 +142,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         printFindings(loaded.report, ctx.err);
         return kExitFindings;
     }
-    const LlamaConfig& config = *loaded.config;
+    const ModelConfig& config = *loaded.config;
     std::unique_ptr<WeightSource> weights;
     if (p.vm.count("weights"))
         weights =

@@ -66,7 +66,7 @@ int listDevices(const AcceleratorTable& table, OutputFormat format, Context& ctx
     return kExitOk;
 }
 
-std::string headline(const LlamaConfig& c, const MemoryReport& r)
+std::string headline(const ModelConfig& c, const MemoryReport& r)
 {
     const MemoryOptions& o = r.options;
     std::string s = c.name + " — ";
@@ -152,7 +152,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         printFindings(loaded.report, ctx.err);
         return kExitFindings;
     }
-    const LlamaConfig& config = *loaded.config;
+    const ModelConfig& config = *loaded.config;
     const MemoryReport report = estimateMemory(config, memOptions);
     std::optional<CostReport> cost;
     if (device != nullptr && memOptions.optimizer != Optimizer::None) {

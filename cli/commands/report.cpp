@@ -34,9 +34,9 @@ int run(const std::vector<std::string>& args, Context& ctx)
     const OutputFormat format =
         formatOption(p, {OutputFormat::Markdown, OutputFormat::Text, OutputFormat::Json, OutputFormat::Csv});
     bool failed = false;
-    std::vector<LlamaConfig> configs;
+    std::vector<ModelConfig> configs;
     for (const Analysis& a :
-         analyzeInputs(loadInputs(p.vm["inputs"].as<std::vector<std::string>>()), nullptr, ctx, failed))
+         analyzeInputs(loadInputs(p.vm["inputs"].as<std::vector<std::string>>(), ctx), nullptr, ctx, failed))
         configs.push_back(a.config);
     if (configs.empty()) {
         ctx.err << "llamascope report: no valid configs to report on\n";

@@ -15,7 +15,7 @@
 namespace llamascope::cli {
 namespace {
 
-std::string contextNote(const LlamaConfig& c)
+std::string contextNote(const ModelConfig& c)
 {
     switch (c.contextSource) {
     case ContextSource::MaxPositionEmbeddings: return "from max_position_embeddings";
@@ -27,7 +27,7 @@ std::string contextNote(const LlamaConfig& c)
 
 Table shapeTable(const Analysis& a)
 {
-    const LlamaConfig& c = a.config;
+    const ModelConfig& c = a.config;
     const DerivedMetrics& m = a.metrics;
     Table t;
     t.columns = {{"Quantity", Align::Left}, {"Value", Align::Right}, {"Note", Align::Left}};
@@ -97,7 +97,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     ctx.out << h << "Parameters\n\n" << render(parameterTable(a.params), tf);
     ctx.out << "per layer: " << formatCount(a.params.perLayer.total()) << " (attention "
             << formatCount(a.params.perLayer.attention()) << ", MLP " << formatCount(a.params.perLayer.mlp())
-            << ", norms " << formatCount(a.params.perLayer.norms()) << ")\n\n";
+            << ", norms " << formatCount(a.params.perLayer.norms) << ")\n\n";
     ctx.out << h << "FLOPs at T = " << formatCount(seq) << " (causal)\n\n"
             << render(flopConventionsTable(a.flops), tf) << "\n";
     const ValidationReport& r = loaded.report;

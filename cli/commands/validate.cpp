@@ -53,7 +53,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     po::positional_options_description positional;
     positional.add("inputs", -1);
     const ParsedArgs p = parseArgs(args, "validate", "[--strict] [--format F] [CONFIG...]",
-                                   "Checks config files against transformers' LlamaConfig and the family's\n"
+                                   "Checks config files against transformers' ModelConfig and the family's\n"
                                    "conventions. Every finding has a severity, a code, a JSON pointer and,\n"
                                    "where the field is in the file, line:column. Codes: docs/validation.md.",
                                    options, positional, ctx);
@@ -66,7 +66,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     const Severity failAt = strict ? Severity::Warning : Severity::Error;
 
     std::vector<ValidationReport> reports;
-    for (LoadResult& r : loadInputs(p.vm["inputs"].as<std::vector<std::string>>()))
+    for (LoadResult& r : loadInputs(p.vm["inputs"].as<std::vector<std::string>>(), ctx))
         reports.push_back(std::move(r.report));
 
     std::size_t errors = 0, warnings = 0, notes = 0, failing = 0;

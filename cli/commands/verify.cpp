@@ -74,8 +74,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
     o.maxMemoryBytes = maxMemoryOption(p.vm);
 
     bool failed = false;
-    std::vector<LlamaConfig> configs;
-    for (const LoadResult& loaded : loadInputs(p.vm["paths"].as<std::vector<std::string>>())) {
+    std::vector<ModelConfig> configs;
+    for (const LoadResult& loaded : loadInputs(p.vm["paths"].as<std::vector<std::string>>(), ctx)) {
         if (loaded.config) {
             configs.push_back(*loaded.config);
         } else {

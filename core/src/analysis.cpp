@@ -2,12 +2,12 @@
 
 namespace llamascope {
 
-Analysis analyze(const LlamaConfig& config)
+Analysis analyze(const ModelConfig& config)
 {
     return analyze(config, FlopOptions{config.contextLength, AttentionMask::Causal});
 }
 
-Analysis analyze(const LlamaConfig& config, const FlopOptions& flopOptions)
+Analysis analyze(const ModelConfig& config, const FlopOptions& flopOptions)
 {
     Analysis a;
     a.config = config;

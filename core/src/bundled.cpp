@@ -21,9 +21,9 @@ std::vector<LoadResult> loadBundledFamily()
     return out;
 }
 
-std::vector<LlamaConfig> bundledConfigs()
+std::vector<ModelConfig> bundledConfigs()
 {
-    std::vector<LlamaConfig> out;
+    std::vector<ModelConfig> out;
     for (LoadResult& r : loadBundledFamily()) {
         if (!r.config)
             throw std::logic_error("bundled config " + r.report.source + " does not validate");

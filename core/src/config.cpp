@@ -1,39 +1,121 @@
+// The config model's enums, derived quantities and its HF JSON form. Which keys exist and
+// which field each sets is the binding table in rules.cpp; this file only walks it.
+
 #include "llamascope/config.hpp"
 
+#include "llamascope/model_types.hpp"
+#include "llamascope/rules.hpp"
+#include "llamascope/validate.hpp"
+
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
 
 namespace llamascope {
 
 using ordered_json = nlohmann::ordered_json;
 
+const EnumTable<PositionType>& positionTypes()
+{
+    static const EnumTable<PositionType> table({
+        {PositionType::Rope, "rope", "rotary embeddings on q and k (every transformers decoder)", {}},
+        {PositionType::Learned, "learned", "a learned P×d position table added to the embeddings", {}},
+        {PositionType::Sinusoidal, "sinusoidal", "fixed sin/cos positions added to the embeddings", {}},
+        {PositionType::None, "none", "no position information (NoPE)", {}},
+    });
+    return table;
+}
+
 std::string_view toString(PositionType t)
 {
-    switch (t) {
-    case PositionType::Rope: return "rope";
-    case PositionType::Learned: return "learned";
-    case PositionType::Sinusoidal: return "sinusoidal";
-    case PositionType::None: return "none";
-    }
-    return "rope";
+    return positionTypes().name(t);
 }
 
 std::optional<PositionType> positionTypeFromString(std::string_view s)
 {
-    if (s == "rope")
-        return PositionType::Rope;
-    if (s == "learned")
-        return PositionType::Learned;
-    if (s == "sinusoidal")
-        return PositionType::Sinusoidal;
-    if (s == "none")
-        return PositionType::None;
-    return std::nullopt;
+    return positionTypes().find(s);
 }
 
-LlamaConfig LlamaConfig::withShape(Count hidden, Count layers, Count heads, Count intermediate, Count vocab,
+const EnumTable<RopeKind>& ropeKinds()
+{
+    static const EnumTable<RopeKind> table({
+        {RopeKind::Default, "default", "plain RoPE, inv_freq = θ^(−2j/h)", {}},
+        {RopeKind::Linear, "linear", "positions divided by factor (Chen et al. 2023)", {}},
+        {RopeKind::Dynamic, "dynamic", "NTK-aware θ grown with the sequence beyond the context length", {}},
+        {RopeKind::Yarn,
+         "yarn",
+         "YaRN: per-frequency blend of interpolation and extrapolation (Peng et al. 2023)",
+         {}},
+        {RopeKind::LongRope,
+         "longrope",
+         "LongRoPE: per-frequency short/long factors (Ding et al. 2024)",
+         {"su"}},
+        {RopeKind::Llama3, "llama3", "Llama 3.1's wavelength-banded frequency scaling", {}},
+    });
+    return table;
+}
+
+const EnumTable<NormPlacement>& normPlacements()
+{
+    static const EnumTable<NormPlacement> table({
+        {NormPlacement::Pre, "pre", "x += Attn(N(x)); x += MLP(N(x)) — 2 norms per layer", {}},
+        {NormPlacement::Sandwich,
+         "sandwich",
+         "x += N(Attn(N(x))); x += N(MLP(N(x))) — 4 norms per layer",
+         {}},
+        {NormPlacement::Post, "post", "x += N(Attn(x)); x += N(MLP(x)) — 2 norms per layer", {}},
+    });
+    return table;
+}
+
+const EnumTable<QkNorm>& qkNorms()
+{
+    static const EnumTable<QkNorm> table({
+        {QkNorm::None, "none", "no query/key norm", {}},
+        {QkNorm::PerHead, "per-head", "RMSNorm over head_dim on each query and key head", {}},
+        {QkNorm::Full, "full", "RMSNorm over the whole query (H·h) and key (K·h) projection", {}},
+    });
+    return table;
+}
+
+bool SlidingLayers::isSliding(Count layer) const
+{
+    switch (rule) {
+    case Rule::None: return false;
+    case Rule::All: return true;
+    case Rule::EvenIndices: return layer % 2 == 0;
+    case Rule::FromIndex: return layer >= fromIndex;
+    case Rule::Explicit:
+        return layer >= 0 && static_cast<std::size_t>(layer) < explicitLayers.size() &&
+               explicitLayers[static_cast<std::size_t>(layer)];
+    }
+    return false;
+}
+
+Count SlidingLayers::count(Count layers) const
+{
+    switch (rule) {
+    case Rule::None: return 0;
+    case Rule::All: return layers;
+    case Rule::EvenIndices: return (layers + 1) / 2;
+    case Rule::FromIndex: return std::max<Count>(0, layers - std::max<Count>(fromIndex, 0));
+    case Rule::Explicit: {
+        Count n = 0;
+        for (Count i = 0; i < layers && static_cast<std::size_t>(i) < explicitLayers.size(); ++i)
+            n += explicitLayers[static_cast<std::size_t>(i)] ? 1 : 0;
+        return n;
+    }
+    }
+    return 0;
+}
+
+ModelConfig ModelConfig::withShape(Count hidden, Count layers, Count heads, Count intermediate, Count vocab,
                                    Count context)
 {
-    LlamaConfig c;
+    ModelConfig c = defaults(ModelType::Llama);
+    c.name = "llama";
     c.hiddenSize = hidden;
     c.numHiddenLayers = layers;
     c.numAttentionHeads = heads;
@@ -47,101 +129,127 @@ LlamaConfig LlamaConfig::withShape(Count hidden, Count layers, Count heads, Coun
     return c;
 }
 
+Count ModelConfig::rotaryDim() const
+{
+    // transformers: int(head_dim * partial_rotary_factor); RoPE rotates pairs.
+    const auto dim = static_cast<Count>(static_cast<double>(headDim) * partialRotaryFactor);
+    return dim - dim % 2;
+}
+
+bool ModelConfig::slidingLayer(Count layer) const
+{
+    return attention.slidingWindow > 0 && attention.slidingLayers.isSliding(layer);
+}
+
+Count ModelConfig::slidingLayerCount() const
+{
+    return attention.slidingWindow > 0 ? attention.slidingLayers.count(numHiddenLayers) : 0;
+}
+
+Count ModelConfig::normsPerLayer() const
+{
+    return norms.placement == NormPlacement::Sandwich ? 4 : 2;
+}
+
 namespace {
 
-ordered_json tokenJson(const std::optional<Count>& id)
+/// The key that carries `rule`'s field in `j`, if the document uses an alias (rope_scaling /
+/// rope_parameters; max_position_embeddings / max_sequence_length).
+bool present(const ordered_json& j, std::string_view key)
 {
-    return id ? ordered_json(*id) : ordered_json(nullptr);
+    return j.is_object() && j.contains(std::string(key));
 }
 
-/// Sets `key` when it already exists (keeping its place) or when `force` says the value
-/// differs from transformers' default and so must be written.
-void setKey(ordered_json& j, const char* key, const ordered_json& value, bool force)
+/// Keys a model type reads that carry a modelled field, in table order.
+std::vector<const FieldRule*> modelledRules(ModelType type)
 {
-    if (j.contains(key) || force)
-        j[key] = value;
+    std::vector<const FieldRule*> out;
+    for (const FieldRule& r : configFieldRules())
+        if (r.field != Field::None && r.readBy.contains(type))
+            out.push_back(&r);
+    return out;
 }
 
-ordered_json updatedOriginal(const LlamaConfig& c)
+// Writes only the fields whose value differs from what the original text resolves to, so an
+// unedited config round-trips unchanged and an edit touches exactly its key.
+ordered_json updatedOriginal(const ModelConfig& c)
 {
-    const LlamaConfig defaults; // transformers' LlamaConfig defaults
     ordered_json j = *c.original;
-    setKey(j, "model_type", c.modelType, c.modelType != defaults.modelType);
-    setKey(j, "vocab_size", c.vocabSize, c.vocabSize != defaults.vocabSize);
-    setKey(j, "hidden_size", c.hiddenSize, c.hiddenSize != defaults.hiddenSize);
-    setKey(j, "intermediate_size", c.intermediateSize, c.intermediateSize != defaults.intermediateSize);
-    setKey(j, "num_hidden_layers", c.numHiddenLayers, c.numHiddenLayers != defaults.numHiddenLayers);
-    setKey(j, "num_attention_heads", c.numAttentionHeads, c.numAttentionHeads != defaults.numAttentionHeads);
-    const bool mha = c.numKeyValueHeads == c.numAttentionHeads;
-    if (!(mha && j.contains("num_key_value_heads") && j.at("num_key_value_heads").is_null()))
-        setKey(j, "num_key_value_heads", c.numKeyValueHeads, !mha);
-    const bool defaultHeadDim = c.numAttentionHeads > 0 && c.headDim * c.numAttentionHeads == c.hiddenSize;
-    if (!(defaultHeadDim && j.contains("head_dim") && j.at("head_dim").is_null()))
-        setKey(j, "head_dim", c.headDim, !defaultHeadDim);
-    setKey(j, "hidden_act", c.hiddenAct, c.hiddenAct != defaults.hiddenAct);
-    if (c.contextSource == ContextSource::MaxSequenceLength && !j.contains("max_position_embeddings"))
-        j["max_sequence_length"] = c.contextLength;
-    else
-        setKey(j, "max_position_embeddings", c.contextLength, c.contextSource != ContextSource::Default);
-    setKey(j, "initializer_range", c.initializerRange, c.initializerRange != defaults.initializerRange);
-    setKey(j, "rms_norm_eps", c.rmsNormEps, c.rmsNormEps != defaults.rmsNormEps);
-    setKey(j, "tie_word_embeddings", c.tieWordEmbeddings, c.tieWordEmbeddings);
-    setKey(j, "rope_theta", c.ropeTheta, c.ropeTheta != defaults.ropeTheta);
-    setKey(j, "attention_bias", c.attentionBias, c.attentionBias);
-    setKey(j, "mlp_bias", c.mlpBias, c.mlpBias);
-    setKey(j, "position_embedding_type", std::string(toString(c.positionType)),
-           c.positionType != PositionType::Rope);
-    setKey(j, "bos_token_id", tokenJson(c.bosTokenId), false);
-    setKey(j, "eos_token_id", tokenJson(c.eosTokenId), false);
-    setKey(j, "pad_token_id", tokenJson(c.padTokenId), false);
+    const std::optional<ModelConfig> base = resolveConfig(j);
+    const ModelConfig defaults = ModelConfig::defaults(c.modelType);
+    for (const FieldRule* r : modelledRules(c.modelType)) {
+        const ordered_json value = fieldValue(c, r->field);
+        if (base && fieldValue(*base, r->field) == value)
+            continue;
+        const std::string key(r->key);
+        if (r->field == Field::RopeParameters || r->field == Field::MaxSequenceLength)
+            continue; // written through their primary keys below
+        if (r->field == Field::RopeScaling && present(j, "rope_parameters")) {
+            ordered_json params = value.is_null() ? ordered_json::object() : value;
+            params["rope_theta"] = c.ropeTheta;
+            if (!params.contains("rope_type"))
+                params["rope_type"] = "default";
+            j["rope_parameters"] = params;
+            continue;
+        }
+        if (r->field == Field::RopeTheta && present(j, "rope_parameters") && !present(j, "rope_theta")) {
+            if (j["rope_parameters"].is_object())
+                j["rope_parameters"]["rope_theta"] = c.ropeTheta;
+            continue;
+        }
+        if (r->field == Field::MaxPositionEmbeddings && c.contextSource == ContextSource::MaxSequenceLength &&
+            !present(j, "max_position_embeddings")) {
+            j["max_sequence_length"] = c.contextLength;
+            continue;
+        }
+        if (present(j, key) || value != fieldValue(defaults, r->field))
+            j[key] = value;
+    }
     return j;
 }
 
-// Keys in the sorted order transformers' save_pretrained (sort_keys=True) writes them.
-ordered_json canonical(const LlamaConfig& c)
+// Keys in the sorted order transformers' save_pretrained (sort_keys=True) writes them. Every
+// key the model type reads is written when it differs from the class default or sets the
+// shape, so the file says what model it is without relying on defaults.
+ordered_json canonical(const ModelConfig& c)
 {
+    std::map<std::string, ordered_json> keys;
+    const ModelConfig defaults = ModelConfig::defaults(c.modelType);
+    keys["architectures"] = ordered_json::array({modelTypeInfo(c.modelType).causalLmClass});
+    keys["model_type"] = toString(c.modelType);
+    keys["attention_dropout"] = 0.0;
+    keys["use_cache"] = true;
+    for (const FieldRule* r : modelledRules(c.modelType)) {
+        if (r->field == Field::ModelType || r->field == Field::RopeParameters ||
+            r->field == Field::MaxSequenceLength || r->field == Field::UseBidirectionalAttention)
+            continue;
+        const ordered_json value = fieldValue(c, r->field);
+        const ordered_json def = fieldValue(defaults, r->field);
+        if (r->field == Field::HeadDim && c.numAttentionHeads > 0 &&
+            c.headDim * c.numAttentionHeads == c.hiddenSize && def.is_null())
+            continue; // ModelConfig derives it
+        if (r->field == Field::LayerTypes && value.is_null())
+            continue;
+        if (r->field == Field::PositionEmbeddingType && c.positionType == PositionType::Rope)
+            continue; // a llamascope extension: only written when it says something
+        if (value.is_null() && def.is_null() && r->role != KeyRole::Shape && r->field != Field::RopeScaling)
+            continue;
+        keys[std::string(r->key)] = value;
+    }
     ordered_json j = ordered_json::object();
-    j["architectures"] =
-        ordered_json::array({c.modelType == "mistral" ? "MistralForCausalLM" : "LlamaForCausalLM"});
-    j["attention_bias"] = c.attentionBias;
-    j["attention_dropout"] = 0.0;
-    if (c.bosTokenId)
-        j["bos_token_id"] = *c.bosTokenId;
-    if (c.eosTokenId)
-        j["eos_token_id"] = *c.eosTokenId;
-    if (c.numAttentionHeads <= 0 || c.headDim * c.numAttentionHeads != c.hiddenSize)
-        j["head_dim"] = c.headDim;
-    j["hidden_act"] = c.hiddenAct;
-    j["hidden_size"] = c.hiddenSize;
-    j["initializer_range"] = c.initializerRange;
-    j["intermediate_size"] = c.intermediateSize;
-    j["max_position_embeddings"] = c.contextLength;
-    j["mlp_bias"] = c.mlpBias;
-    j["model_type"] = c.modelType;
-    j["num_attention_heads"] = c.numAttentionHeads;
-    j["num_hidden_layers"] = c.numHiddenLayers;
-    j["num_key_value_heads"] = c.numKeyValueHeads;
-    if (c.padTokenId)
-        j["pad_token_id"] = *c.padTokenId;
-    if (c.positionType != PositionType::Rope)
-        j["position_embedding_type"] = std::string(toString(c.positionType));
-    j["rms_norm_eps"] = c.rmsNormEps;
-    j["rope_scaling"] = nullptr;
-    j["rope_theta"] = c.ropeTheta;
-    j["tie_word_embeddings"] = c.tieWordEmbeddings;
-    j["use_cache"] = true;
-    j["vocab_size"] = c.vocabSize;
+    for (auto& [key, value] : keys)
+        j[key] = std::move(value);
     return j;
 }
 
 } // namespace
 
-nlohmann::ordered_json toHfJson(const LlamaConfig& config)
+nlohmann::ordered_json toHfJson(const ModelConfig& config)
 {
     return config.original && config.original->is_object() ? updatedOriginal(config) : canonical(config);
 }
 
-std::string toHfJsonText(const LlamaConfig& config)
+std::string toHfJsonText(const ModelConfig& config)
 {
     return toHfJson(config).dump(2) + "\n";
 }

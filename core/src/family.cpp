@@ -37,18 +37,20 @@ std::string joinNames(const std::vector<std::string>& names)
     return out;
 }
 
-std::vector<FamilyMember> foldVariants(const std::vector<LlamaConfig>& configs)
+std::vector<FamilyMember> foldVariants(const std::vector<ModelConfig>& configs)
 {
-    // Key: everything that shapes the network except the position encoding.
-    using Key = std::tuple<Count, Count, Count, Count, Count, Count, Count, Count, bool, bool, bool>;
+    // Key: everything that shapes the network except the position encoding — the canonical
+    // config text with the position type and name neutralised.
+    using Key = std::string;
     std::map<Key, std::size_t> index;
     std::vector<FamilyMember> members;
     std::vector<PositionType> representativeType;
-    for (const LlamaConfig& c : configs) {
-        const Key key{c.hiddenSize,       c.numHiddenLayers, c.numAttentionHeads,
-                      c.numKeyValueHeads, c.headDim,         c.intermediateSize,
-                      c.vocabSize,        c.contextLength,   c.tieWordEmbeddings,
-                      c.attentionBias,    c.mlpBias};
+    for (const ModelConfig& c : configs) {
+        ModelConfig neutral = c;
+        neutral.positionType = PositionType::Rope;
+        neutral.original = nullptr;
+        neutral.bosTokenId = neutral.eosTokenId = neutral.padTokenId = std::nullopt;
+        const Key key = toHfJsonText(neutral);
         const std::string pos(toString(c.positionType));
         auto it = index.find(key);
         if (it != index.end()) {
@@ -190,7 +192,7 @@ ClaimCheck uniformClaim(std::string claim, const std::vector<ValueHolders>& grou
 
 } // namespace
 
-FamilyReport compareFamily(const std::vector<LlamaConfig>& configs)
+FamilyReport compareFamily(const std::vector<ModelConfig>& configs)
 {
     if (configs.empty())
         throw InvalidArgument("the family report needs at least one config");
@@ -213,7 +215,7 @@ FamilyReport compareFamily(const std::vector<LlamaConfig>& configs)
     r.contextLengths =
         byFrequency(groupBy(r.members, [](const FamilyMember& m) { return static_cast<double>(m.context); }));
 
-    for (const LlamaConfig& c : configs) {
+    for (const ModelConfig& c : configs) {
         const std::string type(toString(c.positionType));
         auto it = std::find_if(r.positionTypes.begin(), r.positionTypes.end(),
                                [&](const auto& g) { return g.first == type; });

@@ -1,5 +1,8 @@
 #include "llamascope/json_io.hpp"
 
+#include "llamascope/model_types.hpp"
+#include "llamascope/rules.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace llamascope {
@@ -40,35 +43,50 @@ ordered_json toJson(const ValidationReport& r)
             {"findings", findings}};
 }
 
-ordered_json toJson(const LlamaConfig& c)
+ordered_json toJson(const ModelConfig& c)
 {
-    auto token = [](const std::optional<Count>& id) {
-        return id ? ordered_json(*id) : ordered_json(nullptr);
-    };
     const char* source = c.contextSource == ContextSource::MaxPositionEmbeddings ? "max_position_embeddings"
                          : c.contextSource == ContextSource::MaxSequenceLength   ? "max_sequence_length"
                                                                                  : "default";
-    return {{"model_type", c.modelType},
-            {"vocab_size", c.vocabSize},
-            {"hidden_size", c.hiddenSize},
-            {"intermediate_size", c.intermediateSize},
-            {"num_hidden_layers", c.numHiddenLayers},
-            {"num_attention_heads", c.numAttentionHeads},
-            {"num_key_value_heads", c.numKeyValueHeads},
-            {"head_dim", c.headDim},
-            {"hidden_act", c.hiddenAct},
-            {"context_length", c.contextLength},
-            {"context_length_source", source},
-            {"initializer_range", c.initializerRange},
-            {"rms_norm_eps", c.rmsNormEps},
-            {"tie_word_embeddings", c.tieWordEmbeddings},
-            {"rope_theta", c.ropeTheta},
-            {"attention_bias", c.attentionBias},
-            {"mlp_bias", c.mlpBias},
-            {"position_embedding_type", toString(c.positionType)},
-            {"bos_token_id", token(c.bosTokenId)},
-            {"eos_token_id", token(c.eosTokenId)},
-            {"pad_token_id", token(c.padTokenId)}};
+    ordered_json j = {{"model_type", toString(c.modelType)}, {"family", modelTypeInfo(c.modelType).title}};
+    // Every modelled key the model type reads, from the binding table (aliases once).
+    for (const FieldRule& r : configFieldRules()) {
+        if (r.field == Field::None || r.field == Field::ModelType || !r.readBy.contains(c.modelType) ||
+            r.field == Field::RopeParameters || r.field == Field::MaxSequenceLength ||
+            r.field == Field::UseBidirectionalAttention || r.key == "num_experts")
+            continue;
+        const std::string key = r.field == Field::HiddenActivation ? "hidden_act" : std::string(r.key);
+        if (r.field == Field::MaxPositionEmbeddings) {
+            j["context_length"] = c.contextLength;
+            j["context_length_source"] = source;
+            continue;
+        }
+        j[key] = fieldValue(c, r.field);
+    }
+    j["position_embedding_type"] = toString(c.positionType);
+    j["traits"] = {
+        {"qkv_bias", c.attention.qkvBias},
+        {"o_bias", c.attention.outputBias},
+        {"mlp_bias", c.mlp.bias},
+        {"qk_norm", qkNorms().name(c.attention.qkNorm)},
+        {"norm_placement", normPlacements().name(c.norms.placement)},
+        {"norms_per_layer", c.normsPerLayer()},
+        {"norm_unit_offset", c.norms.unitOffset},
+        {"embedding_scaled", c.embedding.scaleByRootHidden},
+        {"gated_mlp", c.mlp.gated},
+        {"experts", c.mlp.numExperts},
+        {"experts_per_token", c.mlp.expertsPerToken},
+        {"sliding_window", c.attention.slidingWindow},
+        {"sliding_layers", c.slidingLayerCount()},
+        {"query_pre_attn_scalar", fieldValue(c, Field::QueryPreAttnScalar)},
+        {"attn_logit_softcap", fieldValue(c, Field::AttnLogitSoftcapping)},
+        {"final_logit_softcap", fieldValue(c, Field::FinalLogitSoftcapping)},
+        {"rope_scaling", fieldValue(c, Field::RopeScaling)},
+        {"rotary_dim", c.rotaryDim()},
+        {"fused_qkv", c.layout.fusedQkv},
+        {"fused_gate_up", c.layout.fusedGateUp},
+    };
+    return j;
 }
 
 ordered_json toJson(const DerivedMetrics& m)
@@ -96,6 +114,8 @@ ordered_json toJson(const ParameterCounts& p)
             {"norms", p.norms},
             {"final_norm", p.finalNorm},
             {"layers", p.layers},
+            {"active", p.active},
+            {"active_non_embedding", p.activeNonEmbedding},
             {"per_layer",
              {{"total", l.total()},
               {"q_proj", l.qProj},
@@ -103,12 +123,14 @@ ordered_json toJson(const ParameterCounts& p)
               {"v_proj", l.vProj},
               {"o_proj", l.oProj},
               {"attention_bias", l.attentionBias},
+              {"qk_norm", l.qkNorm},
               {"gate_proj", l.gateProj},
               {"up_proj", l.upProj},
               {"down_proj", l.downProj},
               {"mlp_bias", l.mlpBias},
-              {"input_layernorm", l.inputNorm},
-              {"post_attention_layernorm", l.postAttentionNorm}}}};
+              {"router", l.router},
+              {"expert", l.expert},
+              {"norms", l.norms}}}};
 }
 
 namespace {

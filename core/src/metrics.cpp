@@ -2,7 +2,7 @@
 
 namespace llamascope {
 
-DerivedMetrics deriveMetrics(const LlamaConfig& c)
+DerivedMetrics deriveMetrics(const ModelConfig& c)
 {
     DerivedMetrics m;
     m.widthPerLayer = static_cast<double>(c.hiddenSize) / static_cast<double>(c.numHiddenLayers);

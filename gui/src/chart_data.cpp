@@ -297,7 +297,7 @@ ChartSpec shapeChart(const std::vector<ChartRow>& rows)
     // Configs with the same (L, d) share a marker and one label.
     std::map<std::pair<Count, Count>, QStringList> names;
     std::vector<std::pair<Count, Count>> order;
-    std::vector<LlamaConfig> family;
+    std::vector<ModelConfig> family;
     const ChartRow* draft = nullptr;
     for (const ChartRow& r : rows) {
         if (r.draft) {
@@ -384,7 +384,7 @@ ChartSpec shapeChart(const std::vector<ChartRow>& rows)
         d.highlight = true;
         d.color = draftColor();
         d.markerSize = 13;
-        const LlamaConfig& c = draft->analysis->config;
+        const ModelConfig& c = draft->analysis->config;
         d.points = {QPointF(static_cast<double>(c.numHiddenLayers), static_cast<double>(c.hiddenSize))};
         d.pointLabels = {nameOf(*draft) + QStringLiteral(" ✎")};
         d.tooltips = {QStringLiteral("<b>%1</b> (designer draft)<br>L = %2, d = %3, N/L = %4")
@@ -446,7 +446,7 @@ constexpr std::array kTrainingOptimizers = {Optimizer::AdamW,    Optimizer::Mixe
 } // namespace
 #endif
 
-Table memoryByOptimizerTable(const LlamaConfig& config, const MemoryChartOptions& options)
+Table memoryByOptimizerTable(const ModelConfig& config, const MemoryChartOptions& options)
 {
     Table t;
 #if LLAMASCOPE_GUI_HAVE_DESIGN

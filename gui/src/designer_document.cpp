@@ -123,7 +123,7 @@ bool SetFieldsCommand::mergeWith(const QUndoCommand* other)
 DesignerDocument::DesignerDocument(QObject* parent) : QObject(parent), undo_(new QUndoStack(this))
 {
     connect(undo_, &QUndoStack::cleanChanged, this, [this](bool clean) { emit modifiedChanged(!clean); });
-    LlamaConfig start = LlamaConfig::withShape(512, 8, 8, 1376, 32000, 1024);
+    ModelConfig start = ModelConfig::withShape(512, 8, 8, 1376, 32000, 1024);
     start.name = "untitled";
     newFromConfig(start);
 }
@@ -161,9 +161,9 @@ void DesignerDocument::load(Json root, QString rawText, QString path, QString so
     emit modifiedChanged(false);
 }
 
-void DesignerDocument::newFromConfig(const LlamaConfig& config)
+void DesignerDocument::newFromConfig(const ModelConfig& config)
 {
-    LlamaConfig fresh = config;
+    ModelConfig fresh = config;
     fresh.original = nullptr; // the modern canonical form, not a loaded file's
     const Json root = toHfJson(fresh);
     const std::string name = config.name.empty() ? std::string("untitled") : config.name;

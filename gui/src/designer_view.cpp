@@ -418,7 +418,7 @@ void DesignerView::rebuildUnknownKeys()
         for (auto it = root.begin(); it != root.end(); ++it)
             if (findFieldRule(it.key()) == nullptr) {
                 addRow(unknownGrid_, it.key(),
-                       QStringLiteral("Not a transformers LlamaConfig key: edited as JSON, kept on save"),
+                       QStringLiteral("Not a transformers ModelConfig key: edited as JSON, kept on save"),
                        unknownGroup_);
                 ++count;
             }
@@ -695,7 +695,7 @@ void DesignerView::newDocument()
         return;
     // The modern canonical form of the family's llama_60m shape, as a starting point.
     if (auto r = loadBundled("llama_60m"); r && r->config) {
-        LlamaConfig c = *r->config;
+        ModelConfig c = *r->config;
         c.name = "untitled";
         document_->newFromConfig(c);
     }

@@ -36,11 +36,12 @@ std::optional<Count> parseInteger(const QString& text)
     return v;
 }
 
-QString placeholderFor(const FieldRule* rule)
+QString placeholderFor(const FieldRule* rule, ModelType type)
 {
-    if (rule == nullptr || rule->defaultText.empty())
+    const std::string def = rule == nullptr ? std::string() : defaultText(*rule, type);
+    if (def.empty())
         return QStringLiteral("absent");
-    return QStringLiteral("default: %1").arg(qs(rule->defaultText));
+    return QStringLiteral("default: %1").arg(qs(def));
 }
 
 } // namespace
@@ -71,14 +72,14 @@ FieldEditor::FieldEditor(std::string key, const FieldRule* rule, QWidget* parent
     const FieldType type = rule_ == nullptr ? FieldType::Any : rule_->type;
     if (type == FieldType::Integer) {
         spin_ = new IntegerSpin(this);
-        spin_->edit()->setPlaceholderText(placeholderFor(rule_));
+        spin_->edit()->setPlaceholderText(placeholderFor(rule_, modelType_));
         spin_->onStep = [this](int steps) { step(steps); };
         spin_->setKeyboardTracking(false);
         connect(spin_, &QAbstractSpinBox::editingFinished, this, [this] { commitText(spin_->text()); });
         layout->addWidget(spin_, 1);
     } else if (type == FieldType::Boolean) {
         combo_ = new QComboBox(this);
-        combo_->addItem(QStringLiteral("(absent — %1)").arg(placeholderFor(rule_)));
+        combo_->addItem(QStringLiteral("(absent — %1)").arg(placeholderFor(rule_, modelType_)));
         combo_->addItem(QStringLiteral("true"));
         combo_->addItem(QStringLiteral("false"));
         connect(combo_, &QComboBox::activated, this, [this](int i) {
@@ -96,7 +97,7 @@ FieldEditor::FieldEditor(std::string key, const FieldRule* rule, QWidget* parent
         combo_->setInsertPolicy(QComboBox::NoInsert);
         for (std::string_view a : rule_->allowed)
             combo_->addItem(qs(a));
-        combo_->lineEdit()->setPlaceholderText(placeholderFor(rule_));
+        combo_->lineEdit()->setPlaceholderText(placeholderFor(rule_, modelType_));
         connect(combo_, &QComboBox::activated, this, [this](int) {
             if (!updating_)
                 commitText(combo_->currentText());
@@ -108,7 +109,7 @@ FieldEditor::FieldEditor(std::string key, const FieldRule* rule, QWidget* parent
         layout->addWidget(combo_, 1);
     } else {
         line_ = new QLineEdit(this);
-        line_->setPlaceholderText(placeholderFor(rule_));
+        line_->setPlaceholderText(placeholderFor(rule_, modelType_));
         connect(line_, &QLineEdit::editingFinished, this, [this] { commitText(line_->text()); });
         layout->addWidget(line_, 1);
     }
@@ -220,7 +221,7 @@ void FieldEditor::step(int steps)
         // Absent: start from the rule's default when it is a number.
         if (!text.trimmed().isEmpty() || rule_ == nullptr)
             return;
-        current = parseInteger(qs(rule_->defaultText));
+        current = parseInteger(qs(defaultText(*rule_, modelType_)));
         if (!current)
             return;
     }

@@ -133,7 +133,7 @@ QVariant CandidateModel::data(const QModelIndex& index, int role) const
         return c.onTarget ? QColor(30, 130, 60) : QColor(196, 120, 0);
     if (role != Qt::DisplayRole)
         return {};
-    const LlamaConfig& cfg = c.config;
+    const ModelConfig& cfg = c.config;
     switch (index.column()) {
     case FileCol: return qs(c.fileName);
     case ParamsCol: return qs(formatCount(c.parameters));
@@ -458,7 +458,7 @@ bool FitDialog::applySelected()
     const DesignCandidate* c = selected();
     if (c == nullptr || !document_->isEditable())
         return false;
-    const LlamaConfig& s = c->config;
+    const ModelConfig& s = c->config;
     std::vector<std::pair<std::string, std::optional<Json>>> values = {
         {"hidden_size", Json(s.hiddenSize)},
         {"num_hidden_layers", Json(s.numHiddenLayers)},

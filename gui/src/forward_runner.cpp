@@ -22,7 +22,7 @@ ForwardRunner::ForwardRunner(QObject* parent) : QObject(parent), task_(new Backg
     connect(task_, &BackgroundTask::failed, this, &ForwardRunner::failed);
 }
 
-bool ForwardRunner::start(const LlamaConfig& config, const ForwardOptions& options, const QString& checkpoint)
+bool ForwardRunner::start(const ModelConfig& config, const ForwardOptions& options, const QString& checkpoint)
 {
     if (task_->isRunning())
         return false;

@@ -234,7 +234,7 @@ void ForwardView::updatePlan()
         return;
     }
     run_->setEnabled(!runner_->isRunning());
-    const LlamaConfig& c = configs_->analysis(row).config;
+    const ModelConfig& c = configs_->analysis(row).config;
     try {
         const MemoryPlan p =
             planMemory(c, batch_->value(), seq_->value(),
@@ -267,7 +267,7 @@ bool ForwardView::run()
     o.batch = batch_->value();
     o.seed = static_cast<std::uint64_t>(seed_->value());
     o.threads = threads_->value();
-    LlamaConfig config = configs_->analysis(row).config;
+    ModelConfig config = configs_->analysis(row).config;
     if (!runner_->start(config, o, checkpoint_->text().trimmed()))
         return false;
     clock_->start();

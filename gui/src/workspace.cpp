@@ -3,6 +3,7 @@
 #include "llamascope/bundled.hpp"
 #include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
+#include "llamascope/sources.hpp"
 
 #include <QDir>
 #include <QFileInfo>
@@ -72,17 +73,17 @@ bool Workspace::hasBundledFamily() const
 
 QStringList Workspace::expandPaths(const QStringList& paths)
 {
+    // Core decides what a folder holds (snapshot folders are one model; companion files
+    // are skipped); a path it cannot resolve is kept so loadFile() reports why.
     QStringList files;
     for (const QString& p : paths) {
-        const QFileInfo info(p);
-        if (info.isDir()) {
-            const QDir dir(info.absoluteFilePath());
-            const QStringList names =
-                dir.entryList({QStringLiteral("*.json")}, QDir::Files | QDir::Readable, QDir::Name);
-            for (const QString& n : names)
-                files << dir.absoluteFilePath(n);
-        } else {
-            files << info.absoluteFilePath();
+        try {
+            for (const ModelSource& m :
+                 findModels({toFsPath(QFileInfo(p).absoluteFilePath()).string()}).models)
+                if (!m.bundled())
+                    files << QFileInfo(QString::fromStdString(m.configPath.string())).absoluteFilePath();
+        } catch (const std::exception&) {
+            files << QFileInfo(p).absoluteFilePath();
         }
     }
     files.removeDuplicates();
@@ -93,9 +94,11 @@ ConfigSource Workspace::loadFile(const QString& absolutePath)
 {
     ConfigSource s;
     s.path = absolutePath;
-    s.label = QFileInfo(absolutePath).completeBaseName();
+    s.label = QString::fromStdString(modelName(toFsPath(absolutePath)));
     try {
         s.result = loadConfigFile(toFsPath(absolutePath));
+        if (s.result.config)
+            s.result.config->name = s.label.toStdString();
         // Findings name the file as the user gave it; keep the absolute path for display.
         s.result.report.source = absolutePath.toStdString();
     } catch (const std::exception& e) {

@@ -42,9 +42,9 @@ BENCHMARK(BM_LoadAndValidate);
 
 void BM_Analyze(benchmark::State& state)
 {
-    const std::vector<LlamaConfig> configs = bundledConfigs();
+    const std::vector<ModelConfig> configs = bundledConfigs();
     for (auto _ : state)
-        for (const LlamaConfig& c : configs)
+        for (const ModelConfig& c : configs)
             benchmark::DoNotOptimize(analyze(c));
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(configs.size()));
 }
@@ -52,10 +52,10 @@ BENCHMARK(BM_Analyze);
 
 void BM_CompareTable(benchmark::State& state)
 {
-    const std::vector<LlamaConfig> configs = bundledConfigs();
+    const std::vector<ModelConfig> configs = bundledConfigs();
     for (auto _ : state) {
         std::vector<Analysis> analyses;
-        for (const LlamaConfig& c : configs)
+        for (const ModelConfig& c : configs)
             analyses.push_back(analyze(c));
         benchmark::DoNotOptimize(renderText(compareTable(analyses)));
     }
@@ -65,7 +65,7 @@ BENCHMARK(BM_CompareTable);
 
 void BM_FamilyReport(benchmark::State& state)
 {
-    const std::vector<LlamaConfig> configs = bundledConfigs();
+    const std::vector<ModelConfig> configs = bundledConfigs();
     for (auto _ : state)
         benchmark::DoNotOptimize(familyReportMarkdown(compareFamily(configs)));
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(configs.size()));

@@ -41,7 +41,7 @@ void BM_Baseline_NaiveScan(benchmark::State& state)
                 for (Count f = 64 * static_cast<Count>(std::ceil(centre * 0.96 / 64));
                      static_cast<double>(f) <= centre * 1.04; f += 64) {
                     for (bool tied : {false, true}) {
-                        LlamaConfig c = LlamaConfig::withShape(d, 1, d / h, f);
+                        ModelConfig c = ModelConfig::withShape(d, 1, d / h, f);
                         c.tieWordEmbeddings = tied;
                         for (Count L = 1; L <= 160; ++L) {
                             c.numHiddenLayers = L;

@@ -85,7 +85,7 @@ public:
 
 private:
     static constexpr Count kSeq = 512;
-    LlamaConfig config_;
+    ModelConfig config_;
     int threads_;
     RandomWeights source_;
     ModelWeights model_;
@@ -128,7 +128,7 @@ double jsonNumber(const std::string& json, const std::string& key)
 // Child mode: llama_7b streamed at T=128 under a 3 GiB budget; prints its own figures.
 int stream7b(int threads)
 {
-    const LlamaConfig c = *loadBundled("llama_7b")->config;
+    const ModelConfig c = *loadBundled("llama_7b")->config;
     RandomWeights source(0, c.initializerRange);
     ForwardOptions o;
     o.seqLen = 128;

@@ -85,11 +85,19 @@ class ValidateTest(CliTestCase):
         self.assertIn("did you mean llama_60m", err)
 
     def test_folder_input_validates_every_json_file(self):
-        code, out, _ = self.run_cli("validate", "-q", REALWORLD)
-        # expected.json and manifest.json are not configs: they must be reported, not crash
-        # the run. Family sub-folders are not entered (validate reads one folder level).
-        self.assertIn("5 files:", out)
-        self.assertEqual(code, 0)
+        # The corpus folder holds configs in family subfolders plus two JSON files that are
+        # not configs (expected.json, manifest.json): those are errors, never phantom models.
+        code, out, _ = self.run_cli("validate", "--format", "json", REALWORLD)
+        self.assertEqual(code, 1)
+        reports = json.loads(out)["reports"]
+        with open(os.path.join(REALWORLD, "manifest.json")) as f:
+            configs = len(json.load(f)["entries"])
+        failed = sorted(os.path.basename(r["source"]) for r in reports if r["errors"])
+        self.assertEqual(failed, ["expected.json", "manifest.json"])
+        for r in reports:
+            if r["errors"]:
+                self.assertEqual([f["code"] for f in r["findings"]], ["not-a-config"], r["source"])
+        self.assertEqual(len(reports), configs + 2)
 
     def test_csv_output_parses(self):
         code, out, _ = self.run_cli("validate", "--format", "csv", os.path.join(INVALID, "missing-comma.json"))

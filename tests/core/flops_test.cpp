@@ -9,7 +9,7 @@ using namespace llamascope;
 
 namespace {
 
-LlamaConfig bundled(std::string_view name)
+ModelConfig bundled(std::string_view name)
 {
     return *loadBundled(name)->config;
 }

@@ -16,7 +16,7 @@ using namespace llamascope;
 
 namespace {
 
-LlamaConfig bundled(std::string_view name)
+ModelConfig bundled(std::string_view name)
 {
     auto r = loadBundled(name);
     EXPECT_TRUE(r.has_value()) << name;
@@ -90,11 +90,11 @@ TEST(Params, SmolLmTiedGqa)
 
 TEST(Params, BiasesAndExplicitHeadDim)
 {
-    LlamaConfig c = LlamaConfig::withShape(64, 2, 4, 160, 100, 32);
+    ModelConfig c = ModelConfig::withShape(64, 2, 4, 160, 100, 32);
     c.numKeyValueHeads = 2;
     c.headDim = 24; // != 64/4
-    c.attentionBias = true;
-    c.mlpBias = true;
+    c.attention.qkvBias = c.attention.outputBias = true;
+    c.mlp.bias = true;
     const ParameterCounts p = countParameters(c);
     // q 64·96, k,v 64·48 each, o 96·64, biases 96+48+48+64.
     EXPECT_EQ(p.perLayer.attention(), 64 * 96 + 2 * 64 * 48 + 96 * 64 + (96 + 48 + 48 + 64));
@@ -105,6 +105,6 @@ TEST(Params, BiasesAndExplicitHeadDim)
 
 TEST(Params, OverflowThrowsInsteadOfWrapping)
 {
-    LlamaConfig c = LlamaConfig::withShape(4'000'000'000'000, 32, 32, 11008);
+    ModelConfig c = ModelConfig::withShape(4'000'000'000'000, 32, 32, 11008);
     EXPECT_THROW((void)countParameters(c), CountOverflow);
 }

@@ -258,7 +258,7 @@ TEST(Validate, RoundTripKeepsOrderAndUnknownKeys)
 
 TEST(Validate, CanonicalFormIsStrictClean)
 {
-    LlamaConfig c = LlamaConfig::withShape(1024, 16, 16, 2816);
+    ModelConfig c = ModelConfig::withShape(1024, 16, 16, 2816);
     c.name = "designed";
     const ValidationReport r = validateConfig(c);
     EXPECT_TRUE(r.findings.empty()) << r.findings.front().code << ": " << r.findings.front().message;

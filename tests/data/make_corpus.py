@@ -179,6 +179,50 @@ case("pad-minus-one", t, "negative-token-id", "/pad_token_id", "warning", at=lin
 t = text_with(**{"-max_position_embeddings": None, "max_sequence_length": "1024"})
 case("max-sequence-length", t, "ignored-key", "/max_sequence_length", "warning", at=line_of(t, '"max_sequence_length"'))
 
+# --- files that are not configs (SPEC §13: never a 6.7B model) ----------------------------
+case("not-config-empty-object", "{}\n", "not-a-config", "")
+case("not-config-generation", json.dumps({"_from_model_config": True, "bos_token_id": 1, "eos_token_id": 2,
+                                          "transformers_version": "4.40.0"}, indent=2) + "\n", "not-a-config", "")
+case("not-config-tokenizer", json.dumps({"add_bos_token": True, "model_max_length": 2048,
+                                         "tokenizer_class": "LlamaTokenizer"}, indent=2) + "\n", "not-a-config", "")
+case("not-config-special-tokens", json.dumps({"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},
+                                             indent=2) + "\n", "not-a-config", "")
+case("not-config-index", json.dumps({"metadata": {"total_size": 13476839424},
+                                     "weight_map": {"lm_head.weight": "model-00002-of-00002.safetensors"}},
+                                    indent=2) + "\n", "not-a-config", "")
+case("not-config-package", json.dumps({"name": "my-app", "version": "1.0.0", "dependencies": {}}, indent=2) + "\n",
+     "not-a-config", "")
+
+
+def family_text(model_type, **keys):
+    """A small config of another family, keys in the order given."""
+    body = {"model_type": model_type, "hidden_size": 256, "intermediate_size": 512, "num_attention_heads": 4,
+            "num_key_value_heads": 2, "num_hidden_layers": 4, "vocab_size": 1024, "max_position_embeddings": 512}
+    body.update(keys)
+    return json.dumps(body, indent=2) + "\n"
+
+
+# --- families: what is refused, and what is said -----------------------------------------
+t = family_text("gemma", head_dim=64, use_bidirectional_attention=True)
+case("gemma-bidirectional", t, "unsupported-feature", "/use_bidirectional_attention",
+     at=line_of(t, "true")[0:1] + (34,))
+t = text_with(partial_rotary_factor="0.5")
+case("partial-rotary-llama", t, "unsupported-feature", "/partial_rotary_factor")
+t = family_text("qwen2", use_sliding_window=True, sliding_window=128, max_window_layers=2,
+                layer_types=["full_attention", "sliding_attention"])
+case("layer-types-wrong-length", t, "bad-layer-types", "/layer_types", at=line_of(t, '"layer_types": [')[0:1] + (18,))
+t = family_text("mixtral", num_local_experts=8, num_experts_per_tok=9)
+case("experts-top-k-too-large", t, "experts-top-k", "/num_experts_per_tok", at=line_of(t, ": 9")[0:1] + (26,))
+t = family_text("gemma", head_dim=64, hidden_act="gelu")
+case("gemma-hidden-act", t, "version-dependent", "/hidden_act", "warning", at=line_of(t, '"hidden_act"'))
+t = text_with(sliding_window="4096")
+case("llama-sliding-window", t, "ignored-key", "/sliding_window", "warning", at=line_of(t, '"sliding_window"'))
+t = text_with(auto_map='{"AutoConfig": "configuration_custom.CustomConfig"}')
+case("auto-map", t, "custom-code", "/auto_map", "warning", at=line_of(t, '"auto_map"'))
+t = text_with(quantization_config='{"quant_method": "gptq", "bits": 4}')
+case("quantization-config", t, "quantized-weights", "/quantization_config", "warning",
+     at=line_of(t, '"quantization_config"'))
+
 # --- notes --------------------------------------------------------------------------------
 t = text_with(hidden_size="416", intermediate_size="1088", num_attention_heads="8", num_key_value_heads="8")
 case("head-dim-52", t, "head-dim-alignment", "/num_attention_heads", "note")

@@ -15,7 +15,7 @@ using namespace llamascope;
 
 namespace {
 
-LlamaConfig bundled(std::string_view name)
+ModelConfig bundled(std::string_view name)
 {
     return *loadBundled(name)->config;
 }
@@ -127,7 +127,7 @@ TEST(Cost, DefaultsToChinchillaTokens)
 TEST(Cost, BadOptions)
 {
     const AcceleratorTable t = builtinAccelerators();
-    const LlamaConfig c = bundled("llama_60m");
+    const ModelConfig c = bundled("llama_60m");
     CostOptions o;
     o.mfu = 0;
     EXPECT_THROW(estimateCost(c, *t.find("h100"), o), InvalidArgument);

@@ -93,7 +93,7 @@ TEST(Design, FindsEveryOnTargetShapeOfABruteForce)
                 continue;
             for (bool tied : {false, true}) {
                 for (Count L = 1; L <= 160; ++L) {
-                    LlamaConfig cfg = LlamaConfig::withShape(d, L, d / 64, f, 32000, 2048);
+                    ModelConfig cfg = ModelConfig::withShape(d, L, d / 64, f, 32000, 2048);
                     cfg.tieWordEmbeddings = tied;
                     const double n = static_cast<double>(countParameters(cfg).total);
                     const NlBand band = trend.band(n);
@@ -335,7 +335,7 @@ TEST(Trend, FittedToTheBundledFamily)
     const NlTrend t = familyNlTrend();
     EXPECT_EQ(t.configs, 13u); // the four 130m position variants share one shape
     EXPECT_GT(t.slope, 0);     // wider per layer as models grow (32 at 9m, 128 at 7b)
-    for (const LlamaConfig& c : bundledConfigs()) {
+    for (const ModelConfig& c : bundledConfigs()) {
         const double n = static_cast<double>(countParameters(c).total);
         const NlBand b = t.band(n);
         const double nl = static_cast<double>(c.hiddenSize) / static_cast<double>(c.numHiddenLayers);
@@ -364,7 +364,7 @@ TEST(Ladder, NineMillionToSevenBillionIsSmooth)
     EXPECT_NEAR(l.targets.back(), 6'738'415'616, 1);
     double largestFamilyStep = 0;
     {
-        const std::vector<LlamaConfig> fam = bundledConfigs();
+        const std::vector<ModelConfig> fam = bundledConfigs();
         for (std::size_t i = 1; i < fam.size(); ++i) {
             const double a =
                 static_cast<double>(fam[i - 1].hiddenSize) / static_cast<double>(fam[i - 1].numHiddenLayers);

@@ -13,7 +13,7 @@ using namespace llamascope;
 
 namespace {
 
-LlamaConfig bundled(std::string_view name)
+ModelConfig bundled(std::string_view name)
 {
     return *loadBundled(name)->config;
 }
@@ -256,7 +256,7 @@ TEST(Memory, WeightsByDtype)
 
 TEST(Memory, BadOptionsAreInvalidArguments)
 {
-    const LlamaConfig c = bundled("llama_60m");
+    const ModelConfig c = bundled("llama_60m");
     MemoryOptions o;
     o.batch = 0;
     EXPECT_THROW(estimateMemory(c, o), InvalidArgument);

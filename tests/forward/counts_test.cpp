@@ -13,14 +13,14 @@
 namespace llamascope {
 namespace {
 
-LlamaConfig small()
+ModelConfig small()
 {
-    LlamaConfig c = LlamaConfig::withShape(32, 2, 4, 48, 64, 64);
+    ModelConfig c = ModelConfig::withShape(32, 2, 4, 48, 64, 64);
     c.name = "small";
     return c;
 }
 
-ForwardResult run(const LlamaConfig& c, Count batch, Count seq, Count budget = 0, bool keep = false,
+ForwardResult run(const ModelConfig& c, Count batch, Count seq, Count budget = 0, bool keep = false,
                   int threads = 2)
 {
     RandomWeights w(7, c.initializerRange);
@@ -34,7 +34,7 @@ ForwardResult run(const LlamaConfig& c, Count batch, Count seq, Count budget = 0
     return runForward(c, w, o);
 }
 
-void expectCountsMatch(const LlamaConfig& c, Count batch, Count seq)
+void expectCountsMatch(const ModelConfig& c, Count batch, Count seq)
 {
     const ForwardResult r = run(c, batch, seq);
     EXPECT_TRUE(r.paramsMatch()) << c.name << ": measured " << r.measuredParams.total() << " analytic "
@@ -47,32 +47,32 @@ void expectCountsMatch(const LlamaConfig& c, Count batch, Count seq)
 
 TEST(ForwardCounts, MatchAcrossVariants)
 {
-    LlamaConfig c = small();
+    ModelConfig c = small();
     // Sequence lengths around the 64-row causal block: the diagonal scheme must not double count.
     for (Count seq : {1, 2, 63, 64, 65, 130})
         expectCountsMatch(c, 1, seq);
     expectCountsMatch(c, 3, 17);
 
-    LlamaConfig gqa = small();
+    ModelConfig gqa = small();
     gqa.numKeyValueHeads = 2;
     expectCountsMatch(gqa, 2, 9);
 
-    LlamaConfig odd = small();
+    ModelConfig odd = small();
     odd.headDim = 6; // head_dim ≠ d/H
     odd.numKeyValueHeads = 1;
     expectCountsMatch(odd, 1, 11);
 
-    LlamaConfig tied = small();
+    ModelConfig tied = small();
     tied.tieWordEmbeddings = true;
     expectCountsMatch(tied, 1, 8);
 
-    LlamaConfig biased = small();
-    biased.attentionBias = true;
-    biased.mlpBias = true;
+    ModelConfig biased = small();
+    biased.attention.qkvBias = biased.attention.outputBias = true;
+    biased.mlp.bias = true;
     expectCountsMatch(biased, 1, 8);
 
     for (PositionType p : {PositionType::Learned, PositionType::Sinusoidal, PositionType::None}) {
-        LlamaConfig v = small();
+        ModelConfig v = small();
         v.positionType = p;
         expectCountsMatch(v, 2, 12);
     }
@@ -96,7 +96,7 @@ TEST(ForwardCounts, MeasuredIsIndependentOfTheAnalyticFormula)
 
 TEST(ForwardCounts, StreamedEqualsResidentBitForBit)
 {
-    const LlamaConfig c = small();
+    const ModelConfig c = small();
     const ForwardResult resident = run(c, 2, 10, 0, true);
     // A budget below the whole model but above one layer forces streaming.
     const MemoryPlan plan = planMemory(c, 2, 10, 2, true);
@@ -139,7 +139,7 @@ private:
 
 TEST(ForwardCounts, CancelStopsBetweenLayers)
 {
-    LlamaConfig c = small();
+    ModelConfig c = small();
     RandomWeights w(0, 0.02);
     ForwardOptions o;
     o.seqLen = 8;
@@ -149,7 +149,7 @@ TEST(ForwardCounts, CancelStopsBetweenLayers)
 
 TEST(ForwardCounts, BadTokensAreRefused)
 {
-    LlamaConfig c = small();
+    ModelConfig c = small();
     RandomWeights w(0, 0.02);
     ForwardOptions o;
     o.seqLen = 3;
@@ -161,7 +161,7 @@ TEST(ForwardCounts, BadTokensAreRefused)
 
 TEST(ForwardCounts, VerifySmallBundledConfigs)
 {
-    std::vector<LlamaConfig> configs;
+    std::vector<ModelConfig> configs;
     for (const char* name : {"llama_9m", "llama_20m"})
         configs.push_back(*loadBundled(name)->config);
     VerifyOptions o;

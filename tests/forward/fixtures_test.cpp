@@ -39,7 +39,7 @@ Expected readExpected(const std::string& variant)
 
 ForwardResult runFixture(const std::string& variant, const Expected& e, Count budget = 0)
 {
-    const LlamaConfig config = test::fixtureConfig(variant);
+    const ModelConfig config = test::fixtureConfig(variant);
     CheckpointWeights weights = CheckpointWeights::open(test::fixture(variant));
     ForwardOptions o;
     o.batch = e.batch;
@@ -59,7 +59,7 @@ TEST_P(Fixture, LogitsMatchPyTorch)
     const Expected e = readExpected(variant);
     const ForwardResult r = runFixture(variant, e);
     ASSERT_EQ(e.logits.shape.size(), 3u);
-    const LlamaConfig config = test::fixtureConfig(variant);
+    const ModelConfig config = test::fixtureConfig(variant);
     EXPECT_EQ(e.logits.shape, (std::vector<Count>{e.batch, e.seq, config.vocabSize}));
     ASSERT_EQ(r.logits.size(), e.logits.values.size());
     float maxAbs = 0, maxDiff = 0;
@@ -125,7 +125,7 @@ TEST(FixtureRuns, MismatchedCheckpointIsRefusedByName)
 
 TEST(FixtureRuns, UntiedConfigOnTiedCheckpointNamesTheMissingHead)
 {
-    LlamaConfig c = test::fixtureConfig("tied");
+    ModelConfig c = test::fixtureConfig("tied");
     c.tieWordEmbeddings = false;
     CheckpointWeights weights = CheckpointWeights::open(test::fixture("tied"));
     const std::vector<std::string> problems = weights.mismatches(allSpecs(c));
@@ -135,7 +135,7 @@ TEST(FixtureRuns, UntiedConfigOnTiedCheckpointNamesTheMissingHead)
 
 TEST(FixtureRuns, ExtraLayersInTheCheckpointAreReported)
 {
-    LlamaConfig c = test::fixtureConfig("rope");
+    ModelConfig c = test::fixtureConfig("rope");
     c.numHiddenLayers = 1;
     CheckpointWeights weights = CheckpointWeights::open(test::fixture("rope"));
     const std::vector<std::string> problems = weights.mismatches(allSpecs(c));

@@ -31,7 +31,7 @@ double silu(double x)
 
 TEST(HandWorked, TwoTokenModel)
 {
-    LlamaConfig c = LlamaConfig::withShape(2, 1, 1, 1, 2, 8);
+    ModelConfig c = ModelConfig::withShape(2, 1, 1, 1, 2, 8);
     c.positionType = PositionType::None;
     const double eps = c.rmsNormEps;
     MapSource w;

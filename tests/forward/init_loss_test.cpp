@@ -24,7 +24,7 @@ class InitLoss : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(InitLoss, IsLnVPlusTheLogitVarianceTerm)
 {
-    const LlamaConfig c = *loadBundled(GetParam())->config;
+    const ModelConfig c = *loadBundled(GetParam())->config;
     RandomWeights w(0, c.initializerRange);
     ForwardOptions o;
     o.batch = 4;

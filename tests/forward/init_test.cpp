@@ -46,7 +46,7 @@ TEST(Init, IsNormalWithTheRequestedSpread)
 
 TEST(Init, AnyLayerCanBeMadeAlone)
 {
-    LlamaConfig c = LlamaConfig::withShape(32, 4, 4, 48, 64, 64);
+    ModelConfig c = ModelConfig::withShape(32, 4, 4, 48, 64, 64);
     RandomWeights whole(11, 0.02), alone(11, 0.02);
     MaterialisedParameters counted;
     const ModelWeights model = loadModel(c, whole);

@@ -17,7 +17,7 @@ std::filesystem::path fixture(const std::string& name)
     return std::filesystem::path(TEST_DATA_DIR) / "forward" / name;
 }
 
-LlamaConfig fixtureConfig(const std::string& variant)
+ModelConfig fixtureConfig(const std::string& variant)
 {
     const LoadResult r = loadConfigFile(fixture(variant) / "config.json");
     if (!r.config) {

@@ -14,7 +14,7 @@ namespace llamascope::test {
 std::filesystem::path fixture(const std::string& name);
 
 /// The validated config of a fixture variant (fails the test if it has errors).
-LlamaConfig fixtureConfig(const std::string& variant);
+ModelConfig fixtureConfig(const std::string& variant);
 
 struct Npy {
     std::vector<Count> shape;

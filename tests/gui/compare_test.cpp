@@ -31,11 +31,11 @@ TEST(CompareModel, PassesTheModelTesterThroughResetsAndDraftChanges)
     ASSERT_EQ(model.rowCount(), 16);
     EXPECT_EQ(model.columnCount(), static_cast<int>(compareColumns().size()));
 
-    auto draft = analyze(LlamaConfig::withShape(832, 12, 13, 2240, 32000, 1024));
+    auto draft = analyze(ModelConfig::withShape(832, 12, 13, 2240, 32000, 1024));
     model.setDraft(draft);
     EXPECT_EQ(model.rowCount(), 17);
     EXPECT_TRUE(model.isDraft(16));
-    draft = analyze(LlamaConfig::withShape(896, 12, 14, 2432, 32000, 1024));
+    draft = analyze(ModelConfig::withShape(896, 12, 14, 2432, 32000, 1024));
     model.setDraft(draft);
     EXPECT_EQ(model.rowCount(), 17);
     proxy.sort(CompareModel::columnOf("params"));
@@ -104,7 +104,7 @@ TEST(CompareExport, CsvAndMarkdownAreExactlyWhatCoreRenders)
     const Table table = compareExportTable(proxy, ids);
 
     std::vector<Analysis> expected;
-    for (const LlamaConfig& c : bundledConfigs())
+    for (const ModelConfig& c : bundledConfigs())
         expected.push_back(analyze(c));
     // The view's order: parameters descending; equal counts (the 130m variants) tie-break on
     // the name, inverted with the sort order as Qt does.

@@ -79,7 +79,7 @@ std::string stripCommentsAndStrings(const std::string& text)
     return out;
 }
 
-// Members of LlamaConfig, DerivedMetrics, ParameterCounts, FlopConvention, MemoryReport and
+// Members of ModelConfig, DerivedMetrics, ParameterCounts, FlopConvention, MemoryReport and
 // ForwardResult that carry a quantity.
 const std::string kFields =
     "hiddenSize|numHiddenLayers|numAttentionHeads|numKeyValueHeads|headDim|intermediateSize|vocabSize|"

@@ -9,7 +9,7 @@
 namespace llamascope {
 
 struct Analysis {
-    LlamaConfig config;
+    ModelConfig config;
     DerivedMetrics metrics;
     ParameterCounts params;
     FlopReport flops;
@@ -17,7 +17,7 @@ struct Analysis {
 
 /// Analyzes a validated config; FLOPs at `flopOptions` (default: T = the config's context
 /// length, causal). Throws CountOverflow only for configs that did not pass validation.
-Analysis analyze(const LlamaConfig& config);
-Analysis analyze(const LlamaConfig& config, const FlopOptions& flopOptions);
+Analysis analyze(const ModelConfig& config);
+Analysis analyze(const ModelConfig& config, const FlopOptions& flopOptions);
 
 } // namespace llamascope

@@ -14,7 +14,7 @@ namespace llamascope {
 std::vector<LoadResult> loadBundledFamily();
 
 /// The bundled configs (all sixteen validate without errors).
-std::vector<LlamaConfig> bundledConfigs();
+std::vector<ModelConfig> bundledConfigs();
 
 /// One bundled file by name ("llama_60m" or "llama_60m.json"); nullopt if unknown.
 std::optional<LoadResult> loadBundled(std::string_view name);

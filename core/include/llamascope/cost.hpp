@@ -103,7 +103,7 @@ struct CostReport {
 
 /// Throws InvalidArgument when the accelerator lacks `precision`, MFU is outside (0, 1],
 /// devices < 1 or tokens < 0.
-CostReport estimateCost(const LlamaConfig& config, const Accelerator& accelerator,
+CostReport estimateCost(const ModelConfig& config, const Accelerator& accelerator,
                         const CostOptions& options);
 
 // ---- output forms ---------------------------------------------------------------------------

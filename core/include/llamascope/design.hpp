@@ -78,7 +78,7 @@ struct NlTrend {
 
 /// Fits the trend over `family`, counting configs with the same (d, L, f, V) once.
 /// Throws InvalidArgument for fewer than two distinct sizes.
-NlTrend fitNlTrend(std::span<const LlamaConfig> family);
+NlTrend fitNlTrend(std::span<const ModelConfig> family);
 /// fitNlTrend(bundledConfigs()).
 NlTrend familyNlTrend();
 
@@ -112,7 +112,7 @@ struct DesignConstraints {
 void checkConstraints(const DesignConstraints& constraints);
 
 struct DesignCandidate {
-    LlamaConfig config;   ///< name is the file stem, e.g. "llama_500m"
+    ModelConfig config;   ///< name is the file stem, e.g. "llama_500m"
     std::string fileName; ///< "llama_500m.json"
     Count parameters = 0;
     double achieved = 0; ///< in the target's unit (parameters for a compute target)

@@ -64,7 +64,7 @@ inline constexpr double kFfnBandLow = 2.67;
 inline constexpr double kFfnBandHigh = 2.75;
 
 /// Throws InvalidArgument for an empty set.
-FamilyReport compareFamily(const std::vector<LlamaConfig>& configs);
+FamilyReport compareFamily(const std::vector<ModelConfig>& configs);
 
 /// Per-member table: name, variants, params, d, L, H, h, f, V, P, N/L, FFN, width ×, depth ×.
 Table familyMembersTable(const FamilyReport& r);

@@ -57,23 +57,29 @@ struct FlopReport {
 };
 
 /// Throws InvalidArgument for seqLen < 1 and CountOverflow if a count does not fit.
-FlopReport computeFlops(const LlamaConfig& config, const FlopOptions& options);
+FlopReport computeFlops(const ModelConfig& config, const FlopOptions& options);
 
 /// Matmul FLOPs of the exact forward pass, split the way the reference forward pass
 /// instruments itself, per sequence of T tokens (batch 1).
 struct ExactMatmulFlops {
     Count qProj = 0, kProj = 0, vProj = 0, oProj = 0; ///< all layers
-    Count gateProj = 0, upProj = 0, downProj = 0;     ///< all layers
-    Count scores = 0;                                 ///< Q·Kᵀ, all layers and heads
+    Count gateProj = 0, upProj = 0, downProj = 0;     ///< all layers; MoE: the routed experts only
+    Count router = 0;                                 ///< MoE router logits, all layers
+    Count scores = 0;                                 ///< Q·Kᵀ over the scored pairs, all layers and heads
     Count mixing = 0;                                 ///< softmax(·)·V, all layers and heads
     Count lmHead = 0;
     [[nodiscard]] Count total() const;
+    friend bool operator==(const ExactMatmulFlops&, const ExactMatmulFlops&) = default;
 };
 
-ExactMatmulFlops exactMatmulFlops(const LlamaConfig& config, const FlopOptions& options);
+ExactMatmulFlops exactMatmulFlops(const ModelConfig& config, const FlopOptions& options);
 
-/// Number of (query, key) pairs one head scores: T² (full) or T(T+1)/2 (causal).
-Count attentionPairs(Count seqLen, AttentionMask mask);
+/// Number of (query, key) pairs one head scores: T² (full) or T(T+1)/2 (causal). With a
+/// sliding window of W keys (window > 0): causal Σ_t min(t+1, W); full T·min(T, W).
+Count attentionPairs(Count seqLen, AttentionMask mask, Count window = 0);
+
+/// Pairs one head scores in every layer together (sliding layers with their window).
+Count attentionPairsAllLayers(const ModelConfig& config, Count seqLen, AttentionMask mask);
 
 /// Training FLOPs for a budget of `tokens` tokens (double: totals exceed int64).
 double trainingFlops(const FlopConvention& convention, double tokens, bool recompute = false);

@@ -20,7 +20,7 @@ nlohmann::ordered_json outputEnvelope(std::string_view command);
 
 nlohmann::ordered_json toJson(const Finding& f);
 nlohmann::ordered_json toJson(const ValidationReport& r);
-nlohmann::ordered_json toJson(const LlamaConfig& c); ///< resolved fields, snake_case
+nlohmann::ordered_json toJson(const ModelConfig& c); ///< resolved fields, snake_case
 nlohmann::ordered_json toJson(const DerivedMetrics& m);
 nlohmann::ordered_json toJson(const ParameterCounts& p);
 nlohmann::ordered_json toJson(const FlopReport& r);

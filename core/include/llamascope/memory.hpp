@@ -113,10 +113,10 @@ struct MemoryReport {
 /// The per-term breakdown for `config` under `options`. Throws InvalidArgument for options
 /// that make no sense (batch < 1, rank < 1 for GaLore/LoRA, int4 weights with AdamW, ...)
 /// and CountOverflow if a count does not fit in int64.
-MemoryReport estimateMemory(const LlamaConfig& config, const MemoryOptions& options);
+MemoryReport estimateMemory(const ModelConfig& config, const MemoryOptions& options);
 
 /// KV cache bytes per token: 2·L·K·h·bytes(dtype) (keys and values of every layer).
-Count kvCacheBytesPerToken(const LlamaConfig& config, StorageDtype dtype);
+Count kvCacheBytesPerToken(const ModelConfig& config, StorageDtype dtype);
 
 /// Parses a memory size: "80GiB", "24 GB", "512MiB", "1.5TiB", "7.8G" (bare K/M/G/T and
 /// KiB... are binary; KB/MB/GB/TB are decimal), or a plain number of bytes.

@@ -15,7 +15,7 @@ struct DerivedMetrics {
     PositionType positionType = PositionType::Rope;
 };
 
-DerivedMetrics deriveMetrics(const LlamaConfig& config);
+DerivedMetrics deriveMetrics(const ModelConfig& config);
 
 /// SwiGLU's FFN ratio, 8/3 (Shazeer 2020; LLaMA's 2/3·4d).
 inline constexpr double kSwiGluRatio = 8.0 / 3.0;

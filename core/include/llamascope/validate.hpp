@@ -1,6 +1,6 @@
 #pragma once
 // Loading and validating config files (SPEC §4). One pass both checks every field (collecting
-// all findings) and builds the LlamaConfig; the config exists only when there are no errors.
+// all findings) and builds the ModelConfig; the config exists only when there are no errors.
 
 #include "llamascope/config.hpp"
 #include "llamascope/document.hpp"
@@ -15,7 +15,7 @@ namespace llamascope {
 
 struct LoadResult {
     ValidationReport report;
-    std::optional<LlamaConfig> config; ///< set iff report has no errors
+    std::optional<ModelConfig> config; ///< set iff report has no errors
     Document document;                 ///< the parsed text, with positions (for the GUI)
 };
 
@@ -32,7 +32,11 @@ LoadResult validateDocument(Document document);
 
 /// Validates a config built in code (e.g. by the designer or the GUI form) by serialising it
 /// with toHfJson() and running the same checks a file gets.
-ValidationReport validateConfig(const LlamaConfig& config);
+ValidationReport validateConfig(const ModelConfig& config);
+
+/// The config a JSON object describes, without findings (nullopt if it has errors). Used to
+/// tell which fields of a loaded config were edited (toHfJson).
+std::optional<ModelConfig> resolveConfig(const nlohmann::ordered_json& root);
 
 /// Stem of a path-like source ("configs/llama_60m.json" -> "llama_60m").
 std::string sourceStem(std::string_view source);

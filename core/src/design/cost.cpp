@@ -222,7 +222,7 @@ ComputeOptimal chinchillaFromCompute(double computeFlops)
     return c;
 }
 
-CostReport estimateCost(const LlamaConfig& config, const Accelerator& accelerator, const CostOptions& options)
+CostReport estimateCost(const ModelConfig& config, const Accelerator& accelerator, const CostOptions& options)
 {
     if (!(options.mfu > 0 && options.mfu <= 1))
         throw InvalidArgument("MFU must be in (0, 1], e.g. 0.4 for 40 %");

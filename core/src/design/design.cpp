@@ -146,7 +146,7 @@ Count preferredHeadDim(Count d, const std::vector<Count>& dims)
     return best != 0 ? best : largest;
 }
 
-/// A shape under consideration, before it becomes a LlamaConfig.
+/// A shape under consideration, before it becomes a ModelConfig.
 struct Shape {
     Count d = 0, L = 0, h = 0, H = 0, K = 0, f = 0;
     bool tied = false;
@@ -198,7 +198,7 @@ struct Search {
     [[nodiscard]] double lowBound() const { return value * (1 - tolerance); }
     [[nodiscard]] double highBound() const { return isMemory() ? value : value * (1 + tolerance); }
 
-    [[nodiscard]] double metric(const LlamaConfig& c, Count params) const
+    [[nodiscard]] double metric(const ModelConfig& c, Count params) const
     {
         switch (kind) {
         case DesignTargetKind::Params:
@@ -244,15 +244,15 @@ struct Search {
     }
 };
 
-LlamaConfig baseConfig(const DesignConstraints& c)
+ModelConfig baseConfig(const DesignConstraints& c)
 {
-    LlamaConfig base = LlamaConfig::withShape(64, 1, 1, 64, c.vocab, c.context);
+    ModelConfig base = ModelConfig::withShape(64, 1, 1, 64, c.vocab, c.context);
     base.positionType = c.position;
     base.original = nullptr;
     return base;
 }
 
-void applyShape(LlamaConfig& c, const Shape& s)
+void applyShape(ModelConfig& c, const Shape& s)
 {
     c.hiddenSize = s.d;
     c.numHiddenLayers = s.L;
@@ -334,7 +334,7 @@ struct Family {
     Count params1 = 0, paramsStep = 0;
     double metric1 = 0, metricStep = 0;
 
-    Family(const Search& s, LlamaConfig& cfg)
+    Family(const Search& s, ModelConfig& cfg)
     {
         cfg.numHiddenLayers = 1;
         params1 = countParameters(cfg).total;
@@ -353,7 +353,7 @@ struct Family {
 
 /// Appends to `pool` every layer count of one (head_dim, hidden, ffn, tie) family that could
 /// rank; returns the family's smallest admissible metric (its shallowest allowed shape).
-double searchFamily(const Search& s, LlamaConfig& cfg, const Shape& proto, Pool& pool, Count& evaluated,
+double searchFamily(const Search& s, ModelConfig& cfg, const Shape& proto, Pool& pool, Count& evaluated,
                     double& minMetric, double& maxMetric)
 {
     const Family fam(s, cfg);
@@ -416,7 +416,7 @@ bool worthWidening(const Search& s, double shallowest, const Pool& pool)
     return (shallowest - s.value) / s.value <= errors[s.topK - 1];
 }
 
-DesignCandidate makeCandidate(const Search& s, const Shape& x, const LlamaConfig& base)
+DesignCandidate makeCandidate(const Search& s, const Shape& x, const ModelConfig& base)
 {
     DesignCandidate c;
     c.config = base;
@@ -491,7 +491,7 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
     result.tolerance =
         constraints.tolerance.value_or(target.kind == DesignTargetKind::TrainingMemory ? 0.05 : 0.01);
     if (target.kind == DesignTargetKind::TrainingMemory)
-        (void)estimateMemory(LlamaConfig::withShape(64, 1, 1, 64, 64, 64),
+        (void)estimateMemory(ModelConfig::withShape(64, 1, 1, 64, 64, 64),
                              target.memory); // reject bad options early
 
     const Search s{target,           constraints,  target.kind, result.targetValue,
@@ -503,7 +503,7 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
     if (constraints.tie != TieMode::Untied)
         ties.push_back(true);
 
-    LlamaConfig cfg = baseConfig(constraints);
+    ModelConfig cfg = baseConfig(constraints);
     Pool pool;
     pool.enough = topK + kMaxValidations;
     double minMetric = INFINITY, maxMetric = 0;
@@ -550,7 +550,7 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
     }
 
     std::sort(pool.shapes.begin(), pool.shapes.end(), ranksBefore);
-    const LlamaConfig base = baseConfig(constraints);
+    const ModelConfig base = baseConfig(constraints);
     std::vector<DesignCandidate> unclean;
     std::set<std::string> uncleanCodes;
     std::size_t validations = 0;

@@ -145,7 +145,7 @@ ordered_json toJson(const DesignConstraints& c)
 
 ordered_json toJson(const DesignCandidate& c, std::size_t rank)
 {
-    const LlamaConfig& k = c.config;
+    const ModelConfig& k = c.config;
     ordered_json j;
     j["rank"] = rank;
     j["file"] = c.fileName;

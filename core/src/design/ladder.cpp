@@ -46,8 +46,8 @@ double nodeCost(const DesignCandidate& c)
 
 int violations(const DesignCandidate& a, const DesignCandidate& b)
 {
-    const LlamaConfig& x = a.config;
-    const LlamaConfig& y = b.config;
+    const ModelConfig& x = a.config;
+    const ModelConfig& y = b.config;
     int v = 0;
     v += y.hiddenSize < x.hiddenSize;
     v += y.numHiddenLayers < x.numHiddenLayers;

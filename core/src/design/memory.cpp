@@ -167,7 +167,7 @@ const MemoryTerm* MemoryReport::find(std::string_view key) const
     return nullptr;
 }
 
-Count kvCacheBytesPerToken(const LlamaConfig& c, StorageDtype dtype)
+Count kvCacheBytesPerToken(const ModelConfig& c, StorageDtype dtype)
 {
     return bytesOf(productChecked({2, c.numHiddenLayers, c.numKeyValueHeads, c.headDim}, "KV cache"), dtype);
 }
@@ -183,31 +183,49 @@ struct Matrix {
     [[nodiscard]] Count size() const { return mulChecked(out, in, "parameter tensor"); }
 };
 
-/// The tensors a LlamaForCausalLM holds, listed once per layer (the layers are identical)
+/// The tensors a decoder holds, listed once per layer (the layers are identical)
 /// plus the global ones. countParameters() is the source of truth for the totals; this
 /// inventory exists because optimizers care about individual shapes (GaLore's m×n, LoRA's
 /// in/out, bitsandbytes' per-tensor 8-bit threshold), and it is checked against those totals.
 struct Inventory {
-    std::array<Matrix, 7> linear;     ///< q, k, v, o, gate, up, down of one layer
-    std::vector<Count> layerVectors;  ///< two RMSNorm gains and any biases of one layer
+    std::vector<Matrix> linear;       ///< q, k, v, o, then gate/up/down of each expert, router
+    std::vector<Count> layerVectors;  ///< RMSNorm gains, q/k norm gains and any biases of one layer
     std::vector<Count> globalTensors; ///< embedding, lm_head, position table, final norm
     Count layers = 0;
 };
 
-Inventory inventory(const LlamaConfig& c, const ParameterCounts& p)
+Inventory inventory(const ModelConfig& c, const ParameterCounts& p)
 {
     const Count d = c.hiddenSize, f = c.intermediateSize;
     const Count qWidth = mulChecked(c.numAttentionHeads, c.headDim, "attention width");
     const Count kvWidth = mulChecked(c.numKeyValueHeads, c.headDim, "kv width");
     Inventory inv;
     inv.layers = c.numHiddenLayers;
-    inv.linear = {Matrix{qWidth, d}, Matrix{kvWidth, d}, Matrix{kvWidth, d}, Matrix{d, qWidth},
-                  Matrix{f, d},      Matrix{f, d},       Matrix{d, f}};
-    inv.layerVectors = {d, d};
-    if (c.attentionBias)
-        inv.layerVectors.insert(inv.layerVectors.end(), {qWidth, kvWidth, kvWidth, d});
-    if (c.mlpBias)
-        inv.layerVectors.insert(inv.layerVectors.end(), {f, f, d});
+    inv.linear = {Matrix{qWidth, d}, Matrix{kvWidth, d}, Matrix{kvWidth, d}, Matrix{d, qWidth}};
+    const Count experts = c.mlp.moe() ? c.mlp.numExperts : 1;
+    for (Count e = 0; e < experts; ++e) {
+        if (c.mlp.gated)
+            inv.linear.push_back(Matrix{f, d});
+        inv.linear.push_back(Matrix{f, d});
+        inv.linear.push_back(Matrix{d, f});
+        if (c.mlp.bias) {
+            if (c.mlp.gated)
+                inv.layerVectors.push_back(f);
+            inv.layerVectors.insert(inv.layerVectors.end(), {f, d});
+        }
+    }
+    if (c.mlp.moe())
+        inv.linear.push_back(Matrix{c.mlp.numExperts, d});
+    for (Count i = 0; i < c.normsPerLayer(); ++i)
+        inv.layerVectors.push_back(d);
+    if (c.attention.qkNorm == QkNorm::PerHead)
+        inv.layerVectors.insert(inv.layerVectors.end(), {c.headDim, c.headDim});
+    else if (c.attention.qkNorm == QkNorm::Full)
+        inv.layerVectors.insert(inv.layerVectors.end(), {qWidth, kvWidth});
+    if (c.attention.qkvBias)
+        inv.layerVectors.insert(inv.layerVectors.end(), {qWidth, kvWidth, kvWidth});
+    if (c.attention.outputBias)
+        inv.layerVectors.push_back(d);
     inv.globalTensors = {p.embedding};
     if (p.lmHead != 0)
         inv.globalTensors.push_back(p.lmHead);
@@ -285,7 +303,7 @@ StorageDtype resolveWeightDtype(const MemoryOptions& o)
     return w;
 }
 
-Count resolveSeqLen(const LlamaConfig& c, const MemoryOptions& o)
+Count resolveSeqLen(const ModelConfig& c, const MemoryOptions& o)
 {
     if (o.seqLen < 0)
         throw InvalidArgument("sequence length must be at least 1");
@@ -418,7 +436,7 @@ Count addLora(Builder& b, const MemoryReport& r, const Inventory& inv)
 
 /// What the backward pass keeps, per docs/memory.md "Activations". `layers` is L, or 1 for
 /// the one layer recomputed at a time under full checkpointing.
-void addActivations(Builder& b, const LlamaConfig& c, const MemoryReport& r, Count T)
+void addActivations(Builder& b, const ModelConfig& c, const MemoryReport& r, Count T)
 {
     const Count B = r.options.batch, L = c.numHiddenLayers, d = c.hiddenSize, f = c.intermediateSize;
     const Count H = c.numAttentionHeads, K = c.numKeyValueHeads, h = c.headDim;
@@ -486,7 +504,7 @@ void addActivations(Builder& b, const LlamaConfig& c, const MemoryReport& r, Cou
 
 } // namespace
 
-MemoryReport estimateMemory(const LlamaConfig& config, const MemoryOptions& options)
+MemoryReport estimateMemory(const ModelConfig& config, const MemoryOptions& options)
 {
     if (options.batch < 1)
         throw InvalidArgument("batch size must be at least 1");

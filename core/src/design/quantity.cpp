@@ -95,11 +95,11 @@ NlBand NlTrend::band(double params) const
     return NlBand{c * std::exp(-halfWidth), c * std::exp(halfWidth)};
 }
 
-NlTrend fitNlTrend(std::span<const LlamaConfig> family)
+NlTrend fitNlTrend(std::span<const ModelConfig> family)
 {
     std::set<std::tuple<Count, Count, Count, Count>> seen;
     std::vector<double> xs, ys, sizes;
-    for (const LlamaConfig& c : family) {
+    for (const ModelConfig& c : family) {
         if (!seen.insert({c.hiddenSize, c.numHiddenLayers, c.intermediateSize, c.vocabSize}).second)
             continue;
         sizes.push_back(static_cast<double>(countParameters(c).total));
@@ -136,7 +136,7 @@ NlTrend fitNlTrend(std::span<const LlamaConfig> family)
 
 NlTrend familyNlTrend()
 {
-    const std::vector<LlamaConfig> family = bundledConfigs();
+    const std::vector<ModelConfig> family = bundledConfigs();
     return fitNlTrend(family);
 }
 

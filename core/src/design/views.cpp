@@ -123,7 +123,7 @@ Table candidatesTable(const std::vector<DesignCandidate>& candidates, DesignTarg
         {"Score", Align::Right},  {"Findings", Align::Right}};
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         const DesignCandidate& c = candidates[i];
-        const LlamaConfig& k = c.config;
+        const ModelConfig& k = c.config;
         Cell achieved = memory  ? bytesCell(static_cast<Count>(c.achieved))
                         : flops ? Cell::scientific(c.achieved)
                                 : Cell::text(c.onTarget ? "on" : "off");
@@ -150,10 +150,10 @@ Table ladderTable(const LadderResult& l)
                  {"Trend", Align::Right}, {"Tied", Align::Left}};
     for (std::size_t i = 0; i < l.rungs.size(); ++i) {
         const DesignCandidate& c = l.rungs[i];
-        const LlamaConfig& k = c.config;
+        const ModelConfig& k = c.config;
         Cell width{"—", ""}, depth{"—", ""};
         if (i > 0) {
-            const LlamaConfig& p = l.rungs[i - 1].config;
+            const ModelConfig& p = l.rungs[i - 1].config;
             const double w = static_cast<double>(k.hiddenSize) / static_cast<double>(p.hiddenSize);
             const double dd = static_cast<double>(k.numHiddenLayers) / static_cast<double>(p.numHiddenLayers);
             width = Cell::fixed(w, 2);

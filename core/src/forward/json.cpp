@@ -29,9 +29,10 @@ nlohmann::ordered_json toJson(const MaterialisedParameters& p)
 
 nlohmann::ordered_json toJson(const ExactMatmulFlops& f)
 {
-    return {{"q_proj", f.qProj},       {"k_proj", f.kProj},   {"v_proj", f.vProj},       {"o_proj", f.oProj},
-            {"gate_proj", f.gateProj}, {"up_proj", f.upProj}, {"down_proj", f.downProj}, {"scores", f.scores},
-            {"mixing", f.mixing},      {"lm_head", f.lmHead}, {"total", f.total()}};
+    return {{"q_proj", f.qProj},       {"k_proj", f.kProj},       {"v_proj", f.vProj},
+            {"o_proj", f.oProj},       {"gate_proj", f.gateProj}, {"up_proj", f.upProj},
+            {"down_proj", f.downProj}, {"router", f.router},      {"scores", f.scores},
+            {"mixing", f.mixing},      {"lm_head", f.lmHead},     {"total", f.total()}};
 }
 
 nlohmann::ordered_json toJson(const ForwardResult& r)

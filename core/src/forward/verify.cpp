@@ -30,7 +30,7 @@ private:
 
 } // namespace
 
-VerifyRow verifyConfig(const LlamaConfig& config, const VerifyOptions& o, Progress* progress)
+VerifyRow verifyConfig(const ModelConfig& config, const VerifyOptions& o, Progress* progress)
 {
     RandomWeights weights(o.seed, config.initializerRange);
     ForwardOptions fo;
@@ -42,15 +42,15 @@ VerifyRow verifyConfig(const LlamaConfig& config, const VerifyOptions& o, Progre
     return VerifyRow{config.name, runForward(config, weights, fo, progress)};
 }
 
-std::vector<VerifyRow> verifyConfigs(const std::vector<LlamaConfig>& configs, const VerifyOptions& o,
+std::vector<VerifyRow> verifyConfigs(const std::vector<ModelConfig>& configs, const VerifyOptions& o,
                                      Progress* progress)
 {
     double total = 0;
-    for (const LlamaConfig& c : configs)
+    for (const ModelConfig& c : configs)
         total += static_cast<double>(countParameters(c).total);
     std::vector<VerifyRow> rows;
     double done = 0;
-    for (const LlamaConfig& c : configs) {
+    for (const ModelConfig& c : configs) {
         const double share = static_cast<double>(countParameters(c).total);
         SliceProgress slice(progress, total > 0 ? done / total : 0, total > 0 ? (done + share) / total : 1,
                             c.name);

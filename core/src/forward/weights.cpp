@@ -26,7 +26,7 @@ std::string shapeToString(const std::vector<Count>& shape)
     return s + "]";
 }
 
-std::vector<TensorSpec> embeddingSpecs(const LlamaConfig& c)
+std::vector<TensorSpec> embeddingSpecs(const ModelConfig& c)
 {
     std::vector<TensorSpec> specs{
         {"model.embed_tokens.weight", {c.vocabSize, c.hiddenSize}, TensorRole::Weight}};
@@ -37,7 +37,7 @@ std::vector<TensorSpec> embeddingSpecs(const LlamaConfig& c)
     return specs;
 }
 
-std::vector<TensorSpec> layerSpecs(const LlamaConfig& c, Count layer)
+std::vector<TensorSpec> layerSpecs(const ModelConfig& c, Count layer)
 {
     const std::string p = "model.layers." + std::to_string(layer) + ".";
     const Count d = c.hiddenSize, f = c.intermediateSize;
@@ -48,20 +48,22 @@ std::vector<TensorSpec> layerSpecs(const LlamaConfig& c, Count layer)
                               {p + "self_attn.k_proj.weight", {kvw, d}, TensorRole::Weight},
                               {p + "self_attn.v_proj.weight", {kvw, d}, TensorRole::Weight},
                               {p + "self_attn.o_proj.weight", {d, qw}, TensorRole::Weight}};
-    if (c.attentionBias)
-        for (const auto& [name, n] : {std::pair{"q", qw}, {"k", kvw}, {"v", kvw}, {"o", d}})
+    if (c.attention.qkvBias)
+        for (const auto& [name, n] : {std::pair{"q", qw}, {"k", kvw}, {"v", kvw}})
             s.push_back({p + "self_attn." + name + "_proj.bias", {n}, TensorRole::Bias});
+    if (c.attention.outputBias)
+        s.push_back({p + "self_attn.o_proj.bias", {d}, TensorRole::Bias});
     s.push_back({p + "post_attention_layernorm.weight", {d}, TensorRole::NormGain});
     s.push_back({p + "mlp.gate_proj.weight", {f, d}, TensorRole::Weight});
     s.push_back({p + "mlp.up_proj.weight", {f, d}, TensorRole::Weight});
     s.push_back({p + "mlp.down_proj.weight", {d, f}, TensorRole::Weight});
-    if (c.mlpBias)
+    if (c.mlp.bias)
         for (const auto& [name, n] : {std::pair{"gate", f}, {"up", f}, {"down", d}})
             s.push_back({p + "mlp." + name + "_proj.bias", {n}, TensorRole::Bias});
     return s;
 }
 
-std::vector<TensorSpec> headSpecs(const LlamaConfig& c)
+std::vector<TensorSpec> headSpecs(const ModelConfig& c)
 {
     std::vector<TensorSpec> specs{{"model.norm.weight", {c.hiddenSize}, TensorRole::NormGain}};
     if (!c.tieWordEmbeddings)
@@ -69,7 +71,7 @@ std::vector<TensorSpec> headSpecs(const LlamaConfig& c)
     return specs;
 }
 
-std::vector<TensorSpec> allSpecs(const LlamaConfig& c)
+std::vector<TensorSpec> allSpecs(const ModelConfig& c)
 {
     std::vector<TensorSpec> all = embeddingSpecs(c);
     for (Count i = 0; i < c.numHiddenLayers; ++i)
@@ -160,7 +162,7 @@ Count MaterialisedParameters::total() const
     return sumChecked({embedding, positionTable, layers, finalNorm, lmHead}, "materialised parameters");
 }
 
-EmbeddingWeights loadEmbedding(const LlamaConfig& c, WeightSource& source, MaterialisedParameters& counted)
+EmbeddingWeights loadEmbedding(const ModelConfig& c, WeightSource& source, MaterialisedParameters& counted)
 {
     const std::vector<TensorSpec> specs = embeddingSpecs(c);
     EmbeddingWeights w;
@@ -173,7 +175,7 @@ EmbeddingWeights loadEmbedding(const LlamaConfig& c, WeightSource& source, Mater
     return w;
 }
 
-LayerWeights loadLayer(const LlamaConfig& c, Count layer, WeightSource& source,
+LayerWeights loadLayer(const ModelConfig& c, Count layer, WeightSource& source,
                        MaterialisedParameters& counted)
 {
     LayerWeights w;
@@ -222,7 +224,7 @@ LayerWeights loadLayer(const LlamaConfig& c, Count layer, WeightSource& source,
     return w;
 }
 
-HeadWeights loadHead(const LlamaConfig& c, WeightSource& source, MaterialisedParameters& counted)
+HeadWeights loadHead(const ModelConfig& c, WeightSource& source, MaterialisedParameters& counted)
 {
     const std::vector<TensorSpec> specs = headSpecs(c);
     HeadWeights w;

@@ -47,7 +47,7 @@ struct MemoryPlan {
     [[nodiscard]] Count streamedTotal() const { return streamedBytes + activationBytes; }
 };
 
-MemoryPlan planMemory(const LlamaConfig& config, Count batch, Count seqLen, int threads, bool keepLogits);
+MemoryPlan planMemory(const ModelConfig& config, Count batch, Count seqLen, int threads, bool keepLogits);
 
 /// The whole model, materialised (Resident runs; benchmarks that time only the compute).
 struct ModelWeights {
@@ -59,7 +59,7 @@ struct ModelWeights {
 
 /// Checks the source against the config (CheckpointMismatch listing every bad tensor) and
 /// materialises every tensor. Progress per layer; throws Cancelled.
-ModelWeights loadModel(const LlamaConfig& config, WeightSource& source, Progress* progress = nullptr);
+ModelWeights loadModel(const ModelConfig& config, WeightSource& source, Progress* progress = nullptr);
 
 struct ForwardOutput {
     std::optional<double> loss; ///< mean next-token CE over B·(T−1) predictions; none if T = 1
@@ -69,7 +69,7 @@ struct ForwardOutput {
 
 /// The pure forward function over materialised weights. `tokens` is [B, T] row-major.
 /// Throws InvalidArgument for bad shapes or token ids, Cancelled between layers.
-ForwardOutput forwardPass(const LlamaConfig& config, const ModelWeights& weights,
+ForwardOutput forwardPass(const ModelConfig& config, const ModelWeights& weights,
                           std::span<const std::int64_t> tokens, Count batch, Count seqLen, int threads,
                           bool keepLogits, Progress* progress = nullptr);
 
@@ -103,7 +103,7 @@ struct ForwardResult {
 /// budget, resident when the whole model fits and streamed layer by layer otherwise.
 /// Throws InvalidArgument (bad options, budget too small even when streaming),
 /// CheckpointMismatch, IoError, Cancelled.
-ForwardResult runForward(const LlamaConfig& config, WeightSource& source, const ForwardOptions& options,
+ForwardResult runForward(const ModelConfig& config, WeightSource& source, const ForwardOptions& options,
                          Progress* progress = nullptr);
 
 } // namespace llamascope

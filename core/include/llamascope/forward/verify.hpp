@@ -24,10 +24,10 @@ struct VerifyRow {
 };
 
 /// One config. Throws what runForward throws.
-VerifyRow verifyConfig(const LlamaConfig& config, const VerifyOptions& options, Progress* progress = nullptr);
+VerifyRow verifyConfig(const ModelConfig& config, const VerifyOptions& options, Progress* progress = nullptr);
 
 /// Every config in order; progress spans the whole list (weighted by parameter count).
-std::vector<VerifyRow> verifyConfigs(const std::vector<LlamaConfig>& configs, const VerifyOptions& options,
+std::vector<VerifyRow> verifyConfigs(const std::vector<ModelConfig>& configs, const VerifyOptions& options,
                                      Progress* progress = nullptr);
 
 } // namespace llamascope

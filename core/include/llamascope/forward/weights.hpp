@@ -26,10 +26,10 @@ namespace llamascope {
 ///   model.layers.{i}.mlp.{gate,up,down}_proj.bias     (mlp_bias only)
 ///   model.norm.weight [d]
 ///   lm_head.weight [V, d]                               (untied only)
-std::vector<TensorSpec> embeddingSpecs(const LlamaConfig& config); ///< embedding, position table
-std::vector<TensorSpec> layerSpecs(const LlamaConfig& config, Count layer);
-std::vector<TensorSpec> headSpecs(const LlamaConfig& config); ///< final norm, lm_head
-std::vector<TensorSpec> allSpecs(const LlamaConfig& config);  ///< all of the above, in order
+std::vector<TensorSpec> embeddingSpecs(const ModelConfig& config); ///< embedding, position table
+std::vector<TensorSpec> layerSpecs(const ModelConfig& config, Count layer);
+std::vector<TensorSpec> headSpecs(const ModelConfig& config); ///< final norm, lm_head
+std::vector<TensorSpec> allSpecs(const ModelConfig& config);  ///< all of the above, in order
 
 /// Where tensors come from. Implementations throw IoError when a tensor cannot be had.
 class WeightSource {
@@ -125,10 +125,10 @@ struct HeadWeights {
 };
 
 /// Loaders: each materialises exactly its specs and adds their sizes to `counted`.
-EmbeddingWeights loadEmbedding(const LlamaConfig& config, WeightSource& source,
+EmbeddingWeights loadEmbedding(const ModelConfig& config, WeightSource& source,
                                MaterialisedParameters& counted);
-LayerWeights loadLayer(const LlamaConfig& config, Count layer, WeightSource& source,
+LayerWeights loadLayer(const ModelConfig& config, Count layer, WeightSource& source,
                        MaterialisedParameters& counted);
-HeadWeights loadHead(const LlamaConfig& config, WeightSource& source, MaterialisedParameters& counted);
+HeadWeights loadHead(const ModelConfig& config, WeightSource& source, MaterialisedParameters& counted);
 
 } // namespace llamascope

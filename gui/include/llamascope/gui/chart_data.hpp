@@ -67,7 +67,7 @@ ChartSpec memoryChart(const std::vector<ChartRow>& rows, const MemoryChartOption
 /// Training memory of one config per optimizer, by category (core estimateMemory): optimizer,
 /// weights, gradients, optimizer state, activations, logits, total. Empty without the
 /// memory model.
-Table memoryByOptimizerTable(const LlamaConfig& config, const MemoryChartOptions& options);
+Table memoryByOptimizerTable(const ModelConfig& config, const MemoryChartOptions& options);
 
 /// Accelerators for the memory chart's device line: (key, display name).
 std::vector<std::pair<QString, QString>> acceleratorChoices();

@@ -44,7 +44,7 @@ public:
 
     // ---- Loading (each resets the undo stack) -------------------------------------------
     /// A new, unsaved document from `config` in the modern canonical form (toHfJson).
-    void newFromConfig(const LlamaConfig& config);
+    void newFromConfig(const ModelConfig& config);
     /// An unsaved copy of a bundled config, byte for byte ("llama_60m").
     bool newFromBundled(const QString& name);
     /// Opens a file. Returns false (and leaves the document unchanged) only when it cannot be

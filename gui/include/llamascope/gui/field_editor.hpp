@@ -5,6 +5,8 @@
 // change the document: they report what the user committed through onEdited, and the designer
 // turns that into an undoable command.
 
+#include "llamascope/config.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <QAbstractSpinBox>
@@ -65,6 +67,7 @@ private:
 
     std::string key_;
     const FieldRule* rule_;
+    ModelType modelType_ = ModelType::Llama; ///< whose defaults the placeholder shows
     IntegerSpin* spin_ = nullptr;
     QLineEdit* line_ = nullptr;
     QComboBox* combo_ = nullptr;

@@ -28,7 +28,7 @@ public:
 
     /// Starts a run: random init from `options.seed` when `checkpoint` is empty, else the
     /// safetensors file, index or folder. False if a run is already going.
-    bool start(const LlamaConfig& config, const ForwardOptions& options, const QString& checkpoint = {});
+    bool start(const ModelConfig& config, const ForwardOptions& options, const QString& checkpoint = {});
     void cancel();
     [[nodiscard]] bool isRunning() const;
     [[nodiscard]] BackgroundTask* task() const { return task_; }

@@ -28,6 +28,7 @@ std::span<const Command* const> allCommands()
         &forwardCommand(),
         &verifyCommand(),
 #endif
+        &familiesCommand(),
         &schemaCommand(),
     });
     return commands;

@@ -13,6 +13,7 @@ const Command& showCommand();
 const Command& compareCommand();
 const Command& reportCommand();
 const Command& flopsCommand();
+const Command& familiesCommand();
 const Command& schemaCommand();
 #ifdef LLAMASCOPE_HAVE_FORWARD_COMMANDS
 const Command& forwardCommand();

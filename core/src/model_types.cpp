@@ -109,7 +109,9 @@ ModelConfig ModelConfig::defaults(ModelType type)
         } else {
             c.attention.qkNorm = QkNorm::PerHead;
         }
-        c.attention.slidingLayers.fromIndex = 28; // max_window_layers; use_sliding_window is false
+        // sliding_window 4096 and max_window_layers 28, unused until use_sliding_window is true.
+        c.attention.slidingWindow = 4096;
+        c.attention.slidingLayers.fromIndex = 28;
         break;
     case ModelType::Gemma:
     case ModelType::Gemma2:
@@ -147,6 +149,7 @@ ModelConfig ModelConfig::defaults(ModelType type)
         c.headDim = 96;
         c.contextLength = 4096;
         c.rmsNormEps = 1e-5;
+        c.originalMaxPositionEmbeddings = 4096;
         c.layout.fusedQkv = true;
         c.layout.fusedGateUp = true;
         break;

@@ -546,6 +546,7 @@ std::string defaultText(const FieldRule& r, ModelType type)
         if (modelTypeInfo(type).headDimFollowsShape)
             return "hidden_size / num_attention_heads";
         break;
+    case Field::ModelType:
     case Field::MaxSequenceLength:
     case Field::BosTokenId:
     case Field::EosTokenId:

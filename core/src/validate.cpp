@@ -527,8 +527,6 @@ private:
         flag("mlp_bias", c.mlp.bias);
         if (auto it = fields_.ints.find("original_max_position_embeddings"); it != fields_.ints.end())
             c.originalMaxPositionEmbeddings = it->second;
-        else if (type_ == ModelType::Phi3)
-            c.originalMaxPositionEmbeddings = 4096; // Phi3Config's default
         optionalNumber("query_pre_attn_scalar", c.attention.queryPreAttnScalar);
         optionalNumber("attn_logit_softcapping", c.attention.logitSoftcap);
         optionalNumber("final_logit_softcapping", c.embedding.finalLogitSoftcap);

@@ -2,6 +2,11 @@
 
 #include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
+#include "llamascope/model_types.hpp"
+#include "llamascope/rules.hpp"
+
+#include <algorithm>
+#include <array>
 
 #include <cmath>
 #include <limits>
@@ -20,7 +25,8 @@ CompareColumn countColumn(std::string_view id, std::string_view header, std::str
             Align::Right,
             visible,
             [get](const Analysis& a) { return Cell::count(get(a)); },
-            [get](const Analysis& a) { return static_cast<double>(get(a)); }};
+            [get](const Analysis& a) { return static_cast<double>(get(a)); },
+            nullptr};
 }
 
 CompareColumn textColumn(std::string_view id, std::string_view header, std::string_view tooltip, bool visible,
@@ -32,7 +38,8 @@ CompareColumn textColumn(std::string_view id, std::string_view header, std::stri
             Align::Left,
             visible,
             [get](const Analysis& a) { return Cell::text(get(a)); },
-            [](const Analysis&) { return kNoValue; }};
+            [](const Analysis&) { return kNoValue; },
+            nullptr};
 }
 
 CompareColumn ratioColumn(std::string_view id, std::string_view header, std::string_view tooltip,
@@ -44,7 +51,8 @@ CompareColumn ratioColumn(std::string_view id, std::string_view header, std::str
             Align::Right,
             visible,
             [get, digits](const Analysis& a) { return Cell::fixed(get(a), digits); },
-            [get](const Analysis& a) { return get(a); }};
+            [get](const Analysis& a) { return get(a); },
+            nullptr};
 }
 
 std::vector<CompareColumn> buildColumns()
@@ -52,8 +60,21 @@ std::vector<CompareColumn> buildColumns()
     std::vector<CompareColumn> c;
     c.push_back(textColumn("name", "Model", "Config name (file stem)", true,
                            [](const Analysis& a) { return a.config.name; }));
+    c.push_back(textColumn("family", "Family", "Decoder family (config.json model_type)", false,
+                           [](const Analysis& a) { return std::string(toString(a.config.modelType)); }));
+    c.back().relevant = [](const std::vector<Analysis>& as) {
+        for (const Analysis& a : as)
+            if (a.config.modelType != ModelType::Llama)
+                return true;
+        return false;
+    };
     c.push_back(countColumn("params", "Params", "Total parameters (exact)", true,
                             [](const Analysis& a) { return a.params.total; }));
+    c.push_back(countColumn("active", "Active", "Parameters one token uses (MoE: routed experts only)", false,
+                            [](const Analysis& a) { return a.params.active; }));
+    c.back().relevant = [](const std::vector<Analysis>& as) {
+        return std::any_of(as.begin(), as.end(), [](const Analysis& a) { return a.config.mlp.moe(); });
+    };
     {
         CompareColumn shortParams = countColumn("params_short", "≈Params", "Total parameters, rounded", false,
                                                 [](const Analysis& a) { return a.params.total; });
@@ -98,6 +119,28 @@ std::vector<CompareColumn> buildColumns()
                             [](const Analysis& a) { return a.metrics.kvGroupSize; }));
     c.push_back(textColumn("position", "Pos", "Position encoding", true,
                            [](const Analysis& a) { return std::string(toString(a.metrics.positionType)); }));
+    c.push_back(textColumn("experts", "Experts", "Mixture of experts: experts per layer and top-k", false,
+                           [](const Analysis& a) {
+                               const MlpTraits& m = a.config.mlp;
+                               return m.moe() ? std::to_string(m.numExperts) + " top-" +
+                                                    std::to_string(m.expertsPerToken)
+                                              : std::string("dense");
+                           }));
+    c.back().relevant = [](const std::vector<Analysis>& as) {
+        return std::any_of(as.begin(), as.end(), [](const Analysis& a) { return a.config.mlp.moe(); });
+    };
+    c.push_back(textColumn("window", "Window", "Sliding-window attention: window and the layers that use it",
+                           false, [](const Analysis& a) {
+                               const Count n = a.config.slidingLayerCount();
+                               return n == 0 ? std::string("full")
+                                             : std::to_string(a.config.attention.slidingWindow) + " on " +
+                                                   std::to_string(n) + "/" +
+                                                   std::to_string(a.config.numHiddenLayers) + " layers";
+                           }));
+    c.back().relevant = [](const std::vector<Analysis>& as) {
+        return std::any_of(as.begin(), as.end(),
+                           [](const Analysis& a) { return a.config.slidingLayerCount() > 0; });
+    };
     c.push_back(textColumn("tied", "Tied", "lm_head shares the embedding", false, [](const Analysis& a) {
         return std::string(a.config.tieWordEmbeddings ? "yes" : "no");
     }));
@@ -126,24 +169,30 @@ const CompareColumn* findCompareColumn(std::string_view id)
     return nullptr;
 }
 
+std::vector<std::string> defaultColumnIds(const std::vector<Analysis>& analyses)
+{
+    std::vector<std::string> ids;
+    for (const CompareColumn& c : compareColumns())
+        if (c.defaultVisible || (c.relevant && c.relevant(analyses)))
+            ids.emplace_back(c.id);
+    return ids;
+}
+
 Table compareTable(const std::vector<Analysis>& analyses, const std::vector<std::string>& columnIds)
 {
     std::vector<const CompareColumn*> chosen;
-    if (columnIds.empty()) {
-        for (const CompareColumn& c : compareColumns())
-            if (c.defaultVisible)
-                chosen.push_back(&c);
-    } else {
-        for (const std::string& id : columnIds) {
+    {
+        const std::vector<std::string> ids = columnIds.empty() ? defaultColumnIds(analyses) : columnIds;
+        for (const std::string& id : ids) {
             const CompareColumn* c = findCompareColumn(id);
             if (c == nullptr) {
-                std::vector<std::string_view> ids;
+                std::vector<std::string_view> known;
                 for (const CompareColumn& col : compareColumns())
-                    ids.push_back(col.id);
-                const std::string guess = closestMatch(id, ids);
+                    known.push_back(col.id);
+                const std::string guess = closestMatch(id, known);
                 throw InvalidArgument("unknown column \"" + id + "\"" +
                                       (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)") +
-                                      "; columns: " + joinQuoted(ids));
+                                      "; columns: " + joinQuoted(known));
             }
             chosen.push_back(c);
         }
@@ -180,6 +229,106 @@ Table parameterTable(const ParameterCounts& p)
     row("total", p.total);
     row("non-embedding", p.nonEmbedding);
     row("tied-equivalent", p.tiedEquivalent);
+    if (p.active != p.total)
+        row("active per token (routed experts)", p.active);
+    return t;
+}
+
+Table familiesTable()
+{
+    Table t;
+    t.columns = {{"model_type", Align::Left},
+                 {"Family", Align::Left},
+                 {"Class", Align::Left},
+                 {"What differs from LLaMA", Align::Left},
+                 {"Examples", Align::Left}};
+    for (const ModelTypeInfo& i : modelTypeInfos())
+        t.addRow({Cell::text(std::string(i.key)), Cell::text(std::string(i.title)),
+                  Cell::text(std::string(i.causalLmClass)), Cell::text(std::string(i.traits)),
+                  Cell::text(std::string(i.examples))});
+    return t;
+}
+
+Table familyTraitsTable()
+{
+    Table t;
+    t.columns = {{"model_type", Align::Left}, {"q/k/v bias", Align::Left}, {"o bias", Align::Left},
+                 {"q/k norm", Align::Left},   {"Norms", Align::Left},      {"(1+w)", Align::Left},
+                 {"Emb ×√d", Align::Left},    {"Activation", Align::Left}, {"Sliding window", Align::Left},
+                 {"Soft-cap", Align::Left},   {"Experts", Align::Left},    {"Fused", Align::Left},
+                 {"Tied", Align::Left},       {"head_dim", Align::Left}};
+    auto yes = [](bool b) { return Cell::text(b ? "yes" : "—"); };
+    for (const ModelTypeInfo& i : modelTypeInfos()) {
+        const ModelConfig d = ModelConfig::defaults(i.type);
+        const FieldRule* bias = findFieldRule("attention_bias");
+        const bool biasKey = bias != nullptr && bias->readBy.contains(i.type);
+        std::string window = "—";
+        if (findFieldRule("sliding_window")->readBy.contains(i.type)) {
+            switch (d.attention.slidingLayers.rule) {
+            case SlidingLayers::Rule::All: window = "all layers (4096)"; break;
+            case SlidingLayers::Rule::EvenIndices: window = "even layers (4096)"; break;
+            default:
+                window = i.type == ModelType::Qwen2 || i.type == ModelType::Qwen3
+                             ? "layers ≥ max_window_layers, if use_sliding_window"
+                             : "all layers, if sliding_window";
+                break;
+            }
+        }
+        std::string softcap = "—";
+        if (d.attention.logitSoftcap)
+            softcap = "scores " + formatNumber(*d.attention.logitSoftcap) + ", logits " +
+                      formatNumber(d.embedding.finalLogitSoftcap.value_or(0));
+        t.addRow({Cell::text(std::string(i.key)),
+                  Cell::text(d.attention.qkvBias ? "yes"
+                             : biasKey           ? "attention_bias"
+                                                 : "—"),
+                  Cell::text(d.attention.outputBias ? "yes"
+                             : biasKey              ? "attention_bias"
+                                                    : "—"),
+                  Cell::text(std::string(qkNorms().name(d.attention.qkNorm))),
+                  Cell::text(std::string(normPlacements().name(d.norms.placement)) + " ×" +
+                             std::to_string(d.normsPerLayer())),
+                  yes(d.norms.unitOffset), yes(d.embedding.scaleByRootHidden), Cell::text(d.hiddenAct),
+                  Cell::text(window), Cell::text(softcap),
+                  Cell::text(d.mlp.moe() ? std::to_string(d.mlp.numExperts) + " top-" +
+                                               std::to_string(d.mlp.expertsPerToken)
+                                         : "—"),
+                  Cell::text(d.layout.fusedQkv ? "qkv, gate_up" : "—"), yes(d.tieWordEmbeddings),
+                  Cell::text(modelTypeInfo(i.type).headDimFollowsShape ? "d/H" : std::to_string(d.headDim))});
+    }
+    return t;
+}
+
+Table configKeysTable()
+{
+    Table t;
+    t.columns = {{"Key", Align::Left},
+                 {"Role", Align::Left},
+                 {"Read by", Align::Left},
+                 {"Default", Align::Left},
+                 {"Meaning", Align::Left}};
+    static constexpr std::array kRoles = {"shape", "behaviour", "metadata", "training", "extension"};
+    for (const FieldRule& r : configFieldRules()) {
+        if (r.description == "Generic transformers key (not interpreted)")
+            continue;
+        std::string defaults;
+        std::string last;
+        for (const ModelTypeInfo& i : modelTypeInfos()) {
+            const std::string d = defaultText(r, i.type);
+            if (d.empty())
+                continue;
+            defaults += (defaults.empty() ? "" : "; ") + std::string(i.key) + " " + d;
+            last = d;
+        }
+        // One default for every reader: say it once.
+        bool same = !defaults.empty();
+        for (const ModelTypeInfo& i : modelTypeInfos())
+            if (r.readBy.contains(i.type) && defaultText(r, i.type) != last)
+                same = false;
+        t.addRow({Cell::text(std::string(r.key)), Cell::text(kRoles[static_cast<std::size_t>(r.role)]),
+                  Cell::text(r.readBy.isAll() ? "all" : r.readBy.text()), Cell::text(same ? last : defaults),
+                  Cell::text(std::string(r.description))});
+    }
     return t;
 }
 

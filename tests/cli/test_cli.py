@@ -233,6 +233,15 @@ class DocsTest(CliTestCase):
         for c in codes:
             self.assertIn(f"| {c['code']} | {c['severity']} |", page, c["code"])
 
+    def test_family_tables_are_documented(self):
+        from clitest import SOURCE_DIR
+        with open(os.path.join(SOURCE_DIR, "docs", "config-format.md")) as f:
+            page = f.read()
+        for args in (["families"], ["families", "--traits"], ["families", "--keys"]):
+            code, out, _ = self.run_cli(*args, "--format", "markdown")
+            self.assertEqual(code, 0)
+            self.assertIn(out.strip(), page, f"docs/config-format.md is stale: paste `llamascope {' '.join(args)} --format markdown`")
+
 
 if __name__ == "__main__":
     unittest.main()

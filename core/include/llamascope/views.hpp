@@ -23,11 +23,18 @@ struct CompareColumn {
     bool defaultVisible;
     std::function<Cell(const Analysis&)> cell;
     std::function<double(const Analysis&)> value;
+    /// Shown by default also when it says something about these configs (the family column
+    /// when families are mixed or not LLaMA, active parameters for a mixture of experts,
+    /// windows when any layer slides). Null: only defaultVisible decides.
+    std::function<bool(const std::vector<Analysis>&)> relevant;
 };
 
 /// Every comparison column, in display order.
 std::span<const CompareColumn> compareColumns();
 const CompareColumn* findCompareColumn(std::string_view id);
+
+/// Default column ids for `analyses`: defaultVisible ones plus those relevant to them.
+std::vector<std::string> defaultColumnIds(const std::vector<Analysis>& analyses);
 
 /// The comparison table over `analyses` with the given column ids (empty: default columns).
 /// Throws InvalidArgument for an unknown id.
@@ -35,6 +42,14 @@ Table compareTable(const std::vector<Analysis>& analyses, const std::vector<std:
 
 /// Parameter breakdown of one config: component, count, share of total.
 Table parameterTable(const ParameterCounts& p);
+
+/// The nine decoder families: model_type, class, what differs from LLaMA, examples.
+Table familiesTable();
+/// The families' traits side by side (biases, norms, windows, experts, ...): the defaults of
+/// each row of model_types.cpp.
+Table familyTraitsTable();
+/// The binding table: every config key, its role, which model types read it, defaults.
+Table configKeysTable();
 
 /// FLOP conventions side by side (forward/token, forward/sequence, training ×3 and ×4).
 Table flopConventionsTable(const FlopReport& r);

@@ -20,14 +20,10 @@ std::span<const Command* const> allCommands()
         &compareCommand(),
         &reportCommand(),
         &flopsCommand(),
-#ifdef LLAMASCOPE_HAVE_DESIGN_COMMANDS
         &memoryCommand(),
         &generateCommand(),
-#endif
-#ifdef LLAMASCOPE_HAVE_FORWARD_COMMANDS
         &forwardCommand(),
         &verifyCommand(),
-#endif
         &familiesCommand(),
         &schemaCommand(),
     });
@@ -39,8 +35,9 @@ namespace {
 void printUsage(std::ostream& os)
 {
     os << "usage: llamascope <command> [options] [CONFIG...]\n\n"
-          "Validate, compare, count and design LLaMA-family model configs.\n"
-          "CONFIG is a config.json file, a folder of them, or a bundled name (llama_9m ... llama_7b);\n"
+          "Validate, compare, count and design LLaMA-style model configs (nine transformers families).\n"
+          "CONFIG is a config.json file, a model folder (a Hub snapshot is one model), a folder of\n"
+          "configs or snapshots, or a bundled name (llama_9m ... llama_7b);\n"
           "without one, commands use the bundled family.\n\n"
           "commands:\n";
     for (const Command* c : allCommands()) {

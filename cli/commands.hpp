@@ -15,14 +15,10 @@ const Command& reportCommand();
 const Command& flopsCommand();
 const Command& familiesCommand();
 const Command& schemaCommand();
-#ifdef LLAMASCOPE_HAVE_FORWARD_COMMANDS
 const Command& forwardCommand();
 const Command& verifyCommand();
-#endif
-#ifdef LLAMASCOPE_HAVE_DESIGN_COMMANDS
 const Command& memoryCommand();
 const Command& generateCommand();
-#endif
 
 /// Every command, in the order `--help` lists them.
 std::span<const Command* const> allCommands();

@@ -14,8 +14,9 @@ class CliTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        # A missing binary is a broken build, not a reason to pass: fail loudly.
         if not BINARY or not os.path.exists(BINARY):
-            raise unittest.SkipTest("LLAMASCOPE_BIN is not set to the built binary")
+            raise RuntimeError(f"LLAMASCOPE_BIN must name the built llamascope binary (got {BINARY!r})")
 
     def run_cli(self, *args, cwd=None, timeout=120):
         """Runs llamascope with args; returns (exit code, stdout, stderr)."""

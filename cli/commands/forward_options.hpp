@@ -4,44 +4,13 @@
 #include "common.hpp"
 
 #include "llamascope/forward/system.hpp"
+#include "llamascope/memory.hpp"
 
-#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <string>
 
 namespace llamascope::cli {
-
-/// "4G", "4GiB", "512M", "1.5g", "1073741824" → bytes (binary units). Throws UsageError.
-inline Count parseBytes(const std::string& text, std::string_view option)
-{
-    std::size_t used = 0;
-    double value = 0;
-    try {
-        value = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    std::string unit = text.substr(used);
-    for (char& ch : unit)
-        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    double scale = 0;
-    if (unit.empty() || unit == "b")
-        scale = 1;
-    else if (unit == "k" || unit == "kib" || unit == "kb")
-        scale = 1024.0;
-    else if (unit == "m" || unit == "mib" || unit == "mb")
-        scale = 1024.0 * 1024;
-    else if (unit == "g" || unit == "gib" || unit == "gb")
-        scale = 1024.0 * 1024 * 1024;
-    else if (unit == "t" || unit == "tib" || unit == "tb")
-        scale = 1024.0 * 1024 * 1024 * 1024;
-    const double bytes = value * scale;
-    if (used == 0 || scale == 0 || !(bytes >= 1) || bytes > 9.0e18)
-        throw UsageError("--" + std::string(option) + " must be a size such as 4G or 512M, got \"" + text +
-                         "\"");
-    return static_cast<Count>(bytes);
-}
 
 /// A non-negative 64-bit seed. Throws UsageError.
 inline std::uint64_t parseSeed(const std::string& text)
@@ -70,7 +39,8 @@ inline int threadsOption(const po::variables_map& vm)
 
 inline Count maxMemoryOption(const po::variables_map& vm)
 {
-    return vm.count("max-memory") ? parseBytes(vm["max-memory"].as<std::string>(), "max-memory") : 0;
+    // core's one size parser: GB = 10^9, GiB and a bare G = 2^30 (docs/cli.md "Sizes").
+    return vm.count("max-memory") ? parseByteSize(vm["max-memory"].as<std::string>(), "--max-memory") : 0;
 }
 
 } // namespace llamascope::cli

@@ -16,18 +16,6 @@
 namespace llamascope::cli {
 namespace {
 
-Table budgetTable(const FlopReport& r, double tokens)
-{
-    Table t;
-    t.columns = {{"Convention", Align::Left},
-                 {"Training FLOPs (3×)", Align::Right},
-                 {"With recompute (4×)", Align::Right}};
-    for (const FlopConvention& c : r.conventions)
-        t.addRow({Cell::text(std::string(c.key)), Cell::scientific(trainingFlops(c, tokens)),
-                  Cell::scientific(trainingFlops(c, tokens, true))});
-    return t;
-}
-
 int run(const std::vector<std::string>& args, Context& ctx)
 {
     po::options_description options("options");
@@ -98,17 +86,15 @@ int run(const std::vector<std::string>& args, Context& ctx)
     ctx.out << (md ? "### " : "") << config.name << ": FLOPs at T = " << formatCount(seq) << ", "
             << toString(*mask) << " attention\n\n";
     ctx.out << render(flopConventionsTable(report), tf);
-    const double elementwisePerToken =
-        static_cast<double>(report.elementwise.perSequence) / static_cast<double>(seq);
-    ctx.out << "\nElementwise work (norms, RoPE, softmax, SiLU, residuals; in no convention above): "
-            << "≈" << formatCount(std::llround(elementwisePerToken)) << " FLOPs per token.\n";
+    ctx.out << "\nElementwise work (norms, RoPE, softmax, activation, residuals; in no convention above): "
+            << "≈" << formatCount(std::llround(report.elementwise.perToken(seq))) << " FLOPs per token.\n";
     ctx.out
         << "Which to quote: 'exact' for what a forward pass executes (MFU of this model), 'palm' for MFU\n"
            "as PaLM and most papers report it, 'chinchilla' or 'kaplan' next to scaling-law fits.\n";
     if (tokens > 0) {
         ctx.out << "\n"
                 << (md ? "### " : "") << "Training totals for " << formatScientific(tokens) << " tokens\n\n";
-        ctx.out << render(budgetTable(report, tokens), tf);
+        ctx.out << render(tokenBudgetTable(report, tokens), tf);
     }
     if (p.vm.count("terms")) {
         ctx.out << "\n" << (md ? "### " : "") << "Terms per sequence\n\n";

@@ -15,44 +15,6 @@
 namespace llamascope::cli {
 namespace {
 
-std::string contextNote(const ModelConfig& c)
-{
-    switch (c.contextSource) {
-    case ContextSource::MaxPositionEmbeddings: return "from max_position_embeddings";
-    case ContextSource::MaxSequenceLength: return "from max_sequence_length; transformers would use 2048";
-    case ContextSource::Default: return "transformers' default";
-    }
-    return {};
-}
-
-Table shapeTable(const Analysis& a)
-{
-    const ModelConfig& c = a.config;
-    const DerivedMetrics& m = a.metrics;
-    Table t;
-    t.columns = {{"Quantity", Align::Left}, {"Value", Align::Right}, {"Note", Align::Left}};
-    auto add = [&](std::string name, Cell value, std::string note = {}) {
-        t.addRow({Cell::text(std::move(name)), std::move(value), Cell::text(std::move(note))});
-    };
-    add("hidden_size d", Cell::count(c.hiddenSize));
-    add("num_hidden_layers L", Cell::count(c.numHiddenLayers));
-    add("num_attention_heads H", Cell::count(c.numAttentionHeads));
-    add("num_key_value_heads K", Cell::count(c.numKeyValueHeads), m.kvGroupSize == 1 ? "MHA" : "GQA");
-    add("intermediate_size f", Cell::count(c.intermediateSize));
-    add("vocab_size V", Cell::count(c.vocabSize));
-    add("context length P", Cell::count(m.contextLength), contextNote(c));
-    add("N/L ratio", Cell::fixed(m.widthPerLayer, 2), "hidden / layers");
-    add("head_dim h", Cell::count(m.headDim),
-        c.headDim * c.numAttentionHeads == c.hiddenSize ? "hidden / heads" : "explicit");
-    add("FFN ratio", Cell::fixed(m.ffnRatio, 3),
-        "intermediate / hidden; SwiGLU 8/3 = " + formatFixed(kSwiGluRatio, 3));
-    add("kv group size", Cell::count(m.kvGroupSize), "query heads per kv head");
-    add("attention width", Cell::count(m.attentionWidth), "H · h");
-    add("position encoding", Cell::text(std::string(toString(m.positionType))));
-    add("tied embeddings", Cell::text(c.tieWordEmbeddings ? "yes" : "no"));
-    return t;
-}
-
 int run(const std::vector<std::string>& args, Context& ctx)
 {
     po::options_description options("options");

@@ -2,6 +2,7 @@
 
 #include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
+#include "llamascope/metrics.hpp"
 #include "llamascope/model_types.hpp"
 #include "llamascope/rules.hpp"
 
@@ -206,6 +207,94 @@ Table compareTable(const std::vector<Analysis>& analyses, const std::vector<std:
             row.push_back(c->cell(a));
         t.addRow(std::move(row));
     }
+    return t;
+}
+
+namespace {
+
+std::string contextNote(const ModelConfig& c)
+{
+    switch (c.contextSource) {
+    case ContextSource::MaxPositionEmbeddings: return "from max_position_embeddings";
+    case ContextSource::MaxSequenceLength:
+        return "from max_sequence_length; transformers would use the default";
+    case ContextSource::Default: return "the family's default";
+    }
+    return {};
+}
+
+} // namespace
+
+Table shapeTable(const Analysis& a)
+{
+    const ModelConfig& c = a.config;
+    const DerivedMetrics& m = a.metrics;
+    Table t;
+    t.columns = {{"Quantity", Align::Left}, {"Value", Align::Right}, {"Note", Align::Left}};
+    auto add = [&](std::string name, Cell value, std::string note = {}) {
+        t.addRow({Cell::text(std::move(name)), std::move(value), Cell::text(std::move(note))});
+    };
+    const ModelTypeInfo& family = modelTypeInfo(c.modelType);
+    add("model_type", Cell::text(std::string(family.key)), std::string(family.title));
+    add("hidden_size d", Cell::count(c.hiddenSize));
+    add("num_hidden_layers L", Cell::count(c.numHiddenLayers));
+    add("num_attention_heads H", Cell::count(c.numAttentionHeads));
+    add("num_key_value_heads K", Cell::count(c.numKeyValueHeads),
+        m.kvGroupSize == 1        ? "MHA"
+        : c.numKeyValueHeads == 1 ? "MQA"
+                                  : "GQA");
+    add("intermediate_size f", Cell::count(c.intermediateSize), c.mlp.moe() ? "per expert" : "");
+    add("vocab_size V", Cell::count(c.vocabSize));
+    add("context length P", Cell::count(m.contextLength), contextNote(c));
+    add("N/L ratio", Cell::fixed(m.widthPerLayer, 2), "hidden / layers");
+    add("head_dim h", Cell::count(m.headDim),
+        c.headDim * c.numAttentionHeads == c.hiddenSize ? "hidden / heads" : "explicit");
+    add("FFN ratio", Cell::fixed(m.ffnRatio, 3),
+        "intermediate / hidden; SwiGLU 8/3 = " + formatFixed(kSwiGluRatio, 3));
+    add("kv group size", Cell::count(m.kvGroupSize), "query heads per kv head");
+    add("attention width", Cell::count(m.attentionWidth), "H · h");
+    add("activation", Cell::text(c.hiddenAct), c.mlp.gated ? "gated (act(gate) ⊙ up)" : "not gated");
+    add("position encoding", Cell::text(std::string(toString(m.positionType))),
+        c.ropeScaling ? "rope_scaling " + std::string(ropeKinds().name(c.ropeScaling->kind)) + " ×" +
+                            formatNumber(c.ropeScaling->factor)
+        : c.positionType == PositionType::Rope ? "θ = " + formatNumber(c.ropeTheta)
+                                               : "");
+    add("tied embeddings", Cell::text(c.tieWordEmbeddings ? "yes" : "no"));
+    add("norms",
+        Cell::text(std::string(normPlacements().name(c.norms.placement)) + " ×" +
+                   std::to_string(c.normsPerLayer())),
+        c.norms.unitOffset ? "RMSNorm x̂·(1 + w)" : "RMSNorm x̂·w");
+    if (c.attention.qkNorm != QkNorm::None)
+        add("q/k norm", Cell::text(std::string(qkNorms().name(c.attention.qkNorm))));
+    if (c.mlp.moe())
+        add("experts",
+            Cell::text(std::to_string(c.mlp.numExperts) + " top-" + std::to_string(c.mlp.expertsPerToken)),
+            "active parameters per token: " + formatShort(static_cast<double>(a.params.active)));
+    if (c.slidingLayerCount() > 0)
+        add("sliding window", Cell::count(c.attention.slidingWindow),
+            "on " + std::to_string(c.slidingLayerCount()) + " of " + std::to_string(c.numHiddenLayers) +
+                " layers");
+    if (c.attention.logitSoftcap)
+        add("score soft-cap", Cell::text(formatNumber(*c.attention.logitSoftcap)), "cap·tanh(s/cap)");
+    if (c.embedding.finalLogitSoftcap)
+        add("logit soft-cap", Cell::text(formatNumber(*c.embedding.finalLogitSoftcap)), "cap·tanh(z/cap)");
+    if (c.attention.queryPreAttnScalar)
+        add("query scale", Cell::text("1/√" + formatNumber(*c.attention.queryPreAttnScalar)),
+            "query_pre_attn_scalar");
+    if (c.embedding.scaleByRootHidden)
+        add("embedding scale", Cell::text("√d"), "inputs multiplied by √hidden_size");
+    return t;
+}
+
+Table tokenBudgetTable(const FlopReport& r, double tokens)
+{
+    Table t;
+    t.columns = {{"Convention", Align::Left},
+                 {"Training FLOPs (3×)", Align::Right},
+                 {"With recompute (4×)", Align::Right}};
+    for (const FlopConvention& c : r.conventions)
+        t.addRow({Cell::text(std::string(c.key)), Cell::scientific(trainingFlops(c, tokens)),
+                  Cell::scientific(trainingFlops(c, tokens, true))});
     return t;
 }
 

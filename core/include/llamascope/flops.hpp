@@ -46,6 +46,11 @@ struct FlopConvention {
 struct ElementwiseFlops {
     std::vector<FlopTerm> terms;
     Count perSequence = 0;
+    /// Per token of a sequence of `seqLen` tokens (not an integer in general).
+    [[nodiscard]] double perToken(Count seqLen) const
+    {
+        return static_cast<double>(perSequence) / static_cast<double>(seqLen);
+    }
 };
 
 struct FlopReport {

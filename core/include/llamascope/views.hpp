@@ -40,6 +40,12 @@ std::vector<std::string> defaultColumnIds(const std::vector<Analysis>& analyses)
 /// Throws InvalidArgument for an unknown id.
 Table compareTable(const std::vector<Analysis>& analyses, const std::vector<std::string>& columnIds = {});
 
+/// One config's shape, derived metrics and family traits: quantity, value, note.
+Table shapeTable(const Analysis& a);
+
+/// Training FLOPs of every convention for a budget of `tokens` tokens (3× and 4× forward).
+Table tokenBudgetTable(const FlopReport& r, double tokens);
+
 /// Parameter breakdown of one config: component, count, share of total.
 Table parameterTable(const ParameterCounts& p);
 

@@ -22,6 +22,8 @@ std::span<const Command* const> allCommands()
         &flopsCommand(),
         &memoryCommand(),
         &generateCommand(),
+        &fitCommand(),
+        &predictCommand(),
         &forwardCommand(),
         &verifyCommand(),
         &familiesCommand(),

@@ -19,6 +19,8 @@ const Command& forwardCommand();
 const Command& verifyCommand();
 const Command& memoryCommand();
 const Command& generateCommand();
+const Command& fitCommand();
+const Command& predictCommand();
 
 /// Every command, in the order `--help` lists them.
 std::span<const Command* const> allCommands();

@@ -305,6 +305,17 @@ Table fitParametersTable(const FitResult& r);
 /// One row per run of the table: line, model, N, D, C, loss, predicted loss, log residual,
 /// and whether the fit used it (dropped runs and, for L(N), runs off the D/N ratio are not).
 Table fitRunsTable(const FitResult& r, const RunsTable& t);
+/// Quantity, value, low, high: one row per number of a prediction or optimum (CSV output).
+Table lossPredictionTable(const LossPrediction& p);
+Table computeOptimumTable(const ComputeOptimum& o);
+Table inferenceOptimumTable(const InferenceOptimum& o);
+Table dataConstrainedTable(const DataConstrainedOptimum& o);
+
+/// The fit as a readable report: what was fitted to what, the parameter table, residuals,
+/// grid and bootstrap statistics, the compute-optimal exponents and every note. Markdown
+/// (headings, tables) or plain text (aligned tables); `report --runs` and `fit` print it.
+std::string fitReport(const FitResult& r, const RunsTable& t, bool markdown);
+
 /// The paper-style side-by-side of a fit and a reference law (e.g. besiroglu): parameter,
 /// reference, fit, difference.
 Table lawComparisonTable(const ScalingLaw& fitted, const ScalingLaw& reference);

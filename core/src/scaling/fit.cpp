@@ -350,7 +350,8 @@ std::size_t distinct(const std::vector<double>& v)
 
 std::string runLine(const ScalingRun& r)
 {
-    return "line " + std::to_string(r.line) + " (" + r.model + ", loss " + formatFixed(r.loss, 3) + ")";
+    const std::string model = r.source == ModelSource::Number ? "N " + formatShort(r.parameters) : r.model;
+    return "line " + std::to_string(r.line) + " (" + model + ", loss " + formatFixed(r.loss, 3) + ")";
 }
 
 } // namespace

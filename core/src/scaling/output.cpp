@@ -286,3 +286,130 @@ Table lawComparisonTable(const ScalingLaw& fitted, const ScalingLaw& reference)
 }
 
 } // namespace llamascope
+
+namespace llamascope {
+
+namespace {
+
+Table quantityTable()
+{
+    Table t;
+    t.columns = {
+        {"Quantity", Align::Left}, {"Value", Align::Right}, {"Low", Align::Right}, {"High", Align::Right}};
+    return t;
+}
+
+void addQuantity(Table& t, std::string name, double v, const std::optional<Interval>& i = std::nullopt)
+{
+    t.addRow({Cell::text(std::move(name)), numberCell(v), i ? numberCell(i->low) : Cell{"", ""},
+              i ? numberCell(i->high) : Cell{"", ""}});
+}
+
+} // namespace
+
+Table lossPredictionTable(const LossPrediction& p)
+{
+    Table t = quantityTable();
+    addQuantity(t, "parameters N", p.parameters);
+    addQuantity(t, "tokens D", p.tokens);
+    addQuantity(t, "compute C = 6ND", p.compute);
+    addQuantity(t, "tokens per parameter", p.tokens / p.parameters);
+    addQuantity(t, "loss", p.loss, p.interval);
+    addQuantity(t, "E", p.irreducible);
+    addQuantity(t, "A/N^alpha", p.paramsTerm);
+    addQuantity(t, "B/D^beta", p.dataTerm);
+    return t;
+}
+
+Table computeOptimumTable(const ComputeOptimum& o)
+{
+    Table t = quantityTable();
+    addQuantity(t, "compute C", o.compute);
+    addQuantity(t, "parameters N_opt", o.parameters, o.parametersInterval);
+    addQuantity(t, "tokens D_opt", o.tokens, o.tokensInterval);
+    addQuantity(t, "tokens per parameter", o.tokensPerParam);
+    addQuantity(t, "loss", o.loss, o.lossInterval);
+    addQuantity(t, "N_opt (numerical check)", o.numericParameters);
+    addQuantity(t, "G", o.exponents.G);
+    addQuantity(t, "a = beta/(alpha+beta)", o.exponents.a);
+    addQuantity(t, "b = alpha/(alpha+beta)", o.exponents.b);
+    return t;
+}
+
+Table inferenceOptimumTable(const InferenceOptimum& o)
+{
+    Table t = quantityTable();
+    addQuantity(t, "inference tokens", o.inferenceTokens);
+    addQuantity(t, "target loss", o.targetLoss);
+    addQuantity(t, "parameters N", o.parameters);
+    addQuantity(t, "training tokens D", o.tokens);
+    addQuantity(t, "training compute", o.trainingCompute);
+    addQuantity(t, "inference compute 2·N·D_inf", o.inferenceCompute);
+    addQuantity(t, "total compute", o.totalCompute);
+    addQuantity(t, "Chinchilla-optimal N", o.chinchilla.parameters);
+    addQuantity(t, "Chinchilla-optimal D", o.chinchilla.tokens);
+    addQuantity(t, "Chinchilla-optimal total compute", o.chinchillaTotalCompute);
+    addQuantity(t, "savings", o.savings);
+    return t;
+}
+
+Table dataConstrainedTable(const DataConstrainedOptimum& o)
+{
+    Table t = quantityTable();
+    addQuantity(t, "compute C", o.compute);
+    addQuantity(t, "unique tokens U_D", o.uniqueTokens);
+    addQuantity(t, "parameters N", o.parameters);
+    addQuantity(t, "tokens D", o.tokens);
+    addQuantity(t, "epochs D/U_D", o.epochs);
+    addQuantity(t, "effective tokens D'", o.effectiveTokens);
+    addQuantity(t, "effective parameters N'", o.effectiveParameters);
+    addQuantity(t, "loss", o.loss);
+    addQuantity(t, "unconstrained N_opt", o.unconstrained.parameters);
+    addQuantity(t, "unconstrained D_opt", o.unconstrained.tokens);
+    addQuantity(t, "its loss on U_D repeated", o.unconstrainedLossAtU);
+    return t;
+}
+
+std::string fitReport(const FitResult& r, const RunsTable& t, bool md)
+{
+    const TableFormat tf = md ? TableFormat::Markdown : TableFormat::Text;
+    std::string s;
+    auto heading = [&](const std::string& h) { s += md ? "### " + h + "\n\n" : h + "\n\n"; };
+    heading("Scaling-law fit: " + std::string(formula(r.law.form)));
+    s += "Runs: " + t.source + " — " + std::to_string(r.used.size()) + " of " +
+         std::to_string(t.runs.size()) + " runs fitted";
+    if (r.law.form == LawForm::ComputeFront)
+        s += " (" + std::to_string(r.frontier.size()) + " frontier points)";
+    s += "; N counted as " + std::string(toString(r.law.paramCount)) +
+         (t.runsFromConfigs == 0 ? " (as given in the table)" : "") + ".\n";
+    s += "Method: Huber loss (δ = " + formatNumber(r.options.huberDelta) +
+         ") on log-loss residuals in the log-sum-exp parametrisation, L-BFGS from " +
+         formatCount(static_cast<std::int64_t>(r.starts)) +
+         " grid starts, lowest objective kept (Hoffmann et al. 2022, Approach 3; Besiroglu et al. 2024).\n";
+    if (r.options.bootstrap > 0)
+        s += "Intervals: " + formatCount(static_cast<std::int64_t>(r.options.bootstrap)) +
+             " bootstrap resamples of the runs (seed " + std::to_string(r.options.seed) + "), " +
+             formatFixed(r.options.confidence * 100, 0) + " % percentile intervals.\n";
+    else
+        s += "Intervals: none (--bootstrap 0).\n";
+    s += "\n" + render(fitParametersTable(r), tf) + "\n";
+    s += "Objective " + formatScientific(r.objective) + "; RMS log residual " +
+         formatFixed(r.rmsLogResidual, 4) + ", largest " + formatFixed(r.maxAbsLogResidual, 4) + "; " +
+         std::to_string(r.startsConverged) + " of " + std::to_string(r.starts) + " starts converged, " +
+         std::to_string(r.startsAtBest) + " ended at the best objective.\n";
+    if (r.law.form == LawForm::ParamsData && r.law.params.alpha > 0 && r.law.params.beta > 0) {
+        const OptimalExponents e = optimalExponents(r.law.params);
+        s += "Compute-optimal scaling: N_opt = G·(C/6)^a, D_opt = G⁻¹·(C/6)^b with a = β/(α+β) = " +
+             formatFixed(e.a, 3) + ", b = " + formatFixed(e.b, 3) + ", G = " + formatScientific(e.G) + ".\n";
+    }
+    std::vector<std::string> notes = t.notes;
+    notes.insert(notes.end(), r.notes.begin(), r.notes.end());
+    if (!notes.empty()) {
+        s += "\nNotes:\n";
+        for (const std::string& n : notes)
+            s += "- " + n + "\n";
+    }
+    return s;
+}
+
+} // namespace llamascope

@@ -2,6 +2,10 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
+#include "progress.hpp"
+#include "scaling_options.hpp"
+#endif
 
 #include "llamascope/family.hpp"
 #include "llamascope/json_io.hpp"
@@ -20,14 +24,22 @@ int run(const std::vector<std::string>& args, Context& ctx)
                           "markdown, text, json or csv")(
         "inputs", po::value<std::vector<std::string>>()->default_value({}, ""),
         "config files, folders or bundled names");
+#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
+    po::options_description scaling("scaling-law fit (with --runs)");
+    scaling.add_options()("runs", po::value<std::string>(), "a runs table: adds the fit of L(N, D) (docs/scaling.md)");
+    addRunsOptions(scaling);
+    addFitOptions(scaling, "1000");
+    options.add(scaling);
+#endif
     po::positional_options_description positional;
     positional.add("inputs", -1);
     const ParsedArgs p =
-        parseArgs(args, "report", "[--format F] [CONFIG...]",
+        parseArgs(args, "report", "[--format F] [--runs RUNS] [CONFIG...]",
                   "How a family scales: width and depth progressions, N/L ratio extremes and\n"
                   "mode, head counts, FFN ratio range, vocabulary / length / position\n"
                   "exceptions, and common claims checked against the data. Configs that differ\n"
-                  "only in position encoding are folded into one model. CSV: the member table.",
+                  "only in position encoding are folded into one model. CSV: the member table.\n"
+                  "With --runs, the scaling-law fit of those runs follows (as `llamascope fit` prints it).",
                   options, positional, ctx);
     if (p.help)
         return kExitOk;
@@ -43,15 +55,45 @@ int run(const std::vector<std::string>& args, Context& ctx)
         return kExitFindings;
     }
     const FamilyReport report = compareFamily(configs);
+#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
+    // The fit of the user's runs, when given: computed before anything is printed, so a bad
+    // table fails the command without a half report.
+    std::optional<RunsTable> runs;
+    std::optional<FitResult> fit;
+    if (p.vm.count("runs") != 0) {
+        const FitOptions fitOptions = fitOptionsFrom(p.vm);
+        runs = readRunsOption(p.vm["runs"].as<std::string>(), p.vm, ctx);
+        if (!runs)
+            return kExitFindings;
+        InterruptGuard guard;
+        StderrProgress progress(ctx.err);
+        try {
+            fit = fitLaw(*runs, fitOptions, &progress);
+        } catch (const ScalingDataError& e) {
+            progress.finish();
+            return reportScalingDataError(e, "report", ctx);
+        }
+    }
+#endif
     switch (format) {
     case OutputFormat::Json: {
         nlohmann::ordered_json j = outputEnvelope("report");
         j["family"] = toJson(report);
+#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
+        if (fit)
+            j["scaling"] = {{"runs_table", toJson(*runs)}, {"fit", toJson(*fit, *runs)}};
+#endif
         printJson(j, ctx.out);
         break;
     }
     case OutputFormat::Csv: ctx.out << renderCsv(familyMembersTable(report)); break;
-    default: ctx.out << familyReportMarkdown(report); break; // Markdown reads well as plain text
+    default:
+        ctx.out << familyReportMarkdown(report); // Markdown reads well as plain text
+#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
+        if (fit)
+            ctx.out << "\n" << fitReport(*fit, *runs, true);
+#endif
+        break;
     }
     return failed ? kExitFindings : kExitOk;
 }

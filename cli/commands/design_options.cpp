@@ -3,6 +3,7 @@
 #include "llamascope/design.hpp"
 #include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
+#include "llamascope/io.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -173,6 +174,34 @@ CostOptions costOptionsFrom(const po::variables_map& vm, StorageDtype computeDty
         }
     }
     return o;
+}
+
+// Moved from generate.cpp so the law-based designs (generate_law.cpp) write files the same way.
+std::vector<std::string> writeConfigFiles(const std::vector<const DesignCandidate*>& files,
+                                          const std::filesystem::path& dir, bool force)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) {
+        fs::create_directories(dir, ec);
+        if (ec)
+            throw IoError(dir.string() + ": cannot create folder (" + ec.message() + ")");
+    } else if (!fs::is_directory(dir, ec)) {
+        throw IoError(dir.string() + ": is not a folder");
+    }
+    std::string existing;
+    for (const DesignCandidate* c : files)
+        if (fs::exists(dir / c->fileName, ec))
+            existing += (existing.empty() ? "" : ", ") + (dir / c->fileName).string();
+    if (!existing.empty() && !force)
+        throw IoError(existing + ": already exists; nothing was written (pass --force to overwrite)");
+    std::vector<std::string> written;
+    for (const DesignCandidate* c : files) {
+        const fs::path path = dir / c->fileName;
+        writeFileAtomic(path, toHfJsonText(c->config), force ? Overwrite::Allow : Overwrite::Refuse);
+        written.push_back(path.string());
+    }
+    return written;
 }
 
 } // namespace llamascope::cli

@@ -5,10 +5,13 @@
 #include "common.hpp"
 
 #include "llamascope/cost.hpp"
+#include "llamascope/design.hpp"
 #include "llamascope/memory.hpp"
 
+#include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace llamascope::cli {
 
@@ -28,6 +31,12 @@ CostOptions costOptionsFrom(const po::variables_map& vm, StorageDtype computeDty
 
 /// A plain number, a fraction ("8/3") or a percentage ("40%" -> 0.4); UsageError otherwise.
 double parseNumber(const std::string& text, std::string_view option);
+/// Writes each candidate's config.json into `dir` (created if missing). Refuses to overwrite
+/// unless `force`, and checks every path before writing any, so a ladder is written whole or not
+/// at all; each file is written atomically. Returns the paths written.
+std::vector<std::string> writeConfigFiles(const std::vector<const DesignCandidate*>& files,
+                                          const std::filesystem::path& dir, bool force);
+
 /// "17.0 min", "3.4 h", "5.2 days".
 std::string formatDuration(double seconds);
 

@@ -6,6 +6,9 @@
 #include "common.hpp"
 #include "design_options.hpp"
 #include "progress.hpp"
+#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
+#include "generate_law.hpp"
+#endif
 
 #include "llamascope/design.hpp"
 #include "llamascope/errors.hpp"
@@ -192,34 +195,6 @@ std::string describeTarget(const DesignResult& r)
     return {};
 }
 
-/// Refuses to overwrite unless --force, and checks every path before writing any, so a
-/// ladder is written whole or not at all. Each file is written atomically.
-std::vector<std::string> writeFiles(const std::vector<const DesignCandidate*>& files, const fs::path& dir,
-                                    bool force)
-{
-    std::error_code ec;
-    if (!fs::exists(dir, ec)) {
-        fs::create_directories(dir, ec);
-        if (ec)
-            throw IoError(dir.string() + ": cannot create folder (" + ec.message() + ")");
-    } else if (!fs::is_directory(dir, ec)) {
-        throw IoError(dir.string() + ": is not a folder");
-    }
-    std::string existing;
-    for (const DesignCandidate* c : files)
-        if (fs::exists(dir / c->fileName, ec))
-            existing += (existing.empty() ? "" : ", ") + (dir / c->fileName).string();
-    if (!existing.empty() && !force)
-        throw IoError(existing + ": already exists; nothing was written (pass --force to overwrite)");
-    std::vector<std::string> written;
-    for (const DesignCandidate* c : files) {
-        const fs::path path = dir / c->fileName;
-        writeFileAtomic(path, toHfJsonText(c->config), force ? Overwrite::Allow : Overwrite::Refuse);
-        written.push_back(path.string());
-    }
-    return written;
-}
-
 void printReasons(const std::vector<DesignCandidate>& cands, std::ostream& os)
 {
     os << "\nWhy:\n";
@@ -256,7 +231,7 @@ int runLadder(const po::variables_map& vm, const DesignConstraints& cons, Output
             std::vector<const DesignCandidate*> files;
             for (const DesignCandidate& r : ladder.rungs)
                 files.push_back(&r);
-            written = writeFiles(files, vm["out"].as<std::string>(), vm.count("force") != 0);
+            written = writeConfigFiles(files, vm["out"].as<std::string>(), vm.count("force") != 0);
         } else {
             ctx.err
                 << "llamascope generate: not writing: some rungs draw validator findings (see the note)\n";
@@ -304,6 +279,9 @@ int run(const std::vector<std::string>& args, Context& ctx)
         "ladder", po::value<std::vector<std::string>>()->multitoken(),
         "FROM TO: a geometric series of sizes (sizes or bundled names)")(
         "steps", po::value<std::string>()->default_value("8"), "ladder sizes, ends included");
+#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
+    addLawDesignOptions(targets); // --law with --compute, --compute-ladder (docs/scaling.md)
+#endif
     po::options_description constraints("constraints");
     addConstraintOptions(constraints);
     po::options_description memory("memory target (with --memory or --device)");
@@ -335,13 +313,17 @@ int run(const std::vector<std::string>& args, Context& ctx)
         parseFormat(vm["format"].as<std::string>(),
                     {OutputFormat::Text, OutputFormat::Json, OutputFormat::Csv, OutputFormat::Markdown});
     const int given = static_cast<int>(vm.count("params") + vm.count("flops") + vm.count("memory") +
-                                       vm.count("compute") + vm.count("ladder"));
+                                       vm.count("compute") + vm.count("ladder") + vm.count("compute-ladder"));
     if (given > 1)
         throw UsageError("give exactly one target: --params, --flops, --memory, --compute or --ladder");
     if (given == 0 && !vm.count("device"))
         throw UsageError("give a target: --params 500M, --flops 2e9, --memory 80GiB, --device h100, "
                          "--compute 1e21 or --ladder 9m 7b");
     const DesignConstraints cons = constraintsFrom(vm);
+#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
+    if (const auto law = runLawDesign(vm, cons, format, ctx))
+        return *law;
+#endif
     if (vm.count("ladder"))
         return runLadder(vm, cons, format, ctx);
 
@@ -411,8 +393,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
     std::vector<std::string> written;
     if (vm.count("out")) {
         if (hit)
-            written =
-                writeFiles({&result.candidates.front()}, vm["out"].as<std::string>(), vm.count("force") != 0);
+            written = writeConfigFiles({&result.candidates.front()}, vm["out"].as<std::string>(),
+                                       vm.count("force") != 0);
         else
             ctx.err << "llamascope generate: not writing: no candidate is on target"
                     << (result.candidates.empty() || result.candidates.front().findings == 0

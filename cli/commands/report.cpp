@@ -26,7 +26,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
         "config files, folders or bundled names");
 #ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
     po::options_description scaling("scaling-law fit (with --runs)");
-    scaling.add_options()("runs", po::value<std::string>(), "a runs table: adds the fit of L(N, D) (docs/scaling.md)");
+    scaling.add_options()("runs", po::value<std::string>(),
+                          "a runs table: adds the fit of L(N, D) (docs/scaling.md)");
     addRunsOptions(scaling);
     addFitOptions(scaling, "1000");
     options.add(scaling);
@@ -87,8 +88,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         break;
     }
     case OutputFormat::Csv: ctx.out << renderCsv(familyMembersTable(report)); break;
-    default:
-        ctx.out << familyReportMarkdown(report); // Markdown reads well as plain text
+    default: ctx.out << familyReportMarkdown(report); // Markdown reads well as plain text
 #ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
         if (fit)
             ctx.out << "\n" << fitReport(*fit, *runs, true);

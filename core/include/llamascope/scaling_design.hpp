@@ -23,10 +23,11 @@ struct LawCandidate {
 struct LawDesignResult {
     ScalingLaw law;
     double compute = 0;
-    ComputeOptimum optimum;               ///< N_opt, D_opt in the law's convention
-    double targetTotalParameters = 0;     ///< the designer's target (total parameters)
-    DesignResult design;                  ///< the designer's own result at that target
-    std::vector<LawCandidate> candidates; ///< lowest predicted loss first
+    ComputeOptimum optimum;           ///< N_opt, D_opt in the law's convention
+    double targetTotalParameters = 0; ///< the designer's target (total parameters)
+    DesignResult design;              ///< the designer's own result at that target
+    std::vector<LawCandidate>
+        candidates; ///< lowest predicted loss first (to 1e-4; then the designer's order)
     std::string note;
 };
 

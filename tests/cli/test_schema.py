@@ -95,7 +95,15 @@ class AnalysisSchemaTest(CliTestCase):
                                 (["compare"], 0), (["flops", "llama_7b", "--tokens", "1e12"], 0),
                                 (["flops", "llama_60m", "--attention", "full", "--seq", "64"], 0), (["report"], 0),
                                 (["forward", "llama_9m", "--seq", "8"], 0),
-                                (["verify", "llama_9m", "llama_130m_learned_pos", "--seq", "4"], 0)]:
+                                (["verify", "llama_9m", "llama_130m_learned_pos", "--seq", "4"], 0),
+                                (["fit", os.path.join(DATA_DIR, "scaling", "ladder.csv"), "--bootstrap", "10", "-q"], 0),
+                                (["predict", "llama_1b", "--tokens", "26B"], 0),
+                                (["predict", "--compute", "1e21", "--inference-tokens", "1T",
+                                  "--unique-tokens", "20B"], 0),
+                                (["report", "--runs", os.path.join(DATA_DIR, "scaling", "ladder.csv"),
+                                  "--bootstrap", "0"], 0),
+                                (["generate", "--compute", "1e20", "--law", "chinchilla", "--top", "2"], 0),
+                                (["generate", "--compute-ladder", "1e18", "1e20", "--steps", "3"], 0)]:
             with self.subTest(args=args):
                 out = self.run_json(*args, expect_exit=exit_code)
                 errors = sorted(self.validator.iter_errors(out), key=str)

@@ -11,7 +11,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_CO
   -DLLAMASCOPE_FORWARD_NATIVE=OFF >/dev/null
 cmake --build "$build" -j2
 status=0
-for target in config cli safetensors; do
+for target in config cli safetensors runs; do
   bin="$build/tests/fuzz/fuzz_$target"
   [ -x "$bin" ] || continue
   work=$(mktemp -d)

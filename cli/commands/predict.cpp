@@ -8,13 +8,14 @@
 #include "design_options.hpp"
 #include "scaling_options.hpp"
 
+#include "llamascope/design.hpp"
+#include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
 #include "llamascope/json_io.hpp"
 #include "llamascope/scaling.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <charconv>
 #include <ostream>
 
 namespace llamascope::cli {
@@ -36,12 +37,12 @@ struct Model {
 /// A number ("1.3B") or a config (file or bundled name), counted as the law counts N.
 Model modelFrom(const std::string& text, const ScalingLaw& law, Context& ctx, bool& failed)
 {
-    double v = 0;
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    const bool numeric = (ec == std::errc() && ptr != text.data()) ||
-                         (!text.empty() && std::isdigit(static_cast<unsigned char>(text.front())));
-    if (numeric)
-        return {formatShort(quantityOption(text, "N")) + " parameters", quantityOption(text, "N")};
+    // A count ("1.3B", "7e9") unless it parses as none; then a config file or bundled name.
+    try {
+        const double n = parseQuantity(text, "N");
+        return {formatShort(n) + " parameters", n};
+    } catch (const InvalidArgument&) {
+    }
     const LoadResult r = loadSingleInput({text});
     if (!r.config) {
         printFindings(r.report, ctx.err);

@@ -12,8 +12,8 @@
 #include "llamascope/scaling.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -82,7 +82,8 @@ int main(int argc, char** argv)
         double f = 0;
         for (std::size_t i = 0; i < x.size(); ++i) {
             const double r =
-                std::log(std::exp(a - point.alpha * x[i]) + std::exp(b - point.beta * y[i]) + std::exp(e)) - ll[i];
+                std::log(std::exp(a - point.alpha * x[i]) + std::exp(b - point.beta * y[i]) + std::exp(e)) -
+                ll[i];
             const double ar = std::fabs(r);
             f += ar <= delta ? 0.5 * r * r : delta * (ar - 0.5 * delta);
         }
@@ -122,9 +123,11 @@ int main(int argc, char** argv)
     std::printf("  baseline  objective evaluation (plain loop)  %10.2f us\n", evalBest * 1e6);
     std::printf("  grid      %zu L-BFGS starts, no bootstrap   %10.3f s   = %8.0f evaluations\n", full.starts,
                 gridBest, gridBest / evalBest);
-    std::printf("  full      grid + %zu bootstrap resamples  %10.3f s   = %8.0f evaluations  (target < 2 s: %s)\n",
-                bootstrap, fullBest, fullBest / evalBest, fullBest < 2.0 ? "met" : "MISSED");
-    std::printf("  ratio     full / grid = %.2f; E %.4f A %.1f B %.0f alpha %.4f beta %.4f\n", fullBest / gridBest,
-                full.law.params.E, full.law.params.A, full.law.params.B, full.law.params.alpha, full.law.params.beta);
+    std::printf(
+        "  full      grid + %zu bootstrap resamples  %10.3f s   = %8.0f evaluations  (target < 2 s: %s)\n",
+        bootstrap, fullBest, fullBest / evalBest, fullBest < 2.0 ? "met" : "MISSED");
+    std::printf("  ratio     full / grid = %.2f; E %.4f A %.1f B %.0f alpha %.4f beta %.4f\n",
+                fullBest / gridBest, full.law.params.E, full.law.params.A, full.law.params.B,
+                full.law.params.alpha, full.law.params.beta);
     return sink > 0 ? 0 : 1;
 }

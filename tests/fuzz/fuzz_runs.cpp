@@ -38,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (r.table->runs.size() > o.maxRuns || r.table->runs.empty())
             std::abort();
         for (const ScalingRun& run : r.table->runs) {
-            if (!positive(run.parameters) || !positive(run.tokens) || !positive(run.loss) || !positive(run.compute))
+            if (!positive(run.parameters) || !positive(run.tokens) || !positive(run.loss) ||
+                !positive(run.compute))
                 std::abort();
             if (!run.computeGiven && run.compute != 6.0 * run.parameters * run.tokens)
                 std::abort();

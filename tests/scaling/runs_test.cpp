@@ -199,3 +199,18 @@ TEST(Runs, BadTableCorpus)
     }
     EXPECT_GE(checked, 20u);
 }
+
+TEST(Runs, MixtureOfExpertsIsNotedNotHidden)
+{
+    RunsReadOptions o;
+    o.baseDir = TEST_DATA_DIR "/realworld/mixtral";
+    const RunsReadResult r = parseRuns("model,tokens,loss\nmixtral-8x7b-v0.1.json,1e9,3.0\n", "t.csv", o);
+    ASSERT_TRUE(r.table) << joined(r);
+    ASSERT_TRUE(r.table->runs[0].counts);
+    EXPECT_LT(r.table->runs[0].counts->active, r.table->runs[0].counts->total);
+    EXPECT_EQ(r.table->runs[0].parameters, static_cast<double>(r.table->runs[0].counts->total));
+    std::string notes;
+    for (const std::string& n : r.table->notes)
+        notes += n + "\n";
+    EXPECT_NE(notes.find("mixture-of-experts configs (mixtral-8x7b-v0.1.json)"), std::string::npos) << notes;
+}

@@ -16,7 +16,7 @@ namespace llamascope {
 
 namespace {
 
-double lawCount(const LlamaConfig& c, ParamCount convention)
+double lawCount(const ModelConfig& c, ParamCount convention)
 {
     return static_cast<double>(countedParameters(countParameters(c), c.tieWordEmbeddings, convention));
 }
@@ -36,7 +36,7 @@ double totalTargetFor(double lawTarget, ParamCount convention, const DesignConst
         const DesignResult r = design(t, cons, 1);
         if (r.candidates.empty())
             break;
-        const LlamaConfig& c = r.candidates.front().config;
+        const ModelConfig& c = r.candidates.front().config;
         target = lawTarget * static_cast<double>(countParameters(c).total) / lawCount(c, convention);
     }
     return target;

@@ -297,9 +297,12 @@ struct Reader {
             return std::nullopt; // reported on its first row
         run.counts = it->second->first;
         run.source = sources[name];
+        if (it->second->first.active != it->second->first.total)
+            mixtureOfExperts.insert(name);
         return static_cast<double>(countedParameters(it->second->first, it->second->second, opt.paramCount));
     }
     std::map<std::string, ModelSource> sources;
+    std::set<std::string> mixtureOfExperts; ///< configs whose active parameters differ from total
 
     bool curveFromText(const std::string& text, std::size_t line, const std::string& column, ScalingRun& run)
     {
@@ -795,7 +798,7 @@ RunsReadResult parseRuns(std::string_view text, const std::string& source, const
 {
     RunsReadResult result;
     result.source = source;
-    Reader reader{source, options, result, {}, 0, {}};
+    Reader reader{source, options, result, {}, 0, {}, {}};
     if (text.size() > options.maxBytes) {
         reader.issue(0, "",
                      "the file is larger than " + formatBytes(static_cast<double>(options.maxBytes)) +
@@ -821,6 +824,14 @@ RunsReadResult parseRuns(std::string_view text, const std::string& source, const
         table.notes.push_back(
             std::to_string(table.runs.size() - table.runsFromConfigs) +
             " run(s) give N as a number, used as given (the --n-count convention cannot apply)");
+    if (!reader.mixtureOfExperts.empty()) {
+        std::string names;
+        for (const std::string& n : reader.mixtureOfExperts)
+            names += (names.empty() ? "" : ", ") + n;
+        table.notes.push_back("mixture-of-experts configs (" + names +
+                              "): N counts every expert under --n-count; a token uses fewer (llamascope show "
+                              "lists the active parameters)");
+    }
     if (result.issues.empty() && result.moreIssues == 0)
         result.table = std::move(table);
     return result;

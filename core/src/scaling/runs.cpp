@@ -705,7 +705,7 @@ struct Reader {
             if (!doc.parsed() || !doc.findings.empty()) {
                 const Finding& f = doc.findings.front();
                 issue(line, f.pointer,
-                      "not a JSON object: " + f.message +
+                      "not valid JSON: " + f.message +
                           (f.pos.known() ? " (column " + std::to_string(f.pos.column) + ")" : ""));
                 continue;
             }

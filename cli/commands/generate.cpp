@@ -5,10 +5,8 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "design_options.hpp"
-#include "progress.hpp"
-#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
 #include "generate_law.hpp"
-#endif
+#include "progress.hpp"
 
 #include "llamascope/design.hpp"
 #include "llamascope/errors.hpp"
@@ -279,9 +277,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         "ladder", po::value<std::vector<std::string>>()->multitoken(),
         "FROM TO: a geometric series of sizes (sizes or bundled names)")(
         "steps", po::value<std::string>()->default_value("8"), "ladder sizes, ends included");
-#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
     addLawDesignOptions(targets); // --law with --compute, --compute-ladder (docs/scaling.md)
-#endif
     po::options_description constraints("constraints");
     addConstraintOptions(constraints);
     po::options_description memory("memory target (with --memory or --device)");
@@ -320,10 +316,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
         throw UsageError("give a target: --params 500M, --flops 2e9, --memory 80GiB, --device h100, "
                          "--compute 1e21 or --ladder 9m 7b");
     const DesignConstraints cons = constraintsFrom(vm);
-#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
     if (const auto law = runLawDesign(vm, cons, format, ctx))
         return *law;
-#endif
     if (vm.count("ladder"))
         return runLadder(vm, cons, format, ctx);
 

@@ -2,10 +2,8 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
 #include "progress.hpp"
 #include "scaling_options.hpp"
-#endif
 
 #include "llamascope/family.hpp"
 #include "llamascope/json_io.hpp"
@@ -24,14 +22,12 @@ int run(const std::vector<std::string>& args, Context& ctx)
                           "markdown, text, json or csv")(
         "inputs", po::value<std::vector<std::string>>()->default_value({}, ""),
         "config files, folders or bundled names");
-#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
     po::options_description scaling("scaling-law fit (with --runs)");
     scaling.add_options()("runs", po::value<std::string>(),
                           "a runs table: adds the fit of L(N, D) (docs/scaling.md)");
     addRunsOptions(scaling);
     addFitOptions(scaling, "1000");
     options.add(scaling);
-#endif
     po::positional_options_description positional;
     positional.add("inputs", -1);
     const ParsedArgs p =
@@ -56,7 +52,6 @@ int run(const std::vector<std::string>& args, Context& ctx)
         return kExitFindings;
     }
     const FamilyReport report = compareFamily(configs);
-#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
     // The fit of the user's runs, when given: computed before anything is printed, so a bad
     // table fails the command without a half report.
     std::optional<RunsTable> runs;
@@ -75,24 +70,20 @@ int run(const std::vector<std::string>& args, Context& ctx)
             return reportScalingDataError(e, "report", ctx);
         }
     }
-#endif
     switch (format) {
     case OutputFormat::Json: {
         nlohmann::ordered_json j = outputEnvelope("report");
         j["family"] = toJson(report);
-#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
         if (fit)
             j["scaling"] = {{"runs_table", toJson(*runs)}, {"fit", toJson(*fit, *runs)}};
-#endif
         printJson(j, ctx.out);
         break;
     }
     case OutputFormat::Csv: ctx.out << renderCsv(familyMembersTable(report)); break;
-    default: ctx.out << familyReportMarkdown(report); // Markdown reads well as plain text
-#ifdef LLAMASCOPE_HAVE_SCALING_COMMANDS
+    default:
+        ctx.out << familyReportMarkdown(report); // Markdown reads well as plain text
         if (fit)
             ctx.out << "\n" << fitReport(*fit, *runs, true);
-#endif
         break;
     }
     return failed ? kExitFindings : kExitOk;

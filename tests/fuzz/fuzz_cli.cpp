@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     args.push_back(current);
     if (args.size() > 32)
         return 0;
-    if (!args.empty() && (args[0] == "generate" || args[0] == "forward" || args[0] == "verify" || args[0] == "fit"))
+    if (!args.empty() &&
+        (args[0] == "generate" || args[0] == "forward" || args[0] == "verify" || args[0] == "fit"))
         return 0;
     for (const std::string& a : args)
         if (!a.empty() && (a[0] == '/' || a.find("..") != std::string::npos || a.find("--out") == 0 ||

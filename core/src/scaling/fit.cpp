@@ -256,7 +256,7 @@ void parallelFor(std::size_t count, int threads, Fn&& fn, Progress* progress, do
                         stop = true;
                         return;
                     }
-                    if (d % 16 == 0 || d == count)
+                    if (d % 16 == 0 && d != count)
                         progress->report(begin + width * static_cast<double>(d) / static_cast<double>(count),
                                          stage + " " + std::to_string(d) + "/" + std::to_string(count));
                 }
@@ -278,6 +278,10 @@ void parallelFor(std::size_t count, int threads, Fn&& fn, Progress* progress, do
         t.join();
     if (failure)
         std::rethrow_exception(failure);
+    // The last item may have been finished by another thread: the caller reports the end of
+    // the stage itself, so every stage shows up at least once whatever the schedule.
+    if (progress != nullptr && !stop.load() && count > 0)
+        progress->report(begin + width, stage + " " + std::to_string(count) + "/" + std::to_string(count));
     throwIfCancelled(progress);
 }
 

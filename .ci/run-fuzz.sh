@@ -7,8 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${LLAMASCOPE_FUZZ_SECONDS:-60}
 build=build/fuzz
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-  -DLLAMASCOPE_FUZZ=ON -DLLAMASCOPE_BUILD_TESTS=OFF -DLLAMASCOPE_BUILD_GUI=OFF -DLLAMASCOPE_BUILD_BENCH=OFF \
-  -DLLAMASCOPE_FORWARD_NATIVE=OFF >/dev/null
+  -DLLAMASCOPE_FUZZ=ON -DLLAMASCOPE_BUILD_TESTS=OFF -DLLAMASCOPE_BUILD_GUI=OFF -DLLAMASCOPE_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" -j2
 status=0
 for target in config cli safetensors runs; do

@@ -36,6 +36,10 @@ Count logitChunkRows(Count rows, Count vocab)
     return std::clamp<Count>(kLogitChunkFloats / vocab, 1, rows);
 }
 
+// A checkpoint is read through one buffer of at most 16 MiB (kReadChunkBytes in
+// safetensors.cpp); random init needs less.
+constexpr Count kReadBufferBytes = Count{16} << 20;
+
 AlignedFloats buffer(Count n)
 {
     return AlignedFloats(static_cast<std::size_t>(n));
@@ -44,13 +48,13 @@ AlignedFloats buffer(Count n)
 class ForwardState {
 public:
     ForwardState(const ModelConfig& c, std::span<const std::int64_t> tokens, Count batch, Count seqLen,
-                 int threads, bool keepLogits)
-        : c_(c), tokens_(tokens), B_(batch), T_(seqLen), rows_(batch * seqLen), threads_(threads),
-          keepLogits_(keepLogits), qWidth_(c.numAttentionHeads * c.headDim),
-          kvWidth_(c.numKeyValueHeads * c.headDim), x_(buffer(rows_ * c.hiddenSize)),
-          u_(buffer(rows_ * c.hiddenSize)), q_(buffer(rows_ * qWidth_)), a_(buffer(rows_ * qWidth_)),
-          k_(buffer(rows_ * kvWidth_)), v_(buffer(rows_ * kvWidth_)), g_(buffer(rows_ * c.intermediateSize)),
-          p_(buffer(rows_ * c.intermediateSize)), scratch_(ops::makeAttentionScratch(seqLen, threads))
+                 int threads, bool keepLogits, KernelSet kernels)
+        : c_(c), tokens_(tokens), B_(batch), T_(seqLen), rows_(batch * seqLen), keepLogits_(keepLogits),
+          qWidth_(c.numAttentionHeads * c.headDim), kvWidth_(c.numKeyValueHeads * c.headDim),
+          x_(buffer(rows_ * c.hiddenSize)), u_(buffer(rows_ * c.hiddenSize)), q_(buffer(rows_ * qWidth_)),
+          a_(buffer(rows_ * qWidth_)), k_(buffer(rows_ * kvWidth_)), v_(buffer(rows_ * kvWidth_)),
+          g_(buffer(rows_ * c.intermediateSize)), p_(buffer(rows_ * c.intermediateSize)),
+          workspace_(seqLen, threads), ctx_{threads, &ops::kernelTable(kernels), &workspace_}
     {
         if (c.positionType == PositionType::Rope)
             rope_ = ops::ropeTables(seqLen, c.headDim, c.ropeTheta);
@@ -87,24 +91,25 @@ public:
     {
         const Count d = c_.hiddenSize, V = c_.vocabSize;
         const Tensor& lm = w.lmHead ? *w.lmHead : embedding;
-        ops::rmsNorm(x_.data(), rows_, d, w.finalNorm, eps(), u_.data(), threads_); // [B·T, d]
+        ops::rmsNorm(ctx_, x_.data(), rows_, d, w.finalNorm, eps(), u_.data()); // [B·T, d]
         std::vector<std::int64_t> targets(static_cast<std::size_t>(rows_), -1);
         for (Count r = 0; r < rows_; ++r)
             if (r % T_ + 1 < T_)
                 targets[static_cast<std::size_t>(r)] = tokens_[static_cast<std::size_t>(r + 1)];
+        // Kept logits are computed in place in the output; otherwise a bounded chunk is reused.
         const Count chunk = keepLogits_ ? rows_ : logitChunkRows(rows_, V);
-        AlignedFloats logits = buffer(chunk * V);
+        AlignedFloats scratch = buffer(keepLogits_ ? 0 : chunk * V);
+        if (keepLogits_)
+            logits_.resize(static_cast<std::size_t>(rows_ * V));
         double lossSum = 0;
         for (Count r0 = 0; r0 < rows_; r0 += chunk) {
             const Count n = std::min(chunk, rows_ - r0);
-            flops_.lmHead += ops::linear(u_.data() + r0 * d, n, d, lm, std::nullopt, logits.data(),
-                                         threads_); // [n, V]
-            lossSum += ops::crossEntropySum(logits.data(), n, V, targets.data() + r0, threads_);
+            float* logits = keepLogits_ ? logits_.data() + r0 * V : scratch.data(); // [n, V]
+            flops_.lmHead += ops::linear(ctx_, u_.data() + r0 * d, n, d, lm, std::nullopt, logits);
+            lossSum += ops::crossEntropySum(ctx_, logits, n, V, targets.data() + r0);
         }
         if (T_ > 1)
             loss_ = lossSum / static_cast<double>(B_ * (T_ - 1));
-        if (keepLogits_)
-            logits_.assign(logits.begin(), logits.end());
     }
 
     ForwardOutput output() && { return ForwardOutput{loss_, flops_, std::move(logits_)}; }
@@ -115,32 +120,31 @@ private:
     void attentionBlock(const LayerWeights& w)
     {
         const Count d = c_.hiddenSize, H = c_.numAttentionHeads, K = c_.numKeyValueHeads, h = c_.headDim;
-        ops::rmsNorm(x_.data(), rows_, d, w.inputNorm, eps(), u_.data(), threads_);       // [B·T, d]
-        flops_.qProj += ops::linear(u_.data(), rows_, d, w.q, w.qb, q_.data(), threads_); // [B·T, H·h]
-        flops_.kProj += ops::linear(u_.data(), rows_, d, w.k, w.kb, k_.data(), threads_); // [B·T, K·h]
-        flops_.vProj += ops::linear(u_.data(), rows_, d, w.v, w.vb, v_.data(), threads_); // [B·T, K·h]
+        ops::rmsNorm(ctx_, x_.data(), rows_, d, w.inputNorm, eps(), u_.data());       // [B·T, d]
+        flops_.qProj += ops::linear(ctx_, u_.data(), rows_, d, w.q, w.qb, q_.data()); // [B·T, H·h]
+        flops_.kProj += ops::linear(ctx_, u_.data(), rows_, d, w.k, w.kb, k_.data()); // [B·T, K·h]
+        flops_.vProj += ops::linear(ctx_, u_.data(), rows_, d, w.v, w.vb, v_.data()); // [B·T, K·h]
         if (c_.positionType == PositionType::Rope) {
-            ops::applyRope(q_.data(), B_, T_, H, h, rope_); // [B·T, H·h]
-            ops::applyRope(k_.data(), B_, T_, K, h, rope_); // [B·T, K·h]
+            ops::applyRope(ctx_, q_.data(), B_, T_, H, h, rope_); // [B·T, H·h]
+            ops::applyRope(ctx_, k_.data(), B_, T_, K, h, rope_); // [B·T, K·h]
         }
-        const ops::AttentionFlops af =
-            ops::causalAttention(q_.data(), k_.data(), v_.data(), B_, T_, H, K, h, a_.data(), scratch_,
-                                 threads_); // [B·T, H·h]
+        const ops::AttentionFlops af = ops::causalAttention(ctx_, q_.data(), k_.data(), v_.data(), B_, T_, H,
+                                                            K, h, a_.data()); // [B·T, H·h]
         flops_.scores += af.scores;
         flops_.mixing += af.mixing;
-        flops_.oProj += ops::linear(a_.data(), rows_, qWidth_, w.o, w.ob, u_.data(), threads_); // [B·T, d]
-        addInto(x_, u_);                                                                        // [B·T, d]
+        flops_.oProj += ops::linear(ctx_, a_.data(), rows_, qWidth_, w.o, w.ob, u_.data()); // [B·T, d]
+        addInto(x_, u_);                                                                    // [B·T, d]
     }
 
     void mlpBlock(const LayerWeights& w)
     {
         const Count d = c_.hiddenSize, f = c_.intermediateSize;
-        ops::rmsNorm(x_.data(), rows_, d, w.postNorm, eps(), u_.data(), threads_); // [B·T, d]
-        flops_.gateProj += ops::linear(u_.data(), rows_, d, w.gate, w.gateb, g_.data(), threads_); // [B·T, f]
-        flops_.upProj += ops::linear(u_.data(), rows_, d, w.up, w.upb, p_.data(), threads_); // [B·T, f]
-        ops::siluMul(g_.data(), p_.data(), rows_ * f, threads_);                             // [B·T, f]
-        flops_.downProj += ops::linear(g_.data(), rows_, f, w.down, w.downb, u_.data(), threads_); // [B·T, d]
-        addInto(x_, u_); // [B·T, d]
+        ops::rmsNorm(ctx_, x_.data(), rows_, d, w.postNorm, eps(), u_.data());                 // [B·T, d]
+        flops_.gateProj += ops::linear(ctx_, u_.data(), rows_, d, w.gate, w.gateb, g_.data()); // [B·T, f]
+        flops_.upProj += ops::linear(ctx_, u_.data(), rows_, d, w.up, w.upb, p_.data());       // [B·T, f]
+        ops::siluMul(ctx_, g_.data(), p_.data(), rows_ * f);                                   // [B·T, f]
+        flops_.downProj += ops::linear(ctx_, g_.data(), rows_, f, w.down, w.downb, u_.data()); // [B·T, d]
+        addInto(x_, u_);                                                                       // [B·T, d]
     }
 
     static void addInto(AlignedFloats& x, const AlignedFloats& y)
@@ -152,7 +156,6 @@ private:
     const ModelConfig& c_;
     std::span<const std::int64_t> tokens_;
     Count B_, T_, rows_;
-    int threads_;
     bool keepLogits_;
     Count qWidth_, kvWidth_;
     AlignedFloats x_; // [B·T, d] residual stream
@@ -163,7 +166,8 @@ private:
     AlignedFloats v_; // [B·T, K·h]
     AlignedFloats g_; // [B·T, f] gate, then SiLU(gate) ⊙ up
     AlignedFloats p_; // [B·T, f] up
-    ops::AttentionScratch scratch_;
+    ops::Workspace workspace_;
+    ops::Context ctx_;
     ops::RopeTables rope_;
     ExactMatmulFlops flops_;
     std::optional<double> loss_;
@@ -270,6 +274,9 @@ std::string_view toString(WeightResidency r)
 
 MemoryPlan planMemory(const ModelConfig& c, Count batch, Count seqLen, int threads, bool keepLogits)
 {
+    // An upper bound of what a run holds at once, buffer by buffer (tests/cli/test_forward_memory.py
+    // checks it against the peak RSS of real runs). Not counted: the process itself (code,
+    // libraries, heap bookkeeping), a fixed few tens of MiB documented in docs/forward.md.
     const ParameterCounts p = countParameters(c);
     const Count rows = mulChecked(batch, seqLen, "tokens");
     const Count qw = c.numAttentionHeads * c.headDim, kvw = c.numKeyValueHeads * c.headDim;
@@ -280,14 +287,18 @@ MemoryPlan planMemory(const ModelConfig& c, Count batch, Count seqLen, int threa
     const Count step = std::max(
         {p.embedding + p.positionTable, p.perLayer.total() + tiedKeep, p.finalNorm + p.lmHead + tiedKeep});
     plan.streamedBytes = mulChecked(4, step, "weight bytes");
+    // ForwardState: x, u [B·T, d]; q, a [B·T, H·h]; k, v [B·T, K·h]; g, p [B·T, f].
     const Count perRow =
         sumChecked({2 * c.hiddenSize, 2 * qw, 2 * kvw, 2 * c.intermediateSize}, "activations");
     const Count logits = keepLogits ? mulChecked(rows, c.vocabSize, "logits")
                                     : logitChunkRows(rows, c.vocabSize) * c.vocabSize;
-    const Count scratch = productChecked({std::max(threads, 1), seqLen, seqLen}, "attention scratch");
-    plan.activationBytes = mulChecked(
-        4, sumChecked({mulChecked(rows, perRow, "activations"), logits, scratch, rows}, "activations"),
-        "activation bytes");
+    const Count rope = c.positionType == PositionType::Rope ? seqLen * (c.headDim / 2) * 2 : 0; // cos, sin
+    const Count floats = sumChecked({mulChecked(rows, perRow, "activations"), logits, rope}, "activations");
+    // Per row also: the token id, its target and its loss term (8 bytes each).
+    plan.activationBytes =
+        sumChecked({mulChecked(4, floats, "activation bytes"), mulChecked(24, rows, "tokens"),
+                    ops::Workspace::bytes(seqLen, threads), kReadBufferBytes},
+                   "activation bytes");
     return plan;
 }
 
@@ -310,13 +321,15 @@ ModelWeights loadModel(const ModelConfig& c, WeightSource& source, Progress* pro
 }
 
 ForwardOutput forwardPass(const ModelConfig& c, const ModelWeights& w, std::span<const std::int64_t> tokens,
-                          Count batch, Count seqLen, int threads, bool keepLogits, Progress* progress)
+                          Count batch, Count seqLen, int threads, bool keepLogits, Progress* progress,
+                          std::optional<KernelSet> kernels)
 {
     checkInputs(c, tokens, batch, seqLen);
     if (static_cast<Count>(w.layers.size()) != c.numHiddenLayers)
         throw InvalidArgument("the weights have a different number of layers than the config");
     const Count steps = c.numHiddenLayers + 2;
-    ForwardState state(c, tokens, batch, seqLen, std::max(threads, 1), keepLogits);
+    ForwardState state(c, tokens, batch, seqLen, std::max(threads, 1), keepLogits,
+                       chooseKernels(kernels).set);
     reportStep(progress, 0, steps, "embedding");
     state.embed(w.embedding);
     for (Count i = 0; i < c.numHiddenLayers; ++i) {
@@ -335,7 +348,7 @@ ForwardOutput streamedPass(const ModelConfig& c, WeightSource& source, std::span
                            const ForwardOptions& o, int threads, ForwardResult& r, Progress* progress)
 {
     const Count steps = c.numHiddenLayers + 2;
-    ForwardState state(c, tokens, o.batch, o.seqLen, threads, o.keepLogits);
+    ForwardState state(c, tokens, o.batch, o.seqLen, threads, o.keepLogits, r.kernels.set);
     auto timed = [](double& seconds, auto&& fn) {
         const auto start = Clock::now();
         fn();
@@ -381,6 +394,7 @@ ForwardResult runForward(const ModelConfig& c, WeightSource& source, const Forwa
     checkInputs(c, tokens, o.batch, o.seqLen);
     r.analyticParams = countParameters(c);
     r.analyticFlops = timesBatch(exactMatmulFlops(c, {o.seqLen, AttentionMask::Causal}), o.batch);
+    r.kernels = chooseKernels(o.kernels);
     r.plan = planMemory(c, o.batch, o.seqLen, r.threads, o.keepLogits);
     r.budgetBytes = o.maxMemoryBytes > 0 ? o.maxMemoryBytes : defaultMemoryBudget();
     if (r.plan.residentTotal() <= r.budgetBytes)
@@ -405,7 +419,7 @@ ForwardResult runForward(const ModelConfig& c, WeightSource& source, const Forwa
         r.measuredParams = model.counted;
         t0 = Clock::now();
         out = forwardPass(c, model, tokens, o.batch, o.seqLen, r.threads, o.keepLogits,
-                          progress ? &computing : nullptr);
+                          progress ? &computing : nullptr, r.kernels.set);
         r.secondsCompute = secondsSince(t0);
     } else {
         out = streamedPass(c, source, tokens, o, r.threads, r, progress);

@@ -1,13 +1,12 @@
-// The forward pass's operations on Eigen. Every matrix here is row-major (see
-// forward/tensor.hpp); Eigen maps are declared RowMajor so each product reads the PyTorch
-// layout in place. Eigen's own threading is off (EIGEN_DONT_PARALLELIZE, set by the build):
-// the work is split explicitly, so the thread count is a parameter and never global state.
+// The forward pass's operations: the work is split over threads here and every loop runs in
+// the kernel build chosen for the CPU (kernel_table.hpp). Every matrix is row-major (see
+// forward/tensor.hpp): a linear weight [out, in] is the transposed B of the gemm, read in
+// place. Threads are started per parallel region (parallel.hpp), so the thread count is a
+// parameter and never global state.
 
 #include "ops.hpp"
 
 #include "parallel.hpp"
-
-#include <Eigen/Core>
 
 #include <algorithm>
 #include <atomic>
@@ -17,52 +16,60 @@ namespace llamascope::ops {
 
 namespace {
 
-using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using MatMap = Eigen::Map<RowMat>;
-using ConstMatMap = Eigen::Map<const RowMat>;
-using StridedMap = Eigen::Map<RowMat, 0, Eigen::OuterStride<>>;
-using ConstStridedMap = Eigen::Map<const RowMat, 0, Eigen::OuterStride<>>;
-using ConstVecMap = Eigen::Map<const Eigen::RowVectorXf>;
-
-// Query rows per block of the causal scheme: off-diagonal blocks are GEMMs, the diagonal
-// block is done row by row over exactly the keys t' ≤ t.
-constexpr Count kCausalBlock = 64;
+Count maxGemmWorkFloats()
+{
+    Count most = 0;
+    for (const KernelSet set : builtKernelSets())
+        most = std::max<Count>(most, kernelTable(set).gemmWorkFloats);
+    return most;
+}
 
 } // namespace
 
-void rmsNorm(const float* x, Count rows, Count d, const Tensor& gain, float eps, float* y, int threads)
+Workspace::Workspace(Count seqLen, int threads) : gemmFloats_(maxGemmWorkFloats())
 {
-    const ConstVecMap g(gain.values.data(), d);
-    parallelChunks(rows, threads, [&](Count r0, Count r1) {
-        for (Count r = r0; r < r1; ++r) {
-            const ConstVecMap in(x + r * d, d);
-            Eigen::Map<Eigen::RowVectorXf> out(y + r * d, d);
-            const float meanSquare = in.squaredNorm() / static_cast<float>(d);
-            const float inv = 1.0f / std::sqrt(meanSquare + eps);
-            out = g.cwiseProduct(in * inv); // [d]
-        }
+    // Each buffer is made in place: no prototype copied `threads` times (which briefly held
+    // threads + 1 buffers and broke the memory plan, issue 10).
+    const auto workers = static_cast<std::size_t>(std::max(threads, 1));
+    buffers_.reserve(workers);
+    for (std::size_t w = 0; w < workers; ++w)
+        buffers_.emplace_back(static_cast<std::size_t>(gemmFloats_ + kCausalBlock * seqLen));
+}
+
+Count Workspace::bytes(Count seqLen, int threads)
+{
+    const Count perThread = addChecked(
+        maxGemmWorkFloats(), mulChecked(kCausalBlock, seqLen, "attention scratch"), "attention scratch");
+    return mulChecked(4, mulChecked(std::max(threads, 1), perThread, "attention scratch"),
+                      "attention scratch");
+}
+
+void rmsNorm(const Context& ctx, const float* x, Count rows, Count d, const Tensor& gain, float eps, float* y)
+{
+    parallelChunks(rows, ctx.threads, [&](Count r0, Count r1) {
+        ctx.kernels->rmsNorm(x + r0 * d, r1 - r0, d, gain.values.data(), eps, y + r0 * d); // [r1 − r0, d]
     });
 }
 
-Count linear(const float* x, Count rows, Count in, const Tensor& weight, const std::optional<Tensor>& bias,
-             float* y, int threads)
+Count linear(const Context& ctx, const float* x, Count rows, Count in, const Tensor& weight,
+             const std::optional<Tensor>& bias, float* y)
 {
     const Count out = weight.shape.at(0);
-    const ConstMatMap X(x, rows, in);                   // [rows, in]
-    const ConstMatMap W(weight.values.data(), out, in); // [out, in]
-    MatMap Y(y, rows, out);                             // [rows, out]
     std::atomic<Count> flops{0};
-    // Split the output features: each thread reads its own rows of W once.
+    // Split the output features: each thread packs and reads its own rows of W once. The
+    // kernels sum every output in the same order however the columns are split, so the result
+    // does not depend on the thread count.
     parallelChunks(
-        out, threads,
-        [&](Count c0, Count c1) {
+        out, ctx.threads,
+        [&](Count c0, Count c1, int worker) {
             const Count n = c1 - c0;
-            Y.middleCols(c0, n).noalias() = X * W.middleRows(c0, n).transpose(); // [rows, n]
+            ctx.kernels->gemm(rows, n, in, x, in, weight.values.data() + c0 * in, in, 1, y + c0, out, 0,
+                              ctx.workspace->gemm(worker)); // [rows, n] = [rows, in]·[n, in]ᵀ
             if (bias)
-                Y.middleCols(c0, n).rowwise() += ConstVecMap(bias->values.data() + c0, n);
+                ctx.kernels->addRows(y + c0, rows, n, out, bias->values.data() + c0);
             flops += 2 * rows * in * n;
         },
-        16);
+        ctx.kernels->gemmColumnAlign);
     return flops.load();
 }
 
@@ -84,22 +91,17 @@ RopeTables ropeTables(Count seqLen, Count headDim, double theta)
     return t;
 }
 
-void applyRope(float* x, Count batch, Count seqLen, Count heads, Count headDim, const RopeTables& tables)
+void applyRope(const Context& ctx, float* x, Count batch, Count seqLen, Count heads, Count headDim,
+               const RopeTables& tables)
 {
     const Count half = tables.half, width = heads * headDim;
-    for (Count r = 0; r < batch * seqLen; ++r) {
-        const Count pos = r % seqLen;
-        const float* c = tables.cos.data() + pos * half;
-        const float* s = tables.sin.data() + pos * half;
-        for (Count n = 0; n < heads; ++n) {
-            float* head = x + r * width + n * headDim; // [h]: first half pairs with second
-            for (Count j = 0; j < half; ++j) {
-                const float x1 = head[j], x2 = head[j + half];
-                head[j] = x1 * c[j] - x2 * s[j];
-                head[j + half] = x2 * c[j] + x1 * s[j];
-            }
+    parallelChunks(batch * seqLen, ctx.threads, [&](Count r0, Count r1) {
+        for (Count r = r0; r < r1; ++r) {
+            const Count pos = r % seqLen;
+            ctx.kernels->rope(x + r * width, heads, half, tables.cos.data() + pos * half,
+                              tables.sin.data() + pos * half); // [heads, h]
         }
-    }
+    });
 }
 
 void addSinusoidal(float* x, Count batch, Count seqLen, Count d)
@@ -119,59 +121,43 @@ void addSinusoidal(float* x, Count batch, Count seqLen, Count d)
         }
 }
 
-AttentionScratch makeAttentionScratch(Count seqLen, int threads)
-{
-    AttentionScratch s;
-    s.perThread.assign(static_cast<std::size_t>(std::max(threads, 1)),
-                       AlignedFloats(static_cast<std::size_t>(seqLen * seqLen)));
-    return s;
-}
-
 namespace {
 
-// One query head of one sequence. q: [T, h] (stride ldq), k, v: [T, h] (stride ldkv),
-// out: [T, h] (stride ldq), S: [T, T] scratch of which only the lower triangle is used.
-AttentionFlops causalHead(const float* q, const float* k, const float* v, Count T, Count h, Count ldq,
-                          Count ldkv, float* out, float* scores)
+// One query head of one sequence, one block of kCausalBlock query rows at a time, so the
+// scratch is one block row of scores [nb, T] (row stride T) instead of T². q: [T, h] (row
+// stride ldq), k, v: [T, h] (stride ldkv), out: [T, h] (stride ldq). For the block of rows
+// [i0, i0 + nb): the scores against all earlier keys are one gemm ([nb, h]·[i0, h]ᵀ), and
+// each row r of the diagonal block is a gemv against keys i0 … r only; mixing (scores·V) is
+// split the same way, so exactly the causal pairs are computed.
+AttentionFlops causalHead(const kernels::KernelTable& kt, const float* q, const float* k, const float* v,
+                          Count T, Count h, Count ldq, Count ldkv, float* out, float* scores, float* work)
 {
-    const ConstStridedMap Q(q, T, h, Eigen::OuterStride<>(ldq));  // [T, h]
-    const ConstStridedMap K(k, T, h, Eigen::OuterStride<>(ldkv)); // [T, h]
-    const ConstStridedMap V(v, T, h, Eigen::OuterStride<>(ldkv)); // [T, h]
-    StridedMap O(out, T, h, Eigen::OuterStride<>(ldq));           // [T, h]
-    MatMap S(scores, T, T);                                       // [T, T], lower triangle
+    const float scale = 1.0f / std::sqrt(static_cast<float>(h));
     AttentionFlops flops;
     for (Count i0 = 0; i0 < T; i0 += kCausalBlock) {
         const Count nb = std::min(kCausalBlock, T - i0);
+        const float* qb = q + i0 * ldq; // [nb, h]
+        float* ob = out + i0 * ldq;     // [nb, h]
         if (i0 > 0) {
-            S.block(i0, 0, nb, i0).noalias() = Q.middleRows(i0, nb) * K.topRows(i0).transpose(); // [nb, i0]
+            kt.gemm(nb, i0, h, qb, ldq, k, ldkv, 1, scores, T, 0, work); // [nb, i0] = [nb, h]·[i0, h]ᵀ
             flops.scores += 2 * nb * h * i0;
         }
-        for (Count r = i0; r < i0 + nb; ++r) {
-            const Count len = r - i0 + 1;
-            S.row(r).segment(i0, len).noalias() = Q.row(r) * K.middleRows(i0, len).transpose(); // [1, len]
-            flops.scores += 2 * h * len;
+        for (Count r = 0; r < nb; ++r) {
+            kt.gemvT(qb + r * ldq, k + i0 * ldkv, ldkv, r + 1, h, scores + r * T + i0); // [r + 1]
+            flops.scores += 2 * h * (r + 1);
         }
-    }
-    const float scale = 1.0f / std::sqrt(static_cast<float>(h));
-    for (Count r = 0; r < T; ++r) {
-        auto row = S.row(r).head(r + 1); // [r + 1]: keys t' ≤ r
-        row *= scale;
-        const float max = row.maxCoeff();
-        row = (row.array() - max).exp();
-        row /= row.sum();
-    }
-    for (Count i0 = 0; i0 < T; i0 += kCausalBlock) {
-        const Count nb = std::min(kCausalBlock, T - i0);
+        for (Count r = 0; r < nb; ++r)
+            kt.softmax(scores + r * T, i0 + r + 1, scale); // keys t' ≤ i0 + r
         if (i0 > 0) {
-            O.middleRows(i0, nb).noalias() = S.block(i0, 0, nb, i0) * V.topRows(i0); // [nb, h]
+            kt.gemm(nb, h, i0, scores, T, v, ldkv, 0, ob, ldq, 0, work); // [nb, h] = [nb, i0]·[i0, h]
             flops.mixing += 2 * nb * i0 * h;
         } else {
-            O.middleRows(i0, nb).setZero();
+            for (Count r = 0; r < nb; ++r)
+                std::fill(ob + r * ldq, ob + r * ldq + h, 0.0f);
         }
-        for (Count r = i0; r < i0 + nb; ++r) {
-            const Count len = r - i0 + 1;
-            O.row(r).noalias() += S.row(r).segment(i0, len) * V.middleRows(i0, len); // [1, h]
-            flops.mixing += 2 * len * h;
+        for (Count r = 0; r < nb; ++r) {
+            kt.gemvAcc(scores + r * T + i0, v + i0 * ldkv, ldkv, r + 1, h, ob + r * ldq); // [h]
+            flops.mixing += 2 * (r + 1) * h;
         }
     }
     return flops;
@@ -179,45 +165,42 @@ AttentionFlops causalHead(const float* q, const float* k, const float* v, Count 
 
 } // namespace
 
-AttentionFlops causalAttention(const float* q, const float* k, const float* v, Count batch, Count seqLen,
-                               Count heads, Count kvHeads, Count headDim, float* out,
-                               AttentionScratch& scratch, int threads)
+AttentionFlops causalAttention(const Context& ctx, const float* q, const float* k, const float* v,
+                               Count batch, Count seqLen, Count heads, Count kvHeads, Count headDim,
+                               float* out)
 {
     const Count qWidth = heads * headDim, kvWidth = kvHeads * headDim, group = heads / kvHeads;
     std::atomic<Count> scores{0}, mixing{0};
-    parallelFor(batch * heads, threads, [&](Count job, int worker) {
+    parallelFor(batch * heads, ctx.threads, [&](Count job, int worker) {
         const Count b = job / heads, n = job % heads, kvHead = n / group;
         const Count row0 = b * seqLen;
         const AttentionFlops f = causalHead(
-            q + row0 * qWidth + n * headDim, k + row0 * kvWidth + kvHead * headDim,
+            *ctx.kernels, q + row0 * qWidth + n * headDim, k + row0 * kvWidth + kvHead * headDim,
             v + row0 * kvWidth + kvHead * headDim, seqLen, headDim, qWidth, kvWidth,
-            out + row0 * qWidth + n * headDim, scratch.perThread.at(static_cast<std::size_t>(worker)).data());
+            out + row0 * qWidth + n * headDim, ctx.workspace->scores(worker), ctx.workspace->gemm(worker));
         scores += f.scores;
         mixing += f.mixing;
     });
     return {scores.load(), mixing.load()};
 }
 
-void siluMul(float* g, const float* u, Count n, int threads)
+void siluMul(const Context& ctx, float* g, const float* u, Count n)
 {
-    parallelChunks(n, threads, [&](Count i0, Count i1) {
-        for (Count i = i0; i < i1; ++i) {
-            const float a = g[i];
-            g[i] = a / (1.0f + std::exp(-a)) * u[i];
-        }
-    });
+    parallelChunks(n, ctx.threads,
+                   [&](Count i0, Count i1) { ctx.kernels->siluMul(g + i0, u + i0, i1 - i0); });
 }
 
-double crossEntropySum(const float* logits, Count rows, Count vocab, const std::int64_t* targets, int threads)
+double crossEntropySum(const Context& ctx, const float* logits, Count rows, Count vocab,
+                       const std::int64_t* targets)
 {
     std::vector<double> partial(static_cast<std::size_t>(rows), 0.0);
-    parallelChunks(rows, threads, [&](Count r0, Count r1) {
+    parallelChunks(rows, ctx.threads, [&](Count r0, Count r1) {
         for (Count r = r0; r < r1; ++r) {
             if (targets[r] < 0)
                 continue;
-            const ConstVecMap row(logits + r * vocab, vocab); // [V]
-            const float max = row.maxCoeff();
-            const float sum = (row.array() - max).exp().sum(); // vectorised; terms in (0, 1]
+            const float* row = logits + r * vocab; // [V]
+            float max = 0, sum = 0;
+            ctx.kernels->maxSumExp(row, vocab, &max, &sum); // terms in (0, 1]
             partial[static_cast<std::size_t>(r)] = std::log(static_cast<double>(sum)) +
                                                    static_cast<double>(max) -
                                                    static_cast<double>(row[targets[r]]);

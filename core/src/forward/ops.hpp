@@ -1,24 +1,57 @@
 #pragma once
 // Internal: the operations of one forward pass, on raw row-major float buffers.
-// Shapes are given as [rows, cols]; `threads` ≥ 1. Matmul ops return the FLOPs they executed,
-// counted from the operand sizes of each product actually issued (2·m·k·n per product).
+// Shapes are given as [rows, cols]. Each op splits its work over ctx.threads and hands the
+// loops to the kernel build in ctx.kernels (kernel_table.hpp), chosen at run time for the CPU.
+// Matmul ops return the FLOPs they executed, counted from the operand sizes of each product
+// actually issued (2·m·k·n per product).
 
 #include "llamascope/checked.hpp"
+#include "llamascope/forward/kernels.hpp"
 #include "llamascope/forward/tensor.hpp"
 
 #include "aligned.hpp"
+#include "kernel_table.hpp"
 
 #include <optional>
 #include <vector>
 
 namespace llamascope::ops {
 
+/// The table of the kernel build `set` (which the CPU must support: see chooseKernels).
+const kernels::KernelTable& kernelTable(KernelSet set);
+
+/// Query rows per block of the causal scheme (see causalAttention).
+constexpr Count kCausalBlock = 64;
+
+/// Per-thread scratch, allocated once per run: a gemm packing buffer and one block row of
+/// attention scores ([kCausalBlock, T]).
+class Workspace {
+public:
+    Workspace(Count seqLen, int threads);
+    /// Bytes a Workspace(seqLen, threads) allocates, for any kernel build (the planner's figure).
+    static Count bytes(Count seqLen, int threads);
+    float* gemm(int worker) { return buffers_.at(static_cast<std::size_t>(worker)).data(); }
+    float* scores(int worker) { return gemm(worker) + gemmFloats_; }
+
+private:
+    Count gemmFloats_ = 0;
+    std::vector<AlignedFloats> buffers_;
+};
+
+/// How ops run: worker threads (≥ 1), the kernel build, and the scratch (≥ threads workers).
+struct Context {
+    int threads = 1;
+    const kernels::KernelTable* kernels = nullptr;
+    Workspace* workspace = nullptr;
+};
+
 /// y = g ⊙ (x · rsqrt(mean(x²) + eps)) per row.  x, y: [rows, d]; g: [d]. y may alias x.
-void rmsNorm(const float* x, Count rows, Count d, const Tensor& gain, float eps, float* y, int threads);
+void rmsNorm(const Context& ctx, const float* x, Count rows, Count d, const Tensor& gain, float eps,
+             float* y);
 
 /// y = x·Wᵀ (+ b).  x: [rows, in]; W: [out, in]; b: [out]; y: [rows, out]. Returns FLOPs.
-Count linear(const float* x, Count rows, Count in, const Tensor& weight, const std::optional<Tensor>& bias,
-             float* y, int threads);
+Count linear(const Context& ctx, const float* x, Count rows, Count in, const Tensor& weight,
+             const std::optional<Tensor>& bias, float* y);
 
 /// cos/sin of t·θ^(−2j/h) for t < T, j < h/2: each [T, h/2] (computed in double).
 struct RopeTables {
@@ -28,16 +61,11 @@ struct RopeTables {
 RopeTables ropeTables(Count seqLen, Count headDim, double theta);
 
 /// Rotate-half RoPE in place on x: [B·T, heads·h]; dimension j pairs with j + h/2.
-void applyRope(float* x, Count batch, Count seqLen, Count heads, Count headDim, const RopeTables& tables);
+void applyRope(const Context& ctx, float* x, Count batch, Count seqLen, Count heads, Count headDim,
+               const RopeTables& tables);
 
 /// Adds S[t] (sin at even, cos at odd indices, ω_i = 10000^(−2i/d)) to row b·T + t of x.
 void addSinusoidal(float* x, Count batch, Count seqLen, Count d);
-
-/// Per-thread scratch for causalAttention.
-struct AttentionScratch {
-    std::vector<AlignedFloats> perThread;
-};
-AttentionScratch makeAttentionScratch(Count seqLen, int threads);
 
 struct AttentionFlops {
     Count scores = 0, mixing = 0;
@@ -46,16 +74,16 @@ struct AttentionFlops {
 /// out = softmax(Q·Kᵀ/√h + causal mask)·V per sequence and query head; query head n reads kv
 /// head n / (H/K).  q: [B·T, H·h]; k, v: [B·T, K·h]; out: [B·T, H·h]. Only pairs t' ≤ t are
 /// computed (2·h FLOPs per pair for scores, 2·h for mixing).
-AttentionFlops causalAttention(const float* q, const float* k, const float* v, Count batch, Count seqLen,
-                               Count heads, Count kvHeads, Count headDim, float* out,
-                               AttentionScratch& scratch, int threads);
+AttentionFlops causalAttention(const Context& ctx, const float* q, const float* k, const float* v,
+                               Count batch, Count seqLen, Count heads, Count kvHeads, Count headDim,
+                               float* out);
 
 /// g ← SiLU(g) ⊙ u elementwise over n values.
-void siluMul(float* g, const float* u, Count n, int threads);
+void siluMul(const Context& ctx, float* g, const float* u, Count n);
 
 /// Σ over rows r with a target of (logsumexp(logits[r]) − logits[r][target[r]]), in double.
 /// logits: [rows, V]; targets[r] < 0 means no target for that row.
-double crossEntropySum(const float* logits, Count rows, Count vocab, const std::int64_t* targets,
-                       int threads);
+double crossEntropySum(const Context& ctx, const float* logits, Count rows, Count vocab,
+                       const std::int64_t* targets);
 
 } // namespace llamascope::ops

@@ -11,6 +11,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace llamascope {
@@ -46,8 +47,9 @@ void runWorkers(int workers, Body&& body)
         std::rethrow_exception(error);
 }
 
-/// Calls fn(begin, end) on up to `threads` contiguous, near-equal chunks of [0, n), in
-/// parallel. Chunk boundaries are multiples of `align` (except the last).
+/// Calls fn(begin, end) — or fn(begin, end, worker) with worker in [0, threads), for per-thread
+/// scratch — on up to `threads` contiguous, near-equal chunks of [0, n), in parallel. Chunk
+/// boundaries are multiples of `align` (except the last).
 template <typename Fn>
 void parallelChunks(Count n, int threads, Fn&& fn, Count align = 1)
 {
@@ -56,7 +58,11 @@ void parallelChunks(Count n, int threads, Fn&& fn, Count align = 1)
     runWorkers(parts, [&](int p) {
         const Count begin = std::min(n, units * p / parts * align);
         const Count end = std::min(n, units * (p + 1) / parts * align);
-        if (begin < end)
+        if (begin >= end)
+            return;
+        if constexpr (std::is_invocable_v<Fn&, Count, Count, int>)
+            fn(begin, end, p);
+        else
             fn(begin, end);
     });
 }

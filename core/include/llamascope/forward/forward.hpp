@@ -8,6 +8,7 @@
 
 #include "llamascope/config.hpp"
 #include "llamascope/flops.hpp"
+#include "llamascope/forward/kernels.hpp"
 #include "llamascope/forward/weights.hpp"
 #include "llamascope/params.hpp"
 #include "llamascope/progress.hpp"
@@ -28,6 +29,7 @@ struct ForwardOptions {
     int threads = 0;                  ///< 0: hardwareThreads()
     Count maxMemoryBytes = 0;         ///< budget for weights + activations; 0: defaultMemoryBudget()
     bool keepLogits = false;          ///< return the [B, T, V] logits
+    std::optional<KernelSet> kernels; ///< force a kernel build; none: chooseKernels() decides
 };
 
 /// How weights are held during a run.
@@ -42,7 +44,7 @@ std::string_view toString(WeightResidency r);
 struct MemoryPlan {
     Count weightBytes = 0;     ///< every parameter in float32
     Count streamedBytes = 0;   ///< largest set of weights alive at once when streaming
-    Count activationBytes = 0; ///< activations, attention scratch, logits
+    Count activationBytes = 0; ///< everything else: activations, kernel scratch, logits, tokens, read buffer
     [[nodiscard]] Count residentTotal() const { return weightBytes + activationBytes; }
     [[nodiscard]] Count streamedTotal() const { return streamedBytes + activationBytes; }
 };
@@ -68,14 +70,18 @@ struct ForwardOutput {
 };
 
 /// The pure forward function over materialised weights. `tokens` is [B, T] row-major.
-/// Throws InvalidArgument for bad shapes or token ids, Cancelled between layers.
+/// `kernels`: the kernel build to run (none: chooseKernels()). The same kernels give the same
+/// bits for any thread count. Throws InvalidArgument for bad shapes or token ids, or a kernel
+/// build the CPU cannot run; Cancelled between layers.
 ForwardOutput forwardPass(const ModelConfig& config, const ModelWeights& weights,
                           std::span<const std::int64_t> tokens, Count batch, Count seqLen, int threads,
-                          bool keepLogits, Progress* progress = nullptr);
+                          bool keepLogits, Progress* progress = nullptr,
+                          std::optional<KernelSet> kernels = std::nullopt);
 
 struct ForwardResult {
     Count batch = 1, seqLen = 1;
     int threads = 1;
+    KernelChoice kernels; ///< the kernel build that ran
     std::string weightsSource;
     std::optional<double> loss;
     double lnVocab = 0; ///< ln V: the loss a uniform prediction gets

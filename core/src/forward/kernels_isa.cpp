@@ -1,0 +1,440 @@
+// One instruction-set build of the forward kernels (kernel_table.hpp). core/forward/sources.cmake
+// compiles this file once per kernel set, with LLAMASCOPE_KERNEL_ISA naming the set and that
+// set's -m flags. Rules that keep the builds apart (docs/forward.md, "Kernels and portability"):
+// - C headers only, and everything but table() in an anonymous namespace: the object file
+//   exports one function and no weak symbol the linker could merge with code compiled for
+//   another instruction set (tests/forward/kernel_symbols.cmake checks this with nm);
+// - GCC vector extensions rather than intrinsics headers: the vector width follows the -m
+//   flags, so this one source becomes SSE4, AVX2 or AVX-512 code;
+// - fixed-order sums: every reduction runs in an order that depends on the length only, never
+//   on a buffer's address (unaligned loads, no peeling), so runs repeat bit for bit.
+
+#include "kernel_table.hpp"
+
+#ifndef LLAMASCOPE_KERNEL_ISA
+#error "compile with -DLLAMASCOPE_KERNEL_ISA=<set name>"
+#endif
+
+#define LLAMASCOPE_KERNEL_STR2(x) #x
+#define LLAMASCOPE_KERNEL_STR(x) LLAMASCOPE_KERNEL_STR2(x)
+
+namespace llamascope::kernels::LLAMASCOPE_KERNEL_ISA {
+namespace {
+
+// kW floats per vector register. The gemm register tile is kMR rows × kNV vectors: 24
+// accumulators of the 32 AVX-512 registers, 12 of the 16 AVX2/SSE ones, leaving room for the
+// B vectors and the broadcast A value.
+#if defined(__AVX512F__)
+constexpr int kW = 16;
+constexpr int kMR = 12;
+#elif defined(__AVX2__)
+constexpr int kW = 8;
+constexpr int kMR = 6;
+#else
+constexpr int kW = 4;
+constexpr int kMR = 6;
+#endif
+constexpr int kNV = 2;
+constexpr int64_t kNR = kW * kNV; // gemm tile columns
+// Cache blocking (the BLIS loop order, Van Zee & van de Geijn 2015): a kKC × kNR panel of B
+// stays in L1 while it meets every kMR-row strip of a kMC × kKC block of A (L2); the packed
+// kKC × kNC block of B is reused over all rows of A.
+constexpr int64_t kKC = 256;
+constexpr int64_t kMC = 240;  // a multiple of every kMR
+constexpr int64_t kNC = 2048; // a multiple of every kNR
+
+typedef float V __attribute__((vector_size(kW * 4)));
+typedef int32_t VI __attribute__((vector_size(kW * 4)));
+typedef uint32_t VU __attribute__((vector_size(kW * 4)));
+// Unaligned, aliasing views of float memory.
+typedef float VMem __attribute__((vector_size(kW * 4), aligned(4), may_alias));
+
+inline V load(const float* p)
+{
+    return *reinterpret_cast<const VMem*>(p);
+}
+
+inline void store(float* p, V v)
+{
+    *reinterpret_cast<VMem*>(p) = v;
+}
+
+inline V splat(float x)
+{
+    return V{} + x;
+}
+
+// The first n < kW values of p, the other lanes `fill`.
+inline V loadPart(const float* p, int64_t n, float fill)
+{
+    V v = splat(fill);
+    for (int64_t i = 0; i < n; ++i)
+        v[i] = p[i];
+    return v;
+}
+
+inline void storePart(float* p, V v, int64_t n)
+{
+    for (int64_t i = 0; i < n; ++i)
+        p[i] = v[i];
+}
+
+// Lane sums and maxima in lane order.
+inline float laneSum(V v)
+{
+    float s = v[0];
+    for (int i = 1; i < kW; ++i)
+        s += v[i];
+    return s;
+}
+
+inline float laneMax(V v)
+{
+    float m = v[0];
+    for (int i = 1; i < kW; ++i)
+        m = v[i] > m ? v[i] : m;
+    return m;
+}
+
+// exp(x) on every lane: Cephes' expf (S. L. Moshier, Cephes Math Library 2.2, expf.c), the
+// algorithm Eigen's pexp also follows: x = n·ln 2 + r with |r| ≤ ln2/2, a degree-7 polynomial
+// for e^r, and 2^n put into the exponent bits. Within 2 ulp of the true value; NaN stays NaN;
+// below ln(2^-126) (no normal float) the result is 0, above 88 it is e^88.
+inline V expv(V x)
+{
+    const V lo = splat(-87.33654475f), hi = splat(88.0f);
+    const VI tiny = x < lo;
+    x = x < lo ? lo : x;
+    x = x > hi ? hi : x;
+    const V fx = x * 1.44269504088896341f + 0.5f;
+    V n = __builtin_convertvector(__builtin_convertvector(fx, VI), V); // truncated
+    n = n > fx ? n - 1.0f : n;                                         // floor
+    V r = x - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    const V z = r * r;
+    V y = 1.9875691500e-4f * r + 1.3981999507e-3f;
+    y = y * r + 8.3334519073e-3f;
+    y = y * r + 4.1665795894e-2f;
+    y = y * r + 1.6666665459e-1f;
+    y = y * r + 5.0000001201e-1f;
+    y = y * z + r + 1.0f;
+    const VU bits = __builtin_convertvector(__builtin_convertvector(n, VI) + 127, VU) << 23; // 2^n
+    const V result = y * __builtin_bit_cast(V, bits);
+    return tiny ? V{} : result;
+}
+
+// ---- gemm -------------------------------------------------------------------------------
+
+// Packs columns [0, n) of op(B) rows [0, kc) into panels of kNR columns:
+// bp[q·kc·kNR + k·kNR + j] = op(B)[k][q·kNR + j], zero past n.
+void packB(const float* b, int64_t ldb, bool trans, int64_t kc, int64_t n, float* bp)
+{
+    for (int64_t q = 0; q < n; q += kNR) {
+        const int64_t cols = n - q < kNR ? n - q : kNR;
+        float* dst = bp + q * kc;
+        if (trans) {
+            // op(B)[k][j] = B[j][k]: a transpose, done in blocks of 8 k so that reads stay in
+            // few cache lines and writes in one panel row.
+            for (int64_t k0 = 0; k0 < kc; k0 += 8) {
+                const int64_t kn = kc - k0 < 8 ? kc - k0 : 8;
+                for (int64_t j = 0; j < cols; ++j) {
+                    const float* src = b + (q + j) * ldb + k0;
+                    for (int64_t k = 0; k < kn; ++k)
+                        dst[(k0 + k) * kNR + j] = src[k];
+                }
+                for (int64_t j = cols; j < kNR; ++j)
+                    for (int64_t k = 0; k < kn; ++k)
+                        dst[(k0 + k) * kNR + j] = 0.0f;
+            }
+        } else {
+            for (int64_t k = 0; k < kc; ++k) {
+                const float* src = b + k * ldb + q;
+                float* row = dst + k * kNR;
+                int64_t j = 0;
+                for (; j < cols; ++j)
+                    row[j] = src[j];
+                for (; j < kNR; ++j)
+                    row[j] = 0.0f;
+            }
+        }
+    }
+}
+
+// The register tile: c[kMR, kNR] (row stride ldc) = (or +=) A[kMR rows, kc] · bp panel.
+// Rows past `rows` read row 0 again (the caller discards them).
+__attribute__((always_inline)) inline void tile(int64_t kc, const float* a, int64_t lda, int64_t rows,
+                                                const float* bp, float* c, int64_t ldc, bool accumulate)
+{
+    const float* ar[kMR];
+#pragma GCC unroll 16
+    for (int i = 0; i < kMR; ++i)
+        ar[i] = a + (i < rows ? i : 0) * lda;
+    V s[kMR][kNV];
+#pragma GCC unroll 16
+    for (int i = 0; i < kMR; ++i)
+#pragma GCC unroll 4
+        for (int v = 0; v < kNV; ++v)
+            s[i][v] = V{};
+    for (int64_t k = 0; k < kc; ++k) {
+        V bv[kNV];
+#pragma GCC unroll 4
+        for (int v = 0; v < kNV; ++v)
+            bv[v] = load(bp + k * kNR + v * kW);
+#pragma GCC unroll 16
+        for (int i = 0; i < kMR; ++i) {
+            const float ai = ar[i][k];
+#pragma GCC unroll 4
+            for (int v = 0; v < kNV; ++v)
+                s[i][v] += bv[v] * ai;
+        }
+    }
+#pragma GCC unroll 16
+    for (int i = 0; i < kMR; ++i)
+#pragma GCC unroll 4
+        for (int v = 0; v < kNV; ++v) {
+            float* p = c + i * ldc + v * kW;
+            store(p, accumulate ? load(p) + s[i][v] : s[i][v]);
+        }
+}
+
+void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb,
+          int transB, float* c, int64_t ldc, int accumulate, float* work)
+{
+    if (k == 0) {
+        if (accumulate == 0)
+            for (int64_t i = 0; i < m; ++i)
+                for (int64_t j = 0; j < n; ++j)
+                    c[i * ldc + j] = 0.0f;
+        return;
+    }
+    alignas(64) float edge[kMR * kNR];
+    for (int64_t jc = 0; jc < n; jc += kNC) {
+        const int64_t nc = n - jc < kNC ? n - jc : kNC;
+        for (int64_t pc = 0; pc < k; pc += kKC) {
+            const int64_t kc = k - pc < kKC ? k - pc : kKC;
+            packB(transB != 0 ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, transB != 0, kc, nc, work);
+            const bool acc = accumulate != 0 || pc > 0; // later k blocks add to the first
+            for (int64_t ic = 0; ic < m; ic += kMC) {
+                const int64_t mc = m - ic < kMC ? m - ic : kMC;
+                for (int64_t jr = 0; jr < nc; jr += kNR) {
+                    const int64_t nr = nc - jr < kNR ? nc - jr : kNR;
+                    const float* bp = work + jr * kc;
+                    for (int64_t ir = 0; ir < mc; ir += kMR) {
+                        const int64_t mr = mc - ir < kMR ? mc - ir : kMR;
+                        const float* ap = a + (ic + ir) * lda + pc;
+                        float* cp = c + (ic + ir) * ldc + jc + jr;
+                        if (mr == kMR && nr == kNR) {
+                            tile(kc, ap, lda, mr, bp, cp, ldc, acc);
+                            continue;
+                        }
+                        tile(kc, ap, lda, mr, bp, edge, kNR, false);
+                        for (int64_t i = 0; i < mr; ++i)
+                            for (int64_t j = 0; j < nr; ++j)
+                                cp[i * ldc + j] =
+                                    acc ? cp[i * ldc + j] + edge[i * kNR + j] : edge[i * kNR + j];
+                    }
+                }
+            }
+        }
+    }
+}
+
+// ---- vectors and rows -------------------------------------------------------------------
+
+float dot(const float* x, const float* y, int64_t n)
+{
+    V s0{}, s1{};
+    int64_t i = 0;
+    for (; i + 2 * kW <= n; i += 2 * kW) {
+        s0 += load(x + i) * load(y + i);
+        s1 += load(x + i + kW) * load(y + i + kW);
+    }
+    if (i + kW <= n) {
+        s0 += load(x + i) * load(y + i);
+        i += kW;
+    }
+    float s = laneSum(s0 + s1);
+    for (; i < n; ++i)
+        s += x[i] * y[i];
+    return s;
+}
+
+void gemvT(const float* x, const float* b, int64_t ldb, int64_t n, int64_t k, float* y)
+{
+    for (int64_t j = 0; j < n; ++j)
+        y[j] = dot(x, b + j * ldb, k);
+}
+
+void gemvAcc(const float* x, const float* b, int64_t ldb, int64_t n, int64_t k, float* y)
+{
+    constexpr int64_t kBlock = 4 * kW; // y columns held in registers
+    int64_t c0 = 0;
+    for (; c0 + kBlock <= k; c0 += kBlock) {
+        V s[4];
+#pragma GCC unroll 4
+        for (int v = 0; v < 4; ++v)
+            s[v] = load(y + c0 + v * kW);
+        for (int64_t j = 0; j < n; ++j) {
+            const float* row = b + j * ldb + c0;
+#pragma GCC unroll 4
+            for (int v = 0; v < 4; ++v)
+                s[v] += load(row + v * kW) * x[j];
+        }
+#pragma GCC unroll 4
+        for (int v = 0; v < 4; ++v)
+            store(y + c0 + v * kW, s[v]);
+    }
+    for (; c0 + kW <= k; c0 += kW) {
+        V s = load(y + c0);
+        for (int64_t j = 0; j < n; ++j)
+            s += load(b + j * ldb + c0) * x[j];
+        store(y + c0, s);
+    }
+    for (; c0 < k; ++c0) {
+        float s = y[c0];
+        for (int64_t j = 0; j < n; ++j)
+            s += b[j * ldb + c0] * x[j];
+        y[c0] = s;
+    }
+}
+
+void rmsNorm(const float* x, int64_t rows, int64_t d, const float* gain, float eps, float* y)
+{
+    for (int64_t r = 0; r < rows; ++r) {
+        const float* in = x + r * d;
+        float* out = y + r * d;
+        const float meanSquare = dot(in, in, d) / static_cast<float>(d);
+        const float inv = 1.0f / __builtin_sqrtf(meanSquare + eps);
+        int64_t i = 0;
+        for (; i + kW <= d; i += kW)
+            store(out + i, load(gain + i) * (load(in + i) * inv));
+        for (; i < d; ++i)
+            out[i] = gain[i] * (in[i] * inv);
+    }
+}
+
+float maxOf(const float* x, int64_t n)
+{
+    float m = x[0];
+    int64_t i = 0;
+    if (n >= kW) {
+        V mv = load(x);
+        for (i = kW; i + kW <= n; i += kW) {
+            const V v = load(x + i);
+            mv = v > mv ? v : mv;
+        }
+        m = laneMax(mv);
+    }
+    for (; i < n; ++i)
+        m = x[i] > m ? x[i] : m;
+    return m;
+}
+
+// Σ exp(x − max) over n values; when `out` is given it receives the exponentials.
+float sumExp(const float* x, int64_t n, float max, float* out)
+{
+    V s{};
+    int64_t i = 0;
+    for (; i + kW <= n; i += kW) {
+        const V e = expv(load(x + i) - max);
+        if (out != nullptr)
+            store(out + i, e);
+        s += e;
+    }
+    float sum = laneSum(s);
+    if (i < n) { // the tail through the same vector code, so every value gets the same exp
+        const V e = expv(loadPart(x + i, n - i, max) - max);
+        if (out != nullptr)
+            storePart(out + i, e, n - i);
+        for (int64_t j = 0; j < n - i; ++j)
+            sum += e[j];
+    }
+    return sum;
+}
+
+void softmax(float* x, int64_t n, float scale)
+{
+    for (int64_t i = 0; i < n; ++i)
+        x[i] *= scale;
+    const float sum = sumExp(x, n, maxOf(x, n), x);
+    int64_t i = 0;
+    for (; i + kW <= n; i += kW)
+        store(x + i, load(x + i) / sum);
+    for (; i < n; ++i)
+        x[i] /= sum;
+}
+
+void maxSumExp(const float* x, int64_t n, float* max, float* sum)
+{
+    *max = maxOf(x, n);
+    *sum = sumExp(x, n, *max, nullptr);
+}
+
+inline V silu(V g, V u)
+{
+    return g / (1.0f + expv(-g)) * u;
+}
+
+void siluMul(float* g, const float* u, int64_t n)
+{
+    int64_t i = 0;
+    for (; i + kW <= n; i += kW)
+        store(g + i, silu(load(g + i), load(u + i)));
+    if (i < n)
+        storePart(g + i, silu(loadPart(g + i, n - i, 0.0f), loadPart(u + i, n - i, 0.0f)), n - i);
+}
+
+void addRows(float* y, int64_t rows, int64_t n, int64_t ldy, const float* b)
+{
+    for (int64_t r = 0; r < rows; ++r) {
+        float* row = y + r * ldy;
+        int64_t i = 0;
+        for (; i + kW <= n; i += kW)
+            store(row + i, load(row + i) + load(b + i));
+        for (; i < n; ++i)
+            row[i] += b[i];
+    }
+}
+
+void rope(float* x, int64_t heads, int64_t half, const float* cos, const float* sin)
+{
+    for (int64_t h = 0; h < heads; ++h) {
+        float* x1 = x + h * 2 * half;
+        float* x2 = x1 + half;
+        int64_t j = 0;
+        for (; j + kW <= half; j += kW) {
+            const V a = load(x1 + j), b = load(x2 + j), c = load(cos + j), s = load(sin + j);
+            store(x1 + j, a * c - b * s);
+            store(x2 + j, b * c + a * s);
+        }
+        for (; j < half; ++j) {
+            const float a = x1[j], b = x2[j];
+            x1[j] = a * cos[j] - b * sin[j];
+            x2[j] = b * cos[j] + a * sin[j];
+        }
+    }
+}
+
+const KernelTable kTable = {
+    LLAMASCOPE_KERNEL_STR(LLAMASCOPE_KERNEL_ISA),
+    kKC* kNC,
+    kNR,
+    &gemm,
+    &gemvT,
+    &gemvAcc,
+    &rmsNorm,
+    &softmax,
+    &maxSumExp,
+    &siluMul,
+    &addRows,
+    &rope,
+};
+
+} // namespace
+
+const KernelTable* table()
+{
+    return &kTable;
+}
+
+} // namespace llamascope::kernels::LLAMASCOPE_KERNEL_ISA

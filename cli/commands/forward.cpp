@@ -86,6 +86,7 @@ void printText(const ModelConfig& c, const ForwardResult& r, const std::string& 
        << formatBytes(static_cast<double>(r.residency == WeightResidency::Resident ? r.plan.residentTotal()
                                                                                    : r.plan.streamedTotal()))
        << ", budget " << formatBytes(static_cast<double>(r.budgetBytes)) << "\n";
+    os << "kernels " << describeKernels(r.kernels) << "\n";
     if (!logitsOut.empty())
         os << "logits  " << logitsOut << " (float32 [" << r.batch << ", " << r.seqLen << ", " << c.vocabSize
            << "])\n";
@@ -115,7 +116,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
         "parameters it materialised and the matmul FLOPs it executed next to the analytic counts, the\n"
         "time and the peak memory. Without --weights, every tensor is drawn from N(0, initializer_range²)\n"
         "keyed by (seed, tensor name). Progress goes to stderr; Ctrl-C stops between layers.\n"
-        "Exit 1 if the checkpoint does not match the config. Details: docs/forward.md.",
+        "Exit 1 if the checkpoint does not match the config. Details: docs/forward.md.\n" +
+            kernelsHelp(),
         options, positional, ctx);
     if (p.help)
         return kExitOk;

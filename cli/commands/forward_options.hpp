@@ -1,8 +1,9 @@
 #pragma once
-// Options shared by `forward` and `verify`: --threads and --max-memory.
+// Options shared by `forward` and `verify`: --threads and --max-memory, and the kernel line.
 
 #include "common.hpp"
 
+#include "llamascope/forward/kernels.hpp"
 #include "llamascope/forward/system.hpp"
 #include "llamascope/memory.hpp"
 
@@ -28,6 +29,13 @@ inline void addRunOptions(po::options_description& options)
         "max-memory", po::value<std::string>(),
         "memory budget for weights and activations, e.g. 4G (default: half of RAM); models that do not "
         "fit are made or read one layer at a time");
+}
+
+/// The help texts' line on the compute kernels: which build this machine runs and how to force one.
+inline std::string kernelsHelp()
+{
+    return "Kernels on this machine: " + describeKernelChoice() +
+           "; LLAMASCOPE_KERNEL=baseline|avx2|avx512 forces one (docs/forward.md).";
 }
 
 inline int threadsOption(const po::variables_map& vm)

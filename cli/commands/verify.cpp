@@ -62,7 +62,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
         "Runs the reference forward pass (random init, batch 1) on each config and prints the parameters\n"
         "it materialised and the matmul FLOPs it executed next to the analytic counts. They must be equal,\n"
         "integer for integer: exit 1 if any differs. Default: the bundled family, all sixteen (llama_7b\n"
-        "streams one layer at a time within --max-memory).",
+        "streams one layer at a time within --max-memory).\n" +
+            kernelsHelp(),
         options, positional, ctx);
     if (p.help)
         return kExitOk;
@@ -118,6 +119,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
                 << equal << " of " << rows.size()
                 << " configs equal integer for integer (parameters and matmul "
                 << "FLOPs, per component), " << formatFixed(seconds, 1) << " s wall time.\n";
+        if (!rows.empty())
+            ctx.out << "Kernels: " << describeKernels(rows.front().result.kernels) << "\n";
     }
     return failed ? kExitFindings : kExitOk;
 }

@@ -117,6 +117,43 @@ class ForwardCli(CliTestCase):
         self.assertEqual(j["rows"][0]["name"], "llama_9m")
         self.assertEqual(j["rows"][0]["parameters"]["measured"]["total"], 8995968)
 
+    def run_with_kernel(self, kernel, *args):
+        env = dict(os.environ, LLAMASCOPE_KERNEL=kernel)
+        proc = subprocess.run([BINARY, *args], capture_output=True, env=env, timeout=120)
+        return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+
+    def test_output_and_help_say_which_kernels_ran(self):
+        code, out, err = self.run_cli("forward", "llama_9m", "--seq", "8")
+        self.assertEqual(code, 0, err)
+        line = [l for l in out.splitlines() if l.startswith("kernels ")]
+        self.assertEqual(len(line), 1, out)
+        chosen = line[0].split()[1]
+        self.assertIn(chosen, ("baseline", "avx2", "avx512"))
+        self.assertIn("(CPU: ", line[0])
+        j = self.run_json("forward", "llama_9m", "--seq", "8")
+        self.assertEqual(j["kernels"]["set"], chosen)
+        self.assertFalse(j["kernels"]["forced"])
+        for command in ("forward", "verify"):
+            code, out, _ = self.run_cli(command, "--help")
+            self.assertEqual(code, 0)
+            self.assertIn("Kernels on this machine: " + chosen, out)
+            self.assertIn("LLAMASCOPE_KERNEL=baseline|avx2|avx512", out)
+        code, out, err = self.run_cli("verify", "llama_9m", "--seq", "8")
+        self.assertEqual(code, 0, err)
+        self.assertIn("Kernels: " + chosen, out)
+        j = self.run_json("verify", "llama_9m", "--seq", "8")
+        self.assertEqual(j["rows"][0]["kernels"]["set"], chosen)
+
+    def test_kernel_variable_forces_a_set_or_is_refused_by_name(self):
+        code, out, err = self.run_with_kernel("baseline", "forward", "llama_9m", "--seq", "8", "--format", "json")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out)["kernels"], {"set": "baseline", "forced": True,
+                                                      "cpu_features": json.loads(out)["kernels"]["cpu_features"]})
+        code, out, err = self.run_with_kernel("sse9", "forward", "llama_9m", "--seq", "8")
+        self.assertEqual(code, 2)
+        self.assertIn("LLAMASCOPE_KERNEL=sse9 is not a kernel set (choose baseline, avx2 or avx512)", err)
+        self.assertEqual(out, "")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,16 +1,20 @@
 // The C++ forward pass against PyTorch (tools/make_forward_fixtures.py, float64 truth):
-// max|Δlogit| ≤ 1e-4 · max|logit| for every variant (SPEC §11).
+// max|Δlogit| ≤ 1e-4 · max|logit| for every variant (SPEC §11), under every kernel build
+// (forward/kernels.hpp) this CPU can run.
 
 #include "test_util.hpp"
 
 #include "llamascope/forward/forward.hpp"
+#include "llamascope/forward/kernels.hpp"
 #include "llamascope/validate.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
+#include <tuple>
 
 namespace llamascope {
 namespace {
@@ -37,7 +41,8 @@ Expected readExpected(const std::string& variant)
     return e;
 }
 
-ForwardResult runFixture(const std::string& variant, const Expected& e, Count budget = 0)
+ForwardResult runFixture(const std::string& variant, const Expected& e, Count budget = 0,
+                         std::optional<KernelSet> kernels = std::nullopt, int threads = 2)
 {
     const ModelConfig config = test::fixtureConfig(variant);
     CheckpointWeights weights = CheckpointWeights::open(test::fixture(variant));
@@ -46,18 +51,30 @@ ForwardResult runFixture(const std::string& variant, const Expected& e, Count bu
     o.seqLen = e.seq;
     o.tokens = e.tokens;
     o.keepLogits = true;
-    o.threads = 2;
+    o.threads = threads;
     o.maxMemoryBytes = budget;
+    o.kernels = kernels;
     return runForward(config, weights, o);
 }
 
-class Fixture : public ::testing::TestWithParam<std::string> {};
+void skipUnlessSupported(KernelSet set)
+{
+    std::string missing;
+    for (const std::string& f : missingCpuFeatures(set))
+        missing += " " + f;
+    if (!missing.empty())
+        GTEST_SKIP() << "this CPU cannot run the " << toString(set) << " kernels: it lacks" << missing;
+}
+
+class Fixture : public ::testing::TestWithParam<std::tuple<std::string, KernelSet>> {};
 
 TEST_P(Fixture, LogitsMatchPyTorch)
 {
-    const std::string variant = GetParam();
+    const auto [variant, kernels] = GetParam();
+    skipUnlessSupported(kernels);
     const Expected e = readExpected(variant);
-    const ForwardResult r = runFixture(variant, e);
+    const ForwardResult r = runFixture(variant, e, 0, kernels);
+    EXPECT_EQ(r.kernels.set, kernels);
     ASSERT_EQ(e.logits.shape.size(), 3u);
     const ModelConfig config = test::fixtureConfig(variant);
     EXPECT_EQ(e.logits.shape, (std::vector<Count>{e.batch, e.seq, config.vocabSize}));
@@ -73,9 +90,9 @@ TEST_P(Fixture, LogitsMatchPyTorch)
         }
     }
     const float normalised = maxDiff / maxAbs;
-    EXPECT_LE(normalised, 1e-4f) << variant << ": max|Δ| " << maxDiff << " at flat index " << worst
-                                 << " (ours " << r.logits[worst] << ", PyTorch " << e.logits.values[worst]
-                                 << "), max|logit| " << maxAbs;
+    EXPECT_LE(normalised, 1e-4f) << variant << " (" << toString(kernels) << "): max|Δ| " << maxDiff
+                                 << " at flat index " << worst << " (ours " << r.logits[worst] << ", PyTorch "
+                                 << e.logits.values[worst] << "), max|logit| " << maxAbs;
     ASSERT_TRUE(r.loss.has_value());
     EXPECT_NEAR(*r.loss, e.loss, 1e-4 * e.loss) << variant;
     EXPECT_TRUE(r.paramsMatch()) << variant;
@@ -84,8 +101,39 @@ TEST_P(Fixture, LogitsMatchPyTorch)
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, Fixture,
-                         ::testing::Values("rope", "learned", "sinusoidal", "none", "gqa", "tied", "head_dim",
-                                           "bias", "f16", "bf16", "sharded"));
+                         ::testing::Combine(::testing::Values("rope", "learned", "sinusoidal", "none", "gqa",
+                                                              "tied", "head_dim", "bias", "f16", "bf16",
+                                                              "sharded"),
+                                            ::testing::ValuesIn(builtKernelSets())),
+                         [](const ::testing::TestParamInfo<Fixture::ParamType>& p) {
+                             return std::get<0>(p.param) + "_" + std::string(toString(std::get<1>(p.param)));
+                         });
+
+class ThreadCount : public ::testing::TestWithParam<KernelSet> {};
+
+TEST_P(ThreadCount, ChangesNoBitOfTheLogits)
+{
+    // Each kernel sums every output in an order that does not depend on how the work is split,
+    // so 1, 2 or 3 threads give the same logits, bit for bit.
+    skipUnlessSupported(GetParam());
+    for (const std::string variant : {"rope", "gqa"}) {
+        const Expected e = readExpected(variant);
+        const ForwardResult one = runFixture(variant, e, 0, GetParam(), 1);
+        for (const int threads : {2, 3}) {
+            const ForwardResult many = runFixture(variant, e, 0, GetParam(), threads);
+            ASSERT_EQ(one.logits.size(), many.logits.size());
+            EXPECT_EQ(std::memcmp(one.logits.data(), many.logits.data(), one.logits.size() * sizeof(float)),
+                      0)
+                << variant << " with " << threads << " threads";
+            EXPECT_EQ(one.loss, many.loss);
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Builds, ThreadCount, ::testing::ValuesIn(builtKernelSets()),
+                         [](const ::testing::TestParamInfo<KernelSet>& p) {
+                             return std::string(toString(p.param));
+                         });
 
 TEST(FixtureRuns, StreamedCheckpointEqualsResident)
 {

@@ -42,6 +42,9 @@ nlohmann::ordered_json toJson(const ForwardResult& r)
     j["batch"] = r.batch;
     j["seq_len"] = r.seqLen;
     j["threads"] = r.threads;
+    j["kernels"] = {{"set", toString(r.kernels.set)},
+                    {"forced", r.kernels.forced},
+                    {"cpu_features", cpuKernelFeatures()}};
     j["residency"] = toString(r.residency);
     j["loss"] = optionalNumber(r.loss);
     j["ln_vocab"] = r.lnVocab;

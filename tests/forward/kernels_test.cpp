@@ -101,11 +101,11 @@ void checkGemm(const kernels::KernelTable& kt, const GemmCase& g, float* work)
 
 TEST_P(Kernels, GemmMatchesADoubleReference)
 {
-    const std::vector<GemmCase> cases = {{1, 1, 1, true, false, 0},      {13, 37, 5, true, false, 3},
-                                         {12, 32, 256, true, false, 0},  {25, 70, 300, true, true, 1},
-                                         {7, 3, 600, false, false, 2},   {64, 448, 64, true, false, 0},
-                                         {64, 64, 448, false, false, 0}, {250, 2100, 9, true, false, 0},
-                                         {31, 50, 17, false, true, 5},   {3, 2050, 260, false, false, 0}};
+    const std::vector<GemmCase> cases = {
+        {1, 1, 1, true, false, 0},       {13, 37, 5, true, false, 3},    {12, 32, 256, true, false, 0},
+        {25, 70, 300, true, true, 1},    {7, 3, 600, false, false, 2},   {64, 448, 64, true, false, 0},
+        {64, 64, 448, false, false, 0},  {250, 2100, 9, true, false, 0}, {31, 50, 17, false, true, 5},
+        {3, 2050, 260, false, false, 0}, {5, 40, 1700, true, true, 1},   {9, 530, 800, false, false, 0}};
     for (const GemmCase& g : cases)
         checkGemm(*kt_, g, work());
 }
@@ -113,7 +113,7 @@ TEST_P(Kernels, GemmMatchesADoubleReference)
 TEST_P(Kernels, GemmIsTheSameBitForBitHoweverItsColumnsAndRowsAreSplit)
 {
     // ops::linear splits the columns over threads: any split must give the same bits.
-    const std::int64_t m = 40, n = 300, k = 520;
+    const std::int64_t m = 40, n = 300, k = 900; // more than one block of k
     const std::vector<float> a = randomFloats(static_cast<std::size_t>(m * k), -1, 1, 4);
     const std::vector<float> b = randomFloats(static_cast<std::size_t>(n * k), -1, 1, 5);
     std::vector<float> whole(static_cast<std::size_t>(m * n)), parts(whole.size());

@@ -36,12 +36,15 @@ constexpr int kMR = 6;
 #endif
 constexpr int kNV = 2;
 constexpr int64_t kNR = kW * kNV; // gemm tile columns
-// Cache blocking (the BLIS loop order, Van Zee & van de Geijn 2015): a kKC × kNR panel of B
-// stays in L1 while it meets every kMR-row strip of a kMC × kKC block of A (L2); the packed
-// kKC × kNC block of B is reused over all rows of A.
-constexpr int64_t kKC = 256;
-constexpr int64_t kMC = 240;  // a multiple of every kMR
-constexpr int64_t kNC = 2048; // a multiple of every kNR
+// Cache blocking in the BLIS loop order (Van Zee & van de Geijn, "BLIS: A Framework for
+// Rapidly Instantiating BLAS Functionality", ACM TOMS 41(3), 2015): a packed kKC × kNC block of
+// B is reused over every kMC-row block of A, whose kMR-row strips meet one kKC × kNR panel of B
+// at a time. kKC is large so that one pass over k covers the hidden sizes of most models and C
+// is written once instead of re-read per k block; that beat L1-sized panels on every shape of
+// tests/bench (docs/benchmarks.md). The packed block of B is 1.5 MiB.
+constexpr int64_t kKC = 768;
+constexpr int64_t kMC = 240; // a multiple of every kMR
+constexpr int64_t kNC = 512; // a multiple of every kNR
 
 typedef float V __attribute__((vector_size(kW * 4)));
 typedef int32_t VI __attribute__((vector_size(kW * 4)));
@@ -169,12 +172,19 @@ __attribute__((always_inline)) inline void tile(int64_t kc, const float* a, int6
 #pragma GCC unroll 16
     for (int i = 0; i < kMR; ++i)
         ar[i] = a + (i < rows ? i : 0) * lda;
+        // Fetch the C tile while the products run: it is far away (another block row of C).
+#pragma GCC unroll 16
+    for (int i = 0; i < kMR; ++i) {
+        __builtin_prefetch(c + i * ldc, 1);
+        __builtin_prefetch(c + i * ldc + kNR - 1, 1);
+    }
     V s[kMR][kNV];
 #pragma GCC unroll 16
     for (int i = 0; i < kMR; ++i)
 #pragma GCC unroll 4
         for (int v = 0; v < kNV; ++v)
             s[i][v] = V{};
+#pragma GCC unroll 4
     for (int64_t k = 0; k < kc; ++k) {
         V bv[kNV];
 #pragma GCC unroll 4

@@ -1,12 +1,19 @@
-// Forward-pass benchmark, every figure measured in this one run (docs/forward.md):
-//   (interleaved over --rounds rounds, each figure keeping its best, since other processes may
-//   share the cores)
-//   1. fp32 GEMM peak: a 2048³ Eigen GEMM split over the threads the way the forward pass
-//      splits its linear layers (best of --reps);
-//   2. llama_130m, B=1, T=512: executed matmul FLOPs / forward time (weights made first, not
-//      timed), as GFLOP/s and as a fraction of (1);
-//   3. PyTorch on the same job and threads (tests/bench/forward_pytorch.py): time ratio;
-//   4. llama_7b streamed at T=128 in a child process: its peak RSS.
+// Forward-pass benchmark, every figure measured in this one run (docs/benchmarks.md). The
+// measurements are interleaved over --rounds rounds, each keeping its best, because other
+// processes may share the cores.
+//   1. The best fp32 sgemm of the machine: n³ = 2048³ on --threads threads by
+//      - OpenBLAS as installed (a child process: it picks its kernels from the CPU at load),
+//      - OpenBLAS forced to the kernels of this CPU's instruction set (OPENBLAS_CORETYPE),
+//      - Eigen compiled with -march=native (forward_native.cpp),
+//      - llamascope's own gemm, as the forward pass runs it (ops::linear).
+//   2. llama_130m, B = 1, T = 512, weights made first: executed matmul FLOPs over the time of
+//      the whole pass (norms, RoPE, softmax and the rest included) = the pass's matmul
+//      throughput; its ratio to the best of (1) (target ≥ 0.85).
+//   3. The same pass with the pre-kernels Eigen code compiled with -march=native, on the same
+//      weights and tokens (forward_native.cpp): "no loss against today's native build" is
+//      native time / portable time ≥ 1.
+//   4. PyTorch on the same job and threads (tests/bench/forward_pytorch.py), if installed.
+//   5. llama_7b streamed at T = 128 in a child process: its peak RSS.
 // Usage: forward_bench [--threads N] [--reps R] [--rounds N] [--skip-7b] [--skip-pytorch]
 
 #include "llamascope/bundled.hpp"
@@ -14,9 +21,8 @@
 #include "llamascope/forward/init.hpp"
 #include "llamascope/forward/system.hpp"
 
-#include "parallel.hpp"
-
-#include <Eigen/Core>
+#include "forward_native.hpp"
+#include "ops.hpp"
 
 #include <algorithm>
 #include <array>
@@ -24,7 +30,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <iostream>
 #include <string>
 #include <vector>
 
@@ -32,66 +37,13 @@ namespace {
 
 using namespace llamascope;
 using Clock = std::chrono::steady_clock;
-using RowMat = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+constexpr Count kGemmN = 2048;
 
 double since(Clock::time_point t)
 {
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
-
-double gemmPeak(int threads, int reps)
-{
-    const Eigen::Index n = 2048;
-    const RowMat a = RowMat::Random(n, n), w = RowMat::Random(n, n);
-    RowMat y(n, n);
-    double best = 1e30;
-    for (int r = 0; r < reps; ++r) {
-        const auto t = Clock::now();
-        parallelChunks(
-            n, threads,
-            [&](Count c0, Count c1) {
-                y.middleCols(c0, c1 - c0).noalias() = a * w.middleRows(c0, c1 - c0).transpose();
-            },
-            16);
-        best = std::min(best, since(t));
-    }
-    return 2.0 * static_cast<double>(n * n * n) / best / 1e9;
-}
-
-// llama_130m with its weights made once; run() times forward passes only.
-class Forward130m {
-public:
-    explicit Forward130m(int threads)
-        : config_(*loadBundled("llama_130m")->config), threads_(threads), source_(0, config_.initializerRange)
-    {
-        source_.setThreads(threads);
-        model_ = loadModel(config_, source_);
-        tokens_ = randomTokens(0, config_.vocabSize, kSeq);
-        last_ = forwardPass(config_, model_, tokens_, 1, kSeq, threads_, false); // warm-up
-    }
-    /// Best time of `reps` passes.
-    double run(int reps)
-    {
-        double best = 1e30;
-        for (int r = 0; r < reps; ++r) {
-            const auto t = Clock::now();
-            last_ = forwardPass(config_, model_, tokens_, 1, kSeq, threads_, false);
-            best = std::min(best, since(t));
-        }
-        return best;
-    }
-    [[nodiscard]] Count flops() const { return last_.flops.total(); }
-    [[nodiscard]] double loss() const { return last_.loss.value_or(0); }
-
-private:
-    static constexpr Count kSeq = 512;
-    ModelConfig config_;
-    int threads_;
-    RandomWeights source_;
-    ModelWeights model_;
-    std::vector<std::int64_t> tokens_;
-    ForwardOutput last_;
-};
 
 std::string runCapture(const std::string& command)
 {
@@ -116,7 +68,9 @@ std::string loadAverage()
             text = buffer.data();
         std::fclose(f);
     }
-    return text.empty() ? "unknown\n" : text;
+    while (!text.empty() && text.back() == '\n')
+        text.pop_back();
+    return text.empty() ? "unknown" : text;
 }
 
 double jsonNumber(const std::string& json, const std::string& key)
@@ -124,6 +78,154 @@ double jsonNumber(const std::string& json, const std::string& key)
     const std::size_t at = json.find("\"" + key + "\":");
     return at == std::string::npos ? 0.0 : std::stod(json.substr(at + key.size() + 3));
 }
+
+std::string jsonString(const std::string& json, const std::string& key)
+{
+    const std::size_t at = json.find("\"" + key + "\":\"");
+    if (at == std::string::npos)
+        return "";
+    const std::size_t begin = at + key.size() + 4;
+    return json.substr(begin, json.find('"', begin) - begin);
+}
+
+std::string selfDir()
+{
+    return std::filesystem::read_symlink("/proc/self/exe").parent_path().string();
+}
+
+// The OpenBLAS kernel family for the instruction set llamascope's dispatcher picked here.
+const char* openblasCoreFor(KernelSet set)
+{
+    switch (set) {
+    case KernelSet::Avx512: return "SkylakeX";
+    case KernelSet::Avx2: return "Haswell";
+    case KernelSet::Baseline: return "Nehalem";
+    }
+    return "Nehalem";
+}
+
+struct OpenBlasFigure {
+    double gflops = 0;
+    std::string core;
+};
+
+OpenBlasFigure openblasGemm(const std::string& coreType, int threads, int reps)
+{
+    const std::string probe = selfDir() + "/forward_bench_openblas";
+    if (!std::filesystem::exists(probe))
+        return {};
+    const std::string env = coreType.empty() ? "env -u OPENBLAS_CORETYPE " : "env OPENBLAS_CORETYPE=" + coreType + " ";
+    const std::string out = runCapture(env + probe + " " + std::to_string(kGemmN) + " " + std::to_string(threads) +
+                                       " " + std::to_string(reps));
+    return {jsonNumber(out, "gflops"), jsonString(out, "core")};
+}
+
+// llamascope's gemm as the forward pass calls it: ops::linear on a [n, n] weight.
+class OwnGemm {
+public:
+    OwnGemm(int threads, KernelSet kernels)
+        : threads_(threads), x_(static_cast<std::size_t>(kGemmN * kGemmN)), y_(x_.size()), workspace_(1, threads),
+          ctx_{threads, &ops::kernelTable(kernels), &workspace_}
+    {
+        w_.name = "w";
+        w_.shape = {kGemmN, kGemmN};
+        w_.values.resize(x_.size());
+        fillNormal(1, 1.0f, x_, threads);
+        fillNormal(2, 1.0f, w_.values, threads);
+    }
+    double gflops(int reps)
+    {
+        double best = 1e30;
+        for (int r = 0; r < reps; ++r) {
+            const auto t = Clock::now();
+            ops::linear(ctx_, x_.data(), kGemmN, kGemmN, w_, std::nullopt, y_.data());
+            best = std::min(best, since(t));
+        }
+        return 2.0 * static_cast<double>(kGemmN * kGemmN * kGemmN) / best / 1e9;
+    }
+
+private:
+    int threads_;
+    std::vector<float> x_, y_;
+    Tensor w_;
+    ops::Workspace workspace_;
+    ops::Context ctx_;
+};
+
+// llama_130m with its weights made once; the two implementations time forward passes only.
+class Forward130m {
+public:
+    static constexpr Count kSeq = 512;
+
+    Forward130m(int threads, KernelSet kernels)
+        : config_(*loadBundled("llama_130m")->config), threads_(threads), kernels_(kernels),
+          source_(0, config_.initializerRange)
+    {
+        source_.setThreads(threads);
+        model_ = loadModel(config_, source_);
+        tokens_ = randomTokens(0, config_.vocabSize, kSeq);
+        for (const LayerWeights& l : model_.layers)
+            layers_.push_back({l.inputNorm.values.data(), l.q.values.data(), l.k.values.data(), l.v.values.data(),
+                               l.o.values.data(), l.postNorm.values.data(), l.gate.values.data(),
+                               l.up.values.data(), l.down.values.data()});
+        const ModelConfig& c = config_;
+        native_ = {c.hiddenSize,
+                   c.intermediateSize,
+                   c.numAttentionHeads,
+                   c.numKeyValueHeads,
+                   c.headDim,
+                   c.vocabSize,
+                   c.numHiddenLayers,
+                   static_cast<float>(c.rmsNormEps),
+                   c.ropeTheta,
+                   model_.embedding.tokens.values.data(),
+                   layers_.data(),
+                   model_.head.finalNorm.values.data(),
+                   (model_.head.lmHead ? *model_.head.lmHead : model_.embedding.tokens).values.data()};
+        portable(1);
+        native(1); // warm-up both
+    }
+    /// Best time of `reps` passes with the dispatched kernels.
+    double portable(int reps)
+    {
+        double best = 1e30;
+        for (int r = 0; r < reps; ++r) {
+            const auto t = Clock::now();
+            last_ = forwardPass(config_, model_, tokens_, 1, kSeq, threads_, false, nullptr, kernels_);
+            best = std::min(best, since(t));
+        }
+        return best;
+    }
+    /// Best time of `reps` passes with the pre-kernels Eigen code built with -march=native.
+    double native(int reps)
+    {
+        double best = 1e30;
+        for (int r = 0; r < reps; ++r) {
+            const auto t = Clock::now();
+            if (llamascope_native_forward(&native_, tokens_.data(), kSeq, threads_, &nativeLoss_, &nativeFlops_) != 0)
+                return 0;
+            best = std::min(best, since(t));
+        }
+        return best;
+    }
+    [[nodiscard]] Count flops() const { return last_.flops.total(); }
+    [[nodiscard]] double loss() const { return last_.loss.value_or(0); }
+    [[nodiscard]] Count nativeFlops() const { return nativeFlops_; }
+    [[nodiscard]] double nativeLoss() const { return nativeLoss_; }
+
+private:
+    ModelConfig config_;
+    int threads_;
+    KernelSet kernels_;
+    RandomWeights source_;
+    ModelWeights model_;
+    std::vector<std::int64_t> tokens_;
+    std::vector<NativeLayer> layers_;
+    NativeModel native_{};
+    ForwardOutput last_;
+    double nativeLoss_ = 0;
+    std::int64_t nativeFlops_ = 0;
+};
 
 // Child mode: llama_7b streamed at T=128 under a 3 GiB budget; prints its own figures.
 int stream7b(int threads)
@@ -138,10 +240,23 @@ int stream7b(int threads)
     std::printf("{\"residency\":\"%s\",\"peak_rss_bytes\":%lld,\"seconds\":%.3f,\"weights_seconds\":%.3f,"
                 "\"compute_seconds\":%.3f,\"loss\":%.6f,\"match\":%d}\n",
                 std::string(toString(r.residency)).c_str(), static_cast<long long>(r.peakRssBytes), r.seconds,
-                r.secondsWeights, r.secondsCompute, r.loss.value_or(0),
-                r.paramsMatch() && r.flopsMatch() ? 1 : 0);
+                r.secondsWeights, r.secondsCompute, r.loss.value_or(0), r.paramsMatch() && r.flopsMatch() ? 1 : 0);
     return 0;
 }
+
+struct Best {
+    double value = 0;
+    void max(double v) { value = std::max(value, v); }
+};
+
+struct Fastest {
+    double seconds = 1e30;
+    void min(double s)
+    {
+        if (s > 0)
+            seconds = std::min(seconds, s);
+    }
+};
 
 } // namespace
 
@@ -167,55 +282,94 @@ int main(int argc, char** argv)
     if (child7b)
         return stream7b(threads);
 
-    std::printf("forward benchmark: %d threads, %d rounds; load average at start: %s", threads, rounds,
-                loadAverage().c_str());
-    // Other processes may share the cores, so the three measurements are interleaved over
-    // several rounds and each keeps its best: the peak is the fastest GEMM seen, and both
-    // forward passes get the same chances at a quiet moment.
-    Forward130m ours(threads);
-    double peak = 0, oursBest = 1e30, torchBest = 1e30;
-    std::string torchLine;
+    const KernelChoice kernels = chooseKernels();
+    const std::string forcedCore = openblasCoreFor(kernels.set);
+    std::printf("forward benchmark: %d threads, %d rounds of best-of-%d; kernels %s\n", threads, rounds, reps,
+                describeKernels(kernels).c_str());
+    std::printf("Eigen in the native baseline: %s\n", llamascope_native_simd());
+    std::printf("load average at start: %s\n", loadAverage().c_str());
+
+    Forward130m pass(threads, kernels.set);
+    OwnGemm own(threads, kernels.set);
+    Best blasAuto, blasForced, eigenNative, ownGemm;
+    Fastest portable, native, torch;
+    std::string blasAutoCore, blasForcedCore, torchLine;
     const std::string torchCommand = "/usr/bin/python3 " LLAMASCOPE_SOURCE_DIR
                                      "/tests/bench/forward_pytorch.py " LLAMASCOPE_SOURCE_DIR
                                      "/configs/llama_130m.json --seq 512 --threads " +
-                                     std::to_string(threads) + " --reps " + std::to_string(reps);
+                                     std::to_string(threads) + " --reps " + std::to_string(reps) + " 2>/dev/null";
     for (int round = 1; round <= rounds; ++round) {
-        const double roundPeak = gemmPeak(threads, reps);
-        const double roundOurs = ours.run(reps);
-        double roundTorch = 0;
+        const OpenBlasFigure a = openblasGemm("", threads, reps);
+        const OpenBlasFigure f = openblasGemm(forcedCore, threads, reps);
+        const double e = llamascope_native_eigen_gemm(kGemmN, threads, reps);
+        const double o = own.gflops(reps);
+        const double tp = pass.portable(reps);
+        const double tn = pass.native(reps);
+        double tt = 0;
         if (!skipPytorch) {
             const std::string out = runCapture(torchCommand);
-            roundTorch = jsonNumber(out, "best_seconds");
-            if (roundTorch > 0 && roundTorch < torchBest) {
-                torchBest = roundTorch;
+            tt = jsonNumber(out, "best_seconds");
+            if (tt > 0 && tt < torch.seconds)
                 torchLine = out.substr(0, out.size() - 1);
-            }
         }
-        peak = std::max(peak, roundPeak);
-        oursBest = std::min(oursBest, roundOurs);
-        std::printf("round %d: GEMM %.1f GFLOP/s, llamascope %.3f s, PyTorch %.3f s; load %s", round,
-                    roundPeak, roundOurs, roundTorch, loadAverage().c_str());
+        blasAuto.max(a.gflops);
+        blasForced.max(f.gflops);
+        eigenNative.max(e);
+        ownGemm.max(o);
+        portable.min(tp);
+        native.min(tn);
+        torch.min(tt);
+        blasAutoCore = a.core.empty() ? blasAutoCore : a.core;
+        blasForcedCore = f.core.empty() ? blasForcedCore : f.core;
+        std::printf("round %d: sgemm OpenBLAS %.1f (%s) / %.1f (%s), Eigen native %.1f, llamascope %.1f GFLOP/s; "
+                    "llama_130m portable %.3f s, native %.3f s, PyTorch %.3f s; load %s\n",
+                    round, a.gflops, a.core.c_str(), f.gflops, f.core.c_str(), e, o, tp, tn, tt,
+                    loadAverage().c_str());
+        std::fflush(stdout);
     }
-    const double gflops = static_cast<double>(ours.flops()) / oursBest / 1e9;
-    std::printf("fp32 GEMM peak (Eigen, 2048^3, best over rounds): %.1f GFLOP/s on %d threads\n", peak,
-                threads);
-    std::printf("llama_130m B=1 T=512: best %.3f s, %lld matmul FLOPs, %.1f GFLOP/s = %.0f%% of GEMM peak "
-                "(loss %.4f)\n",
-                oursBest, static_cast<long long>(ours.flops()), gflops, 100.0 * gflops / peak, ours.loss());
+
+    const double best = std::max({blasAuto.value, blasForced.value, eigenNative.value});
+    const char* bestName = best == blasAuto.value     ? "OpenBLAS as installed"
+                           : best == blasForced.value ? "OpenBLAS, OPENBLAS_CORETYPE forced"
+                                                      : "Eigen -march=native";
+    std::printf("\nbest fp32 sgemm, %lld^3 on %d threads (best of all rounds), GFLOP/s:\n",
+                static_cast<long long>(kGemmN), threads);
+    if (blasAuto.value > 0)
+        std::printf("  OpenBLAS as installed (core %s)            %7.1f\n", blasAutoCore.c_str(), blasAuto.value);
+    else
+        std::printf("  OpenBLAS: not built (libopenblas-dev missing)\n");
+    if (blasForced.value > 0)
+        std::printf("  OpenBLAS, OPENBLAS_CORETYPE=%-9s (core %s) %7.1f\n", forcedCore.c_str(), blasForcedCore.c_str(),
+                    blasForced.value);
+    std::printf("  Eigen 3.4, -march=native                      %7.1f\n", eigenNative.value);
+    std::printf("  llamascope gemm (%s kernels)              %7.1f = %.2f of the best\n",
+                std::string(toString(kernels.set)).c_str(), ownGemm.value, ownGemm.value / best);
+    std::printf("  best: %.1f (%s)\n", best, bestName);
+
+    const double gflops = static_cast<double>(pass.flops()) / portable.seconds / 1e9;
+    std::printf("\nllama_130m B=1 T=512, %lld matmul FLOPs executed (loss %.4f):\n", static_cast<long long>(pass.flops()),
+                pass.loss());
+    std::printf("  portable build, %s kernels: %.3f s = %.1f GFLOP/s = %.2f of the best sgemm (target >= 0.85)\n",
+                std::string(toString(kernels.set)).c_str(), portable.seconds, gflops, gflops / best);
+    if (native.seconds < 1e30)
+        std::printf("  pre-kernels Eigen code, -march=native: %.3f s (%lld FLOPs, loss %.4f) -> portable is %.2fx "
+                    "the native build (>= 1: no loss)\n",
+                    native.seconds, static_cast<long long>(pass.nativeFlops()), pass.nativeLoss(),
+                    native.seconds / portable.seconds);
     if (!skipPytorch) {
         if (torchLine.empty())
-            std::printf("PyTorch run failed\n");
+            std::printf("  PyTorch: run failed or not installed\n");
         else
-            std::printf("PyTorch same job: best %.3f s (%s) -> llamascope is %.2fx PyTorch\n", torchBest,
-                        torchLine.c_str(), torchBest / oursBest);
+            std::printf("  PyTorch same job: %.3f s (%s) -> llamascope is %.2fx PyTorch\n", torch.seconds,
+                        torchLine.c_str(), torch.seconds / portable.seconds);
     }
     if (!skip7b) {
         const std::string out = runCapture(std::filesystem::read_symlink("/proc/self/exe").string() +
                                            " --child-7b --threads " + std::to_string(threads));
-        std::printf("llama_7b streamed, T=128: peak RSS %.2f GiB, %.1f s (%s)\n",
+        std::printf("\nllama_7b streamed, T=128: peak RSS %.2f GiB, %.1f s (%s)\n",
                     jsonNumber(out, "peak_rss_bytes") / (1024.0 * 1024 * 1024), jsonNumber(out, "seconds"),
                     out.substr(0, out.empty() ? 0 : out.size() - 1).c_str());
     }
-    std::printf("load average at end: %s", loadAverage().c_str());
+    std::printf("load average at end: %s\n", loadAverage().c_str());
     return 0;
 }

@@ -39,7 +39,7 @@ struct KernelTable {
 
     /// y = g ⊙ (x · 1/sqrt(mean(x²) + eps)) per row: x, y [rows, d] (y may alias x), g [d].
     void (*rmsNorm)(const float* x, int64_t rows, int64_t d, const float* gain, float eps, float* y);
-    /// x ← softmax(scale · x) over n values (n ≥ 1).
+    /// x ← softmax(scale · x) over n values (n ≥ 1, scale > 0).
     void (*softmax)(float* x, int64_t n, float scale);
     /// max of x [n] (n ≥ 1) and Σ exp(x − max), for a log-sum-exp.
     void (*maxSumExp)(const float* x, int64_t n, float* max, float* sum);

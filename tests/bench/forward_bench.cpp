@@ -114,9 +114,10 @@ OpenBlasFigure openblasGemm(const std::string& coreType, int threads, int reps)
     const std::string probe = selfDir() + "/forward_bench_openblas";
     if (!std::filesystem::exists(probe))
         return {};
-    const std::string env = coreType.empty() ? "env -u OPENBLAS_CORETYPE " : "env OPENBLAS_CORETYPE=" + coreType + " ";
-    const std::string out = runCapture(env + probe + " " + std::to_string(kGemmN) + " " + std::to_string(threads) +
-                                       " " + std::to_string(reps));
+    const std::string env =
+        coreType.empty() ? "env -u OPENBLAS_CORETYPE " : "env OPENBLAS_CORETYPE=" + coreType + " ";
+    const std::string out = runCapture(env + probe + " " + std::to_string(kGemmN) + " " +
+                                       std::to_string(threads) + " " + std::to_string(reps));
     return {jsonNumber(out, "gflops"), jsonString(out, "core")};
 }
 
@@ -124,8 +125,8 @@ OpenBlasFigure openblasGemm(const std::string& coreType, int threads, int reps)
 class OwnGemm {
 public:
     OwnGemm(int threads, KernelSet kernels)
-        : threads_(threads), x_(static_cast<std::size_t>(kGemmN * kGemmN)), y_(x_.size()), workspace_(1, threads),
-          ctx_{threads, &ops::kernelTable(kernels), &workspace_}
+        : threads_(threads), x_(static_cast<std::size_t>(kGemmN * kGemmN)), y_(x_.size()),
+          workspace_(1, 1, threads), ctx_{threads, &ops::kernelTable(kernels), &workspace_}
     {
         w_.name = "w";
         w_.shape = {kGemmN, kGemmN};
@@ -165,9 +166,9 @@ public:
         model_ = loadModel(config_, source_);
         tokens_ = randomTokens(0, config_.vocabSize, kSeq);
         for (const LayerWeights& l : model_.layers)
-            layers_.push_back({l.inputNorm.values.data(), l.q.values.data(), l.k.values.data(), l.v.values.data(),
-                               l.o.values.data(), l.postNorm.values.data(), l.gate.values.data(),
-                               l.up.values.data(), l.down.values.data()});
+            layers_.push_back({l.inputNorm.values.data(), l.q.values.data(), l.k.values.data(),
+                               l.v.values.data(), l.o.values.data(), l.postNorm.values.data(),
+                               l.gate.values.data(), l.up.values.data(), l.down.values.data()});
         const ModelConfig& c = config_;
         native_ = {c.hiddenSize,
                    c.intermediateSize,
@@ -202,7 +203,8 @@ public:
         double best = 1e30;
         for (int r = 0; r < reps; ++r) {
             const auto t = Clock::now();
-            if (llamascope_native_forward(&native_, tokens_.data(), kSeq, threads_, &nativeLoss_, &nativeFlops_) != 0)
+            if (llamascope_native_forward(&native_, tokens_.data(), kSeq, threads_, &nativeLoss_,
+                                          &nativeFlops_) != 0)
                 return 0;
             best = std::min(best, since(t));
         }
@@ -240,7 +242,8 @@ int stream7b(int threads)
     std::printf("{\"residency\":\"%s\",\"peak_rss_bytes\":%lld,\"seconds\":%.3f,\"weights_seconds\":%.3f,"
                 "\"compute_seconds\":%.3f,\"loss\":%.6f,\"match\":%d}\n",
                 std::string(toString(r.residency)).c_str(), static_cast<long long>(r.peakRssBytes), r.seconds,
-                r.secondsWeights, r.secondsCompute, r.loss.value_or(0), r.paramsMatch() && r.flopsMatch() ? 1 : 0);
+                r.secondsWeights, r.secondsCompute, r.loss.value_or(0),
+                r.paramsMatch() && r.flopsMatch() ? 1 : 0);
     return 0;
 }
 
@@ -294,10 +297,10 @@ int main(int argc, char** argv)
     Best blasAuto, blasForced, eigenNative, ownGemm;
     Fastest portable, native, torch;
     std::string blasAutoCore, blasForcedCore, torchLine;
-    const std::string torchCommand = "/usr/bin/python3 " LLAMASCOPE_SOURCE_DIR
-                                     "/tests/bench/forward_pytorch.py " LLAMASCOPE_SOURCE_DIR
-                                     "/configs/llama_130m.json --seq 512 --threads " +
-                                     std::to_string(threads) + " --reps " + std::to_string(reps) + " 2>/dev/null";
+    const std::string torchCommand =
+        "/usr/bin/python3 " LLAMASCOPE_SOURCE_DIR "/tests/bench/forward_pytorch.py " LLAMASCOPE_SOURCE_DIR
+        "/configs/llama_130m.json --seq 512 --threads " +
+        std::to_string(threads) + " --reps " + std::to_string(reps) + " 2>/dev/null";
     for (int round = 1; round <= rounds; ++round) {
         const OpenBlasFigure a = openblasGemm("", threads, reps);
         const OpenBlasFigure f = openblasGemm(forcedCore, threads, reps);
@@ -321,10 +324,11 @@ int main(int argc, char** argv)
         torch.min(tt);
         blasAutoCore = a.core.empty() ? blasAutoCore : a.core;
         blasForcedCore = f.core.empty() ? blasForcedCore : f.core;
-        std::printf("round %d: sgemm OpenBLAS %.1f (%s) / %.1f (%s), Eigen native %.1f, llamascope %.1f GFLOP/s; "
-                    "llama_130m portable %.3f s, native %.3f s, PyTorch %.3f s; load %s\n",
-                    round, a.gflops, a.core.c_str(), f.gflops, f.core.c_str(), e, o, tp, tn, tt,
-                    loadAverage().c_str());
+        std::printf(
+            "round %d: sgemm OpenBLAS %.1f (%s) / %.1f (%s), Eigen native %.1f, llamascope %.1f GFLOP/s; "
+            "llama_130m portable %.3f s, native %.3f s, PyTorch %.3f s; load %s\n",
+            round, a.gflops, a.core.c_str(), f.gflops, f.core.c_str(), e, o, tp, tn, tt,
+            loadAverage().c_str());
         std::fflush(stdout);
     }
 
@@ -335,27 +339,30 @@ int main(int argc, char** argv)
     std::printf("\nbest fp32 sgemm, %lld^3 on %d threads (best of all rounds), GFLOP/s:\n",
                 static_cast<long long>(kGemmN), threads);
     if (blasAuto.value > 0)
-        std::printf("  OpenBLAS as installed (core %s)            %7.1f\n", blasAutoCore.c_str(), blasAuto.value);
+        std::printf("  OpenBLAS as installed (core %s)            %7.1f\n", blasAutoCore.c_str(),
+                    blasAuto.value);
     else
         std::printf("  OpenBLAS: not built (libopenblas-dev missing)\n");
     if (blasForced.value > 0)
-        std::printf("  OpenBLAS, OPENBLAS_CORETYPE=%-9s (core %s) %7.1f\n", forcedCore.c_str(), blasForcedCore.c_str(),
-                    blasForced.value);
+        std::printf("  OpenBLAS, OPENBLAS_CORETYPE=%-9s (core %s) %7.1f\n", forcedCore.c_str(),
+                    blasForcedCore.c_str(), blasForced.value);
     std::printf("  Eigen 3.4, -march=native                      %7.1f\n", eigenNative.value);
     std::printf("  llamascope gemm (%s kernels)              %7.1f = %.2f of the best\n",
                 std::string(toString(kernels.set)).c_str(), ownGemm.value, ownGemm.value / best);
     std::printf("  best: %.1f (%s)\n", best, bestName);
 
     const double gflops = static_cast<double>(pass.flops()) / portable.seconds / 1e9;
-    std::printf("\nllama_130m B=1 T=512, %lld matmul FLOPs executed (loss %.4f):\n", static_cast<long long>(pass.flops()),
-                pass.loss());
-    std::printf("  portable build, %s kernels: %.3f s = %.1f GFLOP/s = %.2f of the best sgemm (target >= 0.85)\n",
-                std::string(toString(kernels.set)).c_str(), portable.seconds, gflops, gflops / best);
+    std::printf("\nllama_130m B=1 T=512, %lld matmul FLOPs executed (loss %.4f):\n",
+                static_cast<long long>(pass.flops()), pass.loss());
+    std::printf(
+        "  portable build, %s kernels: %.3f s = %.1f GFLOP/s = %.2f of the best sgemm (target >= 0.85)\n",
+        std::string(toString(kernels.set)).c_str(), portable.seconds, gflops, gflops / best);
     if (native.seconds < 1e30)
-        std::printf("  pre-kernels Eigen code, -march=native: %.3f s (%lld FLOPs, loss %.4f) -> portable is %.2fx "
-                    "the native build (>= 1: no loss)\n",
-                    native.seconds, static_cast<long long>(pass.nativeFlops()), pass.nativeLoss(),
-                    native.seconds / portable.seconds);
+        std::printf(
+            "  pre-kernels Eigen code, -march=native: %.3f s (%lld FLOPs, loss %.4f) -> portable is %.2fx "
+            "the native build (>= 1: no loss)\n",
+            native.seconds, static_cast<long long>(pass.nativeFlops()), pass.nativeLoss(),
+            native.seconds / portable.seconds);
     if (!skipPytorch) {
         if (torchLine.empty())
             std::printf("  PyTorch: run failed or not installed\n");

@@ -54,7 +54,7 @@ public:
           x_(buffer(rows_ * c.hiddenSize)), u_(buffer(rows_ * c.hiddenSize)), q_(buffer(rows_ * qWidth_)),
           a_(buffer(rows_ * qWidth_)), k_(buffer(rows_ * kvWidth_)), v_(buffer(rows_ * kvWidth_)),
           g_(buffer(rows_ * c.intermediateSize)), p_(buffer(rows_ * c.intermediateSize)),
-          workspace_(seqLen, threads), ctx_{threads, &ops::kernelTable(kernels), &workspace_}
+          workspace_(seqLen, c.headDim, threads), ctx_{threads, &ops::kernelTable(kernels), &workspace_}
     {
         if (c.positionType == PositionType::Rope)
             rope_ = ops::ropeTables(seqLen, c.headDim, c.ropeTheta);
@@ -297,7 +297,7 @@ MemoryPlan planMemory(const ModelConfig& c, Count batch, Count seqLen, int threa
     // Per row also: the token id, its target and its loss term (8 bytes each).
     plan.activationBytes =
         sumChecked({mulChecked(4, floats, "activation bytes"), mulChecked(24, rows, "tokens"),
-                    ops::Workspace::bytes(seqLen, threads), kReadBufferBytes},
+                    ops::Workspace::bytes(seqLen, c.headDim, threads), kReadBufferBytes},
                    "activation bytes");
     return plan;
 }

@@ -32,6 +32,15 @@ struct KernelTable {
     /// threads does not change a bit.
     void (*gemm)(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb,
                  int transB, float* c, int64_t ldc, int accumulate, float* work);
+    /// Packs op(B) [k, n] (as gemm reads it) once, for gemmPacked and gemvPacked: panels of
+    /// gemmColumnAlign columns, panel q at bp + q·k·gemmColumnAlign, zero-padded to whole panels.
+    void (*packB)(const float* b, int64_t ldb, int transB, int64_t k, int64_t n, float* bp);
+    /// gemm over a B packed by packB with packedK ≥ k rows: rows [0, k), columns [0, n), in the
+    /// same order as gemm. Attention packs its keys and values once per head this way.
+    void (*gemmPacked)(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* bp,
+                       int64_t packedK, float* c, int64_t ldc, int accumulate);
+    /// y[j] = x · op(B)[:, j] for j < n: x [k], B packed by packB with packedK rows, y [n].
+    void (*gemvPacked)(const float* x, int64_t k, const float* bp, int64_t packedK, int64_t n, float* y);
     /// y[j] = x · B[j] for j < n: x [k], B [n, k] (row stride ldb), y [n].
     void (*gemvT)(const float* x, const float* b, int64_t ldb, int64_t n, int64_t k, float* y);
     /// y += Σ_j x[j] · B[j]: x [n], B [n, k] (row stride ldb), y [k].

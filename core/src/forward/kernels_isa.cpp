@@ -141,6 +141,69 @@ inline V expv(V x)
 
 // ---- gemm -------------------------------------------------------------------------------
 
+// In-register transpose of a kW × kW block r[0..kW): stage s swaps bit s of the row index with
+// bit s of the lane index, with two-source shuffles; after log2(kW) stages r[u][t] holds what
+// r[t][u] held.
+inline void swapBit(V& a, V& b, int s)
+{
+    V lo = a, hi = b;
+    switch (s) {
+#if defined(__AVX512F__)
+    case 1:
+        lo = __builtin_shufflevector(a, b, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+        hi = __builtin_shufflevector(a, b, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        break;
+    case 2:
+        lo = __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        hi = __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        break;
+    case 4:
+        lo = __builtin_shufflevector(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+        hi = __builtin_shufflevector(a, b, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        break;
+    case 8:
+        lo = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+        hi = __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        break;
+#elif defined(__AVX2__)
+    case 1:
+        lo = __builtin_shufflevector(a, b, 0, 8, 2, 10, 4, 12, 6, 14);
+        hi = __builtin_shufflevector(a, b, 1, 9, 3, 11, 5, 13, 7, 15);
+        break;
+    case 2:
+        lo = __builtin_shufflevector(a, b, 0, 1, 8, 9, 4, 5, 12, 13);
+        hi = __builtin_shufflevector(a, b, 2, 3, 10, 11, 6, 7, 14, 15);
+        break;
+    case 4:
+        lo = __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11);
+        hi = __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15);
+        break;
+#else
+    case 1:
+        lo = __builtin_shufflevector(a, b, 0, 4, 2, 6);
+        hi = __builtin_shufflevector(a, b, 1, 5, 3, 7);
+        break;
+    case 2:
+        lo = __builtin_shufflevector(a, b, 0, 1, 4, 5);
+        hi = __builtin_shufflevector(a, b, 2, 3, 6, 7);
+        break;
+#endif
+    default: break;
+    }
+    a = lo;
+    b = hi;
+}
+
+__attribute__((always_inline)) inline void transpose(V (&r)[kW])
+{
+#pragma GCC unroll 4
+    for (int s = 1; s < kW; s *= 2)
+#pragma GCC unroll 16
+        for (int i = 0; i + s < kW; ++i)
+            if ((i & s) == 0)
+                swapBit(r[i], r[i + s], s);
+}
+
 // Packs columns [0, n) of op(B) rows [0, kc) into panels of kNR columns:
 // bp[q·kc·kNR + k·kNR + j] = op(B)[k][q·kNR + j], zero past n.
 void packB(const float* b, int64_t ldb, bool trans, int64_t kc, int64_t n, float* bp)
@@ -148,9 +211,26 @@ void packB(const float* b, int64_t ldb, bool trans, int64_t kc, int64_t n, float
     for (int64_t q = 0; q < n; q += kNR) {
         const int64_t cols = n - q < kNR ? n - q : kNR;
         float* dst = bp + q * kc;
-        if (trans) {
-            // op(B)[k][j] = B[j][k]: a transpose, done in blocks of 8 k so that reads stay in
-            // few cache lines and writes in one panel row.
+        if (trans && cols == kNR) {
+            // op(B)[k][j] = B[j][k]: a transpose, kW × kW blocks at a time in registers.
+            int64_t k0 = 0;
+            for (; k0 + kW <= kc; k0 += kW)
+#pragma GCC unroll 4
+                for (int v = 0; v < kNV; ++v) {
+                    V r[kW];
+#pragma GCC unroll 16
+                    for (int t = 0; t < kW; ++t)
+                        r[t] = load(b + (q + v * kW + t) * ldb + k0);
+                    transpose(r);
+#pragma GCC unroll 16
+                    for (int u = 0; u < kW; ++u)
+                        store(dst + (k0 + u) * kNR + v * kW, r[u]);
+                }
+            for (; k0 < kc; ++k0)
+                for (int64_t j = 0; j < kNR; ++j)
+                    dst[k0 * kNR + j] = b[(q + j) * ldb + k0];
+        } else if (trans) {
+            // The last, partial panel: blocks of 8 k so that reads stay in few cache lines.
             for (int64_t k0 = 0; k0 < kc; k0 += 8) {
                 const int64_t kn = kc - k0 < 8 ? kc - k0 : 8;
                 for (int64_t j = 0; j < cols; ++j) {
@@ -220,44 +300,102 @@ __attribute__((always_inline)) inline void tile(int64_t kc, const float* a, int6
         }
 }
 
+void zeroOrKeep(int64_t m, int64_t n, float* c, int64_t ldc, int accumulate)
+{
+    if (accumulate == 0)
+        for (int64_t i = 0; i < m; ++i)
+            for (int64_t j = 0; j < n; ++j)
+                c[i * ldc + j] = 0.0f;
+}
+
+// C[m, nc] (+)= A[m, kc] · one block of packed B: panel q (columns q·kNR …) starts at
+// bp + q·panelStride and holds row k at + k·kNR.
+void block(int64_t m, int64_t nc, int64_t kc, const float* a, int64_t lda, const float* bp,
+           int64_t panelStride, float* c, int64_t ldc, bool accumulate)
+{
+    alignas(64) float edge[kMR * kNR];
+    for (int64_t ic = 0; ic < m; ic += kMC) {
+        const int64_t mc = m - ic < kMC ? m - ic : kMC;
+        for (int64_t jr = 0; jr < nc; jr += kNR) {
+            const int64_t nr = nc - jr < kNR ? nc - jr : kNR;
+            const float* panel = bp + jr / kNR * panelStride;
+            for (int64_t ir = 0; ir < mc; ir += kMR) {
+                const int64_t mr = mc - ir < kMR ? mc - ir : kMR;
+                const float* ap = a + (ic + ir) * lda;
+                float* cp = c + (ic + ir) * ldc + jr;
+                if (mr == kMR && nr == kNR) {
+                    tile(kc, ap, lda, mr, panel, cp, ldc, accumulate);
+                    continue;
+                }
+                tile(kc, ap, lda, mr, panel, edge, kNR, false);
+                for (int64_t i = 0; i < mr; ++i)
+                    for (int64_t j = 0; j < nr; ++j)
+                        cp[i * ldc + j] =
+                            accumulate ? cp[i * ldc + j] + edge[i * kNR + j] : edge[i * kNR + j];
+            }
+        }
+    }
+}
+
 void gemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* b, int64_t ldb,
           int transB, float* c, int64_t ldc, int accumulate, float* work)
 {
-    if (k == 0) {
-        if (accumulate == 0)
-            for (int64_t i = 0; i < m; ++i)
-                for (int64_t j = 0; j < n; ++j)
-                    c[i * ldc + j] = 0.0f;
-        return;
-    }
-    alignas(64) float edge[kMR * kNR];
+    if (k == 0)
+        return zeroOrKeep(m, n, c, ldc, accumulate);
     for (int64_t jc = 0; jc < n; jc += kNC) {
         const int64_t nc = n - jc < kNC ? n - jc : kNC;
         for (int64_t pc = 0; pc < k; pc += kKC) {
             const int64_t kc = k - pc < kKC ? k - pc : kKC;
             packB(transB != 0 ? b + jc * ldb + pc : b + pc * ldb + jc, ldb, transB != 0, kc, nc, work);
-            const bool acc = accumulate != 0 || pc > 0; // later k blocks add to the first
-            for (int64_t ic = 0; ic < m; ic += kMC) {
-                const int64_t mc = m - ic < kMC ? m - ic : kMC;
-                for (int64_t jr = 0; jr < nc; jr += kNR) {
-                    const int64_t nr = nc - jr < kNR ? nc - jr : kNR;
-                    const float* bp = work + jr * kc;
-                    for (int64_t ir = 0; ir < mc; ir += kMR) {
-                        const int64_t mr = mc - ir < kMR ? mc - ir : kMR;
-                        const float* ap = a + (ic + ir) * lda + pc;
-                        float* cp = c + (ic + ir) * ldc + jc + jr;
-                        if (mr == kMR && nr == kNR) {
-                            tile(kc, ap, lda, mr, bp, cp, ldc, acc);
-                            continue;
-                        }
-                        tile(kc, ap, lda, mr, bp, edge, kNR, false);
-                        for (int64_t i = 0; i < mr; ++i)
-                            for (int64_t j = 0; j < nr; ++j)
-                                cp[i * ldc + j] =
-                                    acc ? cp[i * ldc + j] + edge[i * kNR + j] : edge[i * kNR + j];
-                    }
-                }
-            }
+            // Later k blocks add to the first.
+            block(m, nc, kc, a + pc, lda, work, kc * kNR, c + jc, ldc, accumulate != 0 || pc > 0);
+        }
+    }
+}
+
+void packWhole(const float* b, int64_t ldb, int transB, int64_t k, int64_t n, float* bp)
+{
+    packB(b, ldb, transB != 0, k, n, bp);
+}
+
+// The same blocks and order as gemm, over a B packed once by packWhole with packedK rows.
+void gemmPacked(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* bp,
+                int64_t packedK, float* c, int64_t ldc, int accumulate)
+{
+    if (k == 0)
+        return zeroOrKeep(m, n, c, ldc, accumulate);
+    for (int64_t jc = 0; jc < n; jc += kNC) {
+        const int64_t nc = n - jc < kNC ? n - jc : kNC;
+        for (int64_t pc = 0; pc < k; pc += kKC) {
+            const int64_t kc = k - pc < kKC ? k - pc : kKC;
+            block(m, nc, kc, a + pc, lda, bp + jc * packedK + pc * kNR, packedK * kNR, c + jc, ldc,
+                  accumulate != 0 || pc > 0);
+        }
+    }
+}
+
+// y[j] = x · op(B)[:, j] for j < n over the packed panels: vectors run along j, so there is no
+// horizontal sum; lanes past n are computed from the panel's next columns (or its zero
+// padding) and not stored.
+void gemvPacked(const float* x, int64_t k, const float* bp, int64_t packedK, int64_t n, float* y)
+{
+    for (int64_t q = 0; q < n; q += kNR) {
+        const float* panel = bp + q * packedK;
+        V s[kNV];
+#pragma GCC unroll 4
+        for (int v = 0; v < kNV; ++v)
+            s[v] = V{};
+        for (int64_t i = 0; i < k; ++i)
+#pragma GCC unroll 4
+            for (int v = 0; v < kNV; ++v)
+                s[v] += load(panel + i * kNR + v * kW) * x[i];
+        const int64_t cols = n - q < kNR ? n - q : kNR;
+        for (int v = 0; v < kNV; ++v) {
+            const int64_t lanes = cols - v * kW;
+            if (lanes >= kW)
+                store(y + q + v * kW, s[v]);
+            else if (lanes > 0)
+                storePart(y + q + v * kW, s[v], lanes);
         }
     }
 }
@@ -443,6 +581,9 @@ const KernelTable kTable = {
     kKC* kNC,
     kNR,
     &gemm,
+    &packWhole,
+    &gemmPacked,
+    &gemvPacked,
     &gemvT,
     &gemvAcc,
     &rmsNorm,

@@ -16,32 +16,44 @@ namespace llamascope::ops {
 
 namespace {
 
-Count maxGemmWorkFloats()
+// The largest of each part over every kernel build, so the layout and the plan do not depend
+// on the CPU.
+Workspace::Layout workspaceLayout(Count seqLen, Count headDim)
 {
-    Count most = 0;
-    for (const KernelSet set : builtKernelSets())
-        most = std::max<Count>(most, kernelTable(set).gemmWorkFloats);
-    return most;
+    Count gemm = 0, align = 1;
+    for (const KernelSet set : builtKernelSets()) {
+        gemm = std::max<Count>(gemm, kernelTable(set).gemmWorkFloats);
+        align = std::max<Count>(align, kernelTable(set).gemmColumnAlign);
+    }
+    auto padded = [align](Count n) { return (n + align - 1) / align * align; };
+    const Count scores = mulChecked(kCausalBlock, seqLen, "attention scratch");
+    const Count keys = mulChecked(padded(seqLen), headDim, "attention scratch");   // [h, T] packed
+    const Count values = mulChecked(seqLen, padded(headDim), "attention scratch"); // [T, h] packed
+    Workspace::Layout l;
+    l.scores = gemm;
+    l.keys = addChecked(l.scores, scores, "attention scratch");
+    l.values = addChecked(l.keys, keys, "attention scratch");
+    l.total = addChecked(l.values, values, "attention scratch");
+    return l;
 }
 
 } // namespace
 
-Workspace::Workspace(Count seqLen, int threads) : gemmFloats_(maxGemmWorkFloats())
+Workspace::Workspace(Count seqLen, Count headDim, int threads) : layout_(workspaceLayout(seqLen, headDim))
 {
     // Each buffer is made in place: no prototype copied `threads` times (which briefly held
     // threads + 1 buffers and broke the memory plan, issue 10).
     const auto workers = static_cast<std::size_t>(std::max(threads, 1));
     buffers_.reserve(workers);
     for (std::size_t w = 0; w < workers; ++w)
-        buffers_.emplace_back(static_cast<std::size_t>(gemmFloats_ + kCausalBlock * seqLen));
+        buffers_.emplace_back(static_cast<std::size_t>(layout_.total));
 }
 
-Count Workspace::bytes(Count seqLen, int threads)
+Count Workspace::bytes(Count seqLen, Count headDim, int threads)
 {
-    const Count perThread = addChecked(
-        maxGemmWorkFloats(), mulChecked(kCausalBlock, seqLen, "attention scratch"), "attention scratch");
-    return mulChecked(4, mulChecked(std::max(threads, 1), perThread, "attention scratch"),
-                      "attention scratch");
+    return mulChecked(
+        4, mulChecked(std::max(threads, 1), workspaceLayout(seqLen, headDim).total, "attention scratch"),
+        "attention scratch");
 }
 
 void rmsNorm(const Context& ctx, const float* x, Count rows, Count d, const Tensor& gain, float eps, float* y)
@@ -125,31 +137,37 @@ namespace {
 
 // One query head of one sequence, one block of kCausalBlock query rows at a time, so the
 // scratch is one block row of scores [nb, T] (row stride T) instead of T². q: [T, h] (row
-// stride ldq), k, v: [T, h] (stride ldkv), out: [T, h] (stride ldq). For the block of rows
-// [i0, i0 + nb): the scores against all earlier keys are one gemm ([nb, h]·[i0, h]ᵀ), and
-// each row r of the diagonal block is a gemv against keys i0 … r only; mixing (scores·V) is
-// split the same way, so exactly the causal pairs are computed.
+// stride ldq), k, v: [T, h] (stride ldkv), out: [T, h] (stride ldq). Keys and values are packed
+// for the gemm once per head. For the block of rows [i0, i0 + nb): the scores against all
+// earlier keys are one gemm ([nb, h]·[i0, h]ᵀ), and each row r of the diagonal block is a gemv
+// against keys i0 … r only; mixing (scores·V) is split the same way, so exactly the causal
+// pairs are computed.
 AttentionFlops causalHead(const kernels::KernelTable& kt, const float* q, const float* k, const float* v,
-                          Count T, Count h, Count ldq, Count ldkv, float* out, float* scores, float* work)
+                          Count T, Count h, Count ldq, Count ldkv, float* out, float* scores, float* keys,
+                          float* values)
 {
+    static_assert(kCausalBlock % 32 == 0, "query blocks start on whole packed panels of keys");
     const float scale = 1.0f / std::sqrt(static_cast<float>(h));
+    kt.packB(k, ldkv, 1, h, T, keys);   // op(B) = Kᵀ: [h, T]
+    kt.packB(v, ldkv, 0, T, h, values); // op(B) = V: [T, h]
     AttentionFlops flops;
     for (Count i0 = 0; i0 < T; i0 += kCausalBlock) {
         const Count nb = std::min(kCausalBlock, T - i0);
         const float* qb = q + i0 * ldq; // [nb, h]
         float* ob = out + i0 * ldq;     // [nb, h]
         if (i0 > 0) {
-            kt.gemm(nb, i0, h, qb, ldq, k, ldkv, 1, scores, T, 0, work); // [nb, i0] = [nb, h]·[i0, h]ᵀ
+            kt.gemmPacked(nb, i0, h, qb, ldq, keys, h, scores, T, 0); // [nb, i0] = [nb, h]·[h, i0]
             flops.scores += 2 * nb * h * i0;
         }
         for (Count r = 0; r < nb; ++r) {
-            kt.gemvT(qb + r * ldq, k + i0 * ldkv, ldkv, r + 1, h, scores + r * T + i0); // [r + 1]
+            // Keys from i0 on: their packed panels start at column i0.
+            kt.gemvPacked(qb + r * ldq, h, keys + i0 * h, h, r + 1, scores + r * T + i0); // [r + 1]
             flops.scores += 2 * h * (r + 1);
         }
         for (Count r = 0; r < nb; ++r)
             kt.softmax(scores + r * T, i0 + r + 1, scale); // keys t' ≤ i0 + r
         if (i0 > 0) {
-            kt.gemm(nb, h, i0, scores, T, v, ldkv, 0, ob, ldq, 0, work); // [nb, h] = [nb, i0]·[i0, h]
+            kt.gemmPacked(nb, h, i0, scores, T, values, T, ob, ldq, 0); // [nb, h] = [nb, i0]·[i0, h]
             flops.mixing += 2 * nb * i0 * h;
         } else {
             for (Count r = 0; r < nb; ++r)
@@ -174,10 +192,11 @@ AttentionFlops causalAttention(const Context& ctx, const float* q, const float* 
     parallelFor(batch * heads, ctx.threads, [&](Count job, int worker) {
         const Count b = job / heads, n = job % heads, kvHead = n / group;
         const Count row0 = b * seqLen;
-        const AttentionFlops f = causalHead(
-            *ctx.kernels, q + row0 * qWidth + n * headDim, k + row0 * kvWidth + kvHead * headDim,
-            v + row0 * kvWidth + kvHead * headDim, seqLen, headDim, qWidth, kvWidth,
-            out + row0 * qWidth + n * headDim, ctx.workspace->scores(worker), ctx.workspace->gemm(worker));
+        const AttentionFlops f =
+            causalHead(*ctx.kernels, q + row0 * qWidth + n * headDim, k + row0 * kvWidth + kvHead * headDim,
+                       v + row0 * kvWidth + kvHead * headDim, seqLen, headDim, qWidth, kvWidth,
+                       out + row0 * qWidth + n * headDim, ctx.workspace->scores(worker),
+                       ctx.workspace->keys(worker), ctx.workspace->values(worker));
         scores += f.scores;
         mixing += f.mixing;
     });

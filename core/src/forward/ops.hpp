@@ -23,18 +23,26 @@ const kernels::KernelTable& kernelTable(KernelSet set);
 /// Query rows per block of the causal scheme (see causalAttention).
 constexpr Count kCausalBlock = 64;
 
-/// Per-thread scratch, allocated once per run: a gemm packing buffer and one block row of
-/// attention scores ([kCausalBlock, T]).
+/// Per-thread scratch, allocated once per run: a gemm packing buffer, one block row of
+/// attention scores ([kCausalBlock, T]), and one head's keys and values packed for the gemm.
 class Workspace {
 public:
-    Workspace(Count seqLen, int threads);
-    /// Bytes a Workspace(seqLen, threads) allocates, for any kernel build (the planner's figure).
-    static Count bytes(Count seqLen, int threads);
-    float* gemm(int worker) { return buffers_.at(static_cast<std::size_t>(worker)).data(); }
-    float* scores(int worker) { return gemm(worker) + gemmFloats_; }
+    Workspace(Count seqLen, Count headDim, int threads);
+    /// Bytes a Workspace(seqLen, headDim, threads) allocates, for any kernel build (the
+    /// planner's figure).
+    static Count bytes(Count seqLen, Count headDim, int threads);
+    float* gemm(int worker) { return at(worker); }
+    float* scores(int worker) { return at(worker) + layout_.scores; }
+    float* keys(int worker) { return at(worker) + layout_.keys; }
+    float* values(int worker) { return at(worker) + layout_.values; }
+
+    struct Layout {
+        Count scores = 0, keys = 0, values = 0, total = 0; // float offsets into a thread's buffer
+    };
 
 private:
-    Count gemmFloats_ = 0;
+    float* at(int worker) { return buffers_.at(static_cast<std::size_t>(worker)).data(); }
+    Layout layout_;
     std::vector<AlignedFloats> buffers_;
 };
 

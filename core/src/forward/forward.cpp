@@ -133,7 +133,7 @@ private:
         flops_.scores += af.scores;
         flops_.mixing += af.mixing;
         flops_.oProj += ops::linear(ctx_, a_.data(), rows_, qWidth_, w.o, w.ob, u_.data()); // [B·T, d]
-        addInto(x_, u_);                                                                    // [B·T, d]
+        ops::add(ctx_, x_.data(), u_.data(), rows_ * c_.hiddenSize);                        // [B·T, d]
     }
 
     void mlpBlock(const LayerWeights& w)
@@ -144,13 +144,7 @@ private:
         flops_.upProj += ops::linear(ctx_, u_.data(), rows_, d, w.up, w.upb, p_.data());       // [B·T, f]
         ops::siluMul(ctx_, g_.data(), p_.data(), rows_ * f);                                   // [B·T, f]
         flops_.downProj += ops::linear(ctx_, g_.data(), rows_, f, w.down, w.downb, u_.data()); // [B·T, d]
-        addInto(x_, u_);                                                                       // [B·T, d]
-    }
-
-    static void addInto(AlignedFloats& x, const AlignedFloats& y)
-    {
-        for (std::size_t i = 0; i < x.size(); ++i)
-            x[i] += y[i];
+        ops::add(ctx_, x_.data(), u_.data(), rows_ * c_.hiddenSize);                           // [B·T, d]
     }
 
     const ModelConfig& c_;

@@ -203,6 +203,12 @@ AttentionFlops causalAttention(const Context& ctx, const float* q, const float* 
     return {scores.load(), mixing.load()};
 }
 
+void add(const Context& ctx, float* x, const float* y, Count n)
+{
+    parallelChunks(n, ctx.threads,
+                   [&](Count i0, Count i1) { ctx.kernels->addRows(x + i0, 1, i1 - i0, 0, y + i0); });
+}
+
 void siluMul(const Context& ctx, float* g, const float* u, Count n)
 {
     parallelChunks(n, ctx.threads,

@@ -86,6 +86,9 @@ AttentionFlops causalAttention(const Context& ctx, const float* q, const float* 
                                Count batch, Count seqLen, Count heads, Count kvHeads, Count headDim,
                                float* out);
 
+/// x ← x + y elementwise over n values (the residual connections).
+void add(const Context& ctx, float* x, const float* y, Count n);
+
 /// g ← SiLU(g) ⊙ u elementwise over n values.
 void siluMul(const Context& ctx, float* g, const float* u, Count n);
 

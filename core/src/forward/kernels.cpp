@@ -31,6 +31,7 @@ std::vector<std::string> requiredFeatures(KernelSet set)
 bool cpuHas(const std::string& feature)
 {
 #if defined(LLAMASCOPE_X86_KERNELS)
+    __builtin_cpu_init(); // idempotent; needed if this runs before libgcc's own constructor
     // __builtin_cpu_supports needs a literal.
     if (feature == "sse4.2")
         return __builtin_cpu_supports("sse4.2") != 0;

@@ -67,21 +67,24 @@ Count linear(const Context& ctx, const float* x, Count rows, Count in, const Ten
              const std::optional<Tensor>& bias, float* y)
 {
     const Count out = weight.shape.at(0);
+    // Split the output features into about four pieces per thread, taken in turn: each piece
+    // packs and reads its own rows of W once, and a thread that the OS delays (the cores may
+    // be shared) does fewer pieces instead of holding up the others. The kernels sum every
+    // output in the same order however the columns are split, so the result does not depend on
+    // the thread count.
+    const Count align = ctx.kernels->gemmColumnAlign;
+    const Count perPiece =
+        std::max(4 * align, (out / (4 * std::max(ctx.threads, 1)) + align - 1) / align * align);
+    const Count pieces = (out + perPiece - 1) / perPiece;
     std::atomic<Count> flops{0};
-    // Split the output features: each thread packs and reads its own rows of W once. The
-    // kernels sum every output in the same order however the columns are split, so the result
-    // does not depend on the thread count.
-    parallelChunks(
-        out, ctx.threads,
-        [&](Count c0, Count c1, int worker) {
-            const Count n = c1 - c0;
-            ctx.kernels->gemm(rows, n, in, x, in, weight.values.data() + c0 * in, in, 1, y + c0, out, 0,
-                              ctx.workspace->gemm(worker)); // [rows, n] = [rows, in]·[n, in]ᵀ
-            if (bias)
-                ctx.kernels->addRows(y + c0, rows, n, out, bias->values.data() + c0);
-            flops += 2 * rows * in * n;
-        },
-        ctx.kernels->gemmColumnAlign);
+    parallelFor(pieces, ctx.threads, [&](Count piece, int worker) {
+        const Count c0 = piece * perPiece, n = std::min(perPiece, out - c0);
+        ctx.kernels->gemm(rows, n, in, x, in, weight.values.data() + c0 * in, in, 1, y + c0, out, 0,
+                          ctx.workspace->gemm(worker)); // [rows, n] = [rows, in]·[n, in]ᵀ
+        if (bias)
+            ctx.kernels->addRows(y + c0, rows, n, out, bias->values.data() + c0);
+        flops += 2 * rows * in * n;
+    });
     return flops.load();
 }
 

@@ -17,6 +17,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace llamascope {
@@ -130,23 +131,49 @@ TEST_P(Kernels, GemmIsTheSameBitForBitHoweverItsColumnsAndRowsAreSplit)
     }
 }
 
-TEST_P(Kernels, GemvsMatchADoubleReference)
+TEST_P(Kernels, PackedGemmIsGemmBitForBitAndGemvsMatchADoubleReference)
+{
+    // Attention packs a head's keys once (packB) and multiplies blocks of them (gemmPacked,
+    // gemvPacked): the same order as gemm, so the same bits.
+    for (const auto& [m, n, k, trans] :
+         std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t, int>>{
+             {64, 448, 64, 1}, {64, 64, 448, 0}, {7, 70, 900, 1}, {30, 6, 1000, 0}}) {
+        const std::int64_t ldb = trans != 0 ? k : n;
+        const std::vector<float> a = randomFloats(static_cast<std::size_t>(m * k), -1, 1, 20);
+        const std::vector<float> b =
+            randomFloats(static_cast<std::size_t>((trans != 0 ? n : k) * ldb), -1, 1, 21);
+        std::vector<float> viaGemm(static_cast<std::size_t>(m * n)), viaPacked(viaGemm.size());
+        kt_->gemm(m, n, k, a.data(), k, b.data(), ldb, trans, viaGemm.data(), n, 0, work());
+        const std::int64_t panels = (n + kt_->gemmColumnAlign - 1) / kt_->gemmColumnAlign;
+        std::vector<float> packed(static_cast<std::size_t>(panels * kt_->gemmColumnAlign * k));
+        kt_->packB(b.data(), ldb, trans, k, n, packed.data());
+        kt_->gemmPacked(m, n, k, a.data(), k, packed.data(), k, viaPacked.data(), n, 0);
+        EXPECT_EQ(std::memcmp(viaGemm.data(), viaPacked.data(), viaGemm.size() * sizeof(float)), 0)
+            << "m " << m << " n " << n << " k " << k;
+        // One row of A against the first n' columns, as the diagonal block of attention does.
+        for (const std::int64_t cols : {std::int64_t{1}, n / 2 + 1, n}) {
+            std::vector<float> y(static_cast<std::size_t>(cols), -7.0f);
+            kt_->gemvPacked(a.data(), k, packed.data(), k, cols, y.data());
+            for (std::int64_t j = 0; j < cols; ++j) {
+                double ref = 0, mag = 0;
+                for (std::int64_t p = 0; p < k; ++p) {
+                    const double bv = trans != 0 ? b[static_cast<std::size_t>(j * ldb + p)]
+                                                 : b[static_cast<std::size_t>(p * ldb + j)];
+                    ref += a[static_cast<std::size_t>(p)] * bv;
+                    mag += std::abs(a[static_cast<std::size_t>(p)] * bv);
+                }
+                EXPECT_LE(std::abs(y[static_cast<std::size_t>(j)] - ref),
+                          2.0 * static_cast<double>(k) * FLT_EPSILON * mag)
+                    << j;
+            }
+        }
+    }
+}
+
+TEST_P(Kernels, GemvAccMatchesADoubleReference)
 {
     const std::int64_t n = 45, k = 70, ldb = 75;
-    const std::vector<float> x = randomFloats(static_cast<std::size_t>(k), -1, 1, 6);
     const std::vector<float> b = randomFloats(static_cast<std::size_t>(n * ldb), -1, 1, 7);
-    std::vector<float> y(static_cast<std::size_t>(n));
-    kt_->gemvT(x.data(), b.data(), ldb, n, k, y.data());
-    for (std::int64_t j = 0; j < n; ++j) {
-        double ref = 0, mag = 0;
-        for (std::int64_t p = 0; p < k; ++p) {
-            ref += static_cast<double>(x[static_cast<std::size_t>(p)]) *
-                   b[static_cast<std::size_t>(j * ldb + p)];
-            mag += std::abs(static_cast<double>(x[static_cast<std::size_t>(p)]) *
-                            b[static_cast<std::size_t>(j * ldb + p)]);
-        }
-        EXPECT_LE(std::abs(y[static_cast<std::size_t>(j)] - ref), 2.0 * k * FLT_EPSILON * mag) << j;
-    }
     // y += Σ_j x[j]·B[j], B [n, k]: here x has n values and y has k.
     const std::vector<float> xn = randomFloats(static_cast<std::size_t>(n), -1, 1, 8);
     std::vector<float> acc = randomFloats(static_cast<std::size_t>(k), -1, 1, 9);

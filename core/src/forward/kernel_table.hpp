@@ -41,8 +41,6 @@ struct KernelTable {
                        int64_t packedK, float* c, int64_t ldc, int accumulate);
     /// y[j] = x · op(B)[:, j] for j < n: x [k], B packed by packB with packedK rows, y [n].
     void (*gemvPacked)(const float* x, int64_t k, const float* bp, int64_t packedK, int64_t n, float* y);
-    /// y[j] = x · B[j] for j < n: x [k], B [n, k] (row stride ldb), y [n].
-    void (*gemvT)(const float* x, const float* b, int64_t ldb, int64_t n, int64_t k, float* y);
     /// y += Σ_j x[j] · B[j]: x [n], B [n, k] (row stride ldb), y [k].
     void (*gemvAcc)(const float* x, const float* b, int64_t ldb, int64_t n, int64_t k, float* y);
 

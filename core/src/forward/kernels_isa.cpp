@@ -420,12 +420,6 @@ float dot(const float* x, const float* y, int64_t n)
     return s;
 }
 
-void gemvT(const float* x, const float* b, int64_t ldb, int64_t n, int64_t k, float* y)
-{
-    for (int64_t j = 0; j < n; ++j)
-        y[j] = dot(x, b + j * ldb, k);
-}
-
 void gemvAcc(const float* x, const float* b, int64_t ldb, int64_t n, int64_t k, float* y)
 {
     constexpr int64_t kBlock = 4 * kW; // y columns held in registers
@@ -584,7 +578,6 @@ const KernelTable kTable = {
     &packWhole,
     &gemmPacked,
     &gemvPacked,
-    &gemvT,
     &gemvAcc,
     &rmsNorm,
     &softmax,

@@ -23,6 +23,7 @@
 
 #include "forward_native.hpp"
 #include "ops.hpp"
+#include "parallel.hpp"
 
 #include <algorithm>
 #include <array>
@@ -125,8 +126,8 @@ OpenBlasFigure openblasGemm(const std::string& coreType, int threads, int reps)
 class OwnGemm {
 public:
     OwnGemm(int threads, KernelSet kernels)
-        : threads_(threads), x_(static_cast<std::size_t>(kGemmN * kGemmN)), y_(x_.size()),
-          workspace_(1, 1, threads), ctx_{threads, &ops::kernelTable(kernels), &workspace_}
+        : x_(static_cast<std::size_t>(kGemmN * kGemmN)), y_(x_.size()), workspace_(1, 1, threads),
+          team_(threads), ctx_{&team_, &ops::kernelTable(kernels), &workspace_}
     {
         w_.name = "w";
         w_.shape = {kGemmN, kGemmN};
@@ -146,10 +147,10 @@ public:
     }
 
 private:
-    int threads_;
     std::vector<float> x_, y_;
     Tensor w_;
     ops::Workspace workspace_;
+    ThreadTeam team_;
     ops::Context ctx_;
 };
 

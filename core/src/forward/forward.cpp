@@ -54,7 +54,8 @@ public:
           x_(buffer(rows_ * c.hiddenSize)), u_(buffer(rows_ * c.hiddenSize)), q_(buffer(rows_ * qWidth_)),
           a_(buffer(rows_ * qWidth_)), k_(buffer(rows_ * kvWidth_)), v_(buffer(rows_ * kvWidth_)),
           g_(buffer(rows_ * c.intermediateSize)), p_(buffer(rows_ * c.intermediateSize)),
-          workspace_(seqLen, c.headDim, threads), ctx_{threads, &ops::kernelTable(kernels), &workspace_}
+          workspace_(seqLen, c.headDim, threads),
+          team_(threads), ctx_{&team_, &ops::kernelTable(kernels), &workspace_}
     {
         if (c.positionType == PositionType::Rope)
             rope_ = ops::ropeTables(seqLen, c.headDim, c.ropeTheta);
@@ -161,6 +162,7 @@ private:
     AlignedFloats g_; // [B·T, f] gate, then SiLU(gate) ⊙ up
     AlignedFloats p_; // [B·T, f] up
     ops::Workspace workspace_;
+    ThreadTeam team_; // the pass's threads, asleep between its parallel regions
     ops::Context ctx_;
     ops::RopeTables rope_;
     ExactMatmulFlops flops_;

@@ -1,12 +1,10 @@
 // The forward pass's operations: the work is split over threads here and every loop runs in
 // the kernel build chosen for the CPU (kernel_table.hpp). Every matrix is row-major (see
 // forward/tensor.hpp): a linear weight [out, in] is the transposed B of the gemm, read in
-// place. Threads are started per parallel region (parallel.hpp), so the thread count is a
+// place. The threads are the pass's own (ThreadTeam, parallel.hpp), so the thread count is a
 // parameter and never global state.
 
 #include "ops.hpp"
-
-#include "parallel.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -58,7 +56,7 @@ Count Workspace::bytes(Count seqLen, Count headDim, int threads)
 
 void rmsNorm(const Context& ctx, const float* x, Count rows, Count d, const Tensor& gain, float eps, float* y)
 {
-    parallelChunks(rows, ctx.threads, [&](Count r0, Count r1) {
+    ctx.team->chunks(rows, [&](Count r0, Count r1, int) {
         ctx.kernels->rmsNorm(x + r0 * d, r1 - r0, d, gain.values.data(), eps, y + r0 * d); // [r1 − r0, d]
     });
 }
@@ -74,10 +72,10 @@ Count linear(const Context& ctx, const float* x, Count rows, Count in, const Ten
     // the thread count.
     const Count align = ctx.kernels->gemmColumnAlign;
     const Count perPiece =
-        std::max(4 * align, (out / (4 * std::max(ctx.threads, 1)) + align - 1) / align * align);
+        std::max(4 * align, (out / (4 * Count{ctx.team->size()}) + align - 1) / align * align);
     const Count pieces = (out + perPiece - 1) / perPiece;
     std::atomic<Count> flops{0};
-    parallelFor(pieces, ctx.threads, [&](Count piece, int worker) {
+    ctx.team->run(pieces, [&](Count piece, int worker) {
         const Count c0 = piece * perPiece, n = std::min(perPiece, out - c0);
         ctx.kernels->gemm(rows, n, in, x, in, weight.values.data() + c0 * in, in, 1, y + c0, out, 0,
                           ctx.workspace->gemm(worker)); // [rows, n] = [rows, in]·[n, in]ᵀ
@@ -110,7 +108,7 @@ void applyRope(const Context& ctx, float* x, Count batch, Count seqLen, Count he
                const RopeTables& tables)
 {
     const Count half = tables.half, width = heads * headDim;
-    parallelChunks(batch * seqLen, ctx.threads, [&](Count r0, Count r1) {
+    ctx.team->chunks(batch * seqLen, [&](Count r0, Count r1, int) {
         for (Count r = r0; r < r1; ++r) {
             const Count pos = r % seqLen;
             ctx.kernels->rope(x + r * width, heads, half, tables.cos.data() + pos * half,
@@ -192,7 +190,7 @@ AttentionFlops causalAttention(const Context& ctx, const float* q, const float* 
 {
     const Count qWidth = heads * headDim, kvWidth = kvHeads * headDim, group = heads / kvHeads;
     std::atomic<Count> scores{0}, mixing{0};
-    parallelFor(batch * heads, ctx.threads, [&](Count job, int worker) {
+    ctx.team->run(batch * heads, [&](Count job, int worker) {
         const Count b = job / heads, n = job % heads, kvHead = n / group;
         const Count row0 = b * seqLen;
         const AttentionFlops f =
@@ -208,21 +206,20 @@ AttentionFlops causalAttention(const Context& ctx, const float* q, const float* 
 
 void add(const Context& ctx, float* x, const float* y, Count n)
 {
-    parallelChunks(n, ctx.threads,
-                   [&](Count i0, Count i1) { ctx.kernels->addRows(x + i0, 1, i1 - i0, 0, y + i0); });
+    ctx.team->chunks(n,
+                     [&](Count i0, Count i1, int) { ctx.kernels->addRows(x + i0, 1, i1 - i0, 0, y + i0); });
 }
 
 void siluMul(const Context& ctx, float* g, const float* u, Count n)
 {
-    parallelChunks(n, ctx.threads,
-                   [&](Count i0, Count i1) { ctx.kernels->siluMul(g + i0, u + i0, i1 - i0); });
+    ctx.team->chunks(n, [&](Count i0, Count i1, int) { ctx.kernels->siluMul(g + i0, u + i0, i1 - i0); });
 }
 
 double crossEntropySum(const Context& ctx, const float* logits, Count rows, Count vocab,
                        const std::int64_t* targets)
 {
     std::vector<double> partial(static_cast<std::size_t>(rows), 0.0);
-    parallelChunks(rows, ctx.threads, [&](Count r0, Count r1) {
+    ctx.team->chunks(rows, [&](Count r0, Count r1, int) {
         for (Count r = r0; r < r1; ++r) {
             if (targets[r] < 0)
                 continue;

@@ -11,6 +11,7 @@
 
 #include "aligned.hpp"
 #include "kernel_table.hpp"
+#include "parallel.hpp"
 
 #include <optional>
 #include <vector>
@@ -46,9 +47,10 @@ private:
     std::vector<AlignedFloats> buffers_;
 };
 
-/// How ops run: worker threads (≥ 1), the kernel build, and the scratch (≥ threads workers).
+/// How ops run: the threads of the pass, the kernel build, and per-thread scratch (for at
+/// least team->size() workers).
 struct Context {
-    int threads = 1;
+    ThreadTeam* team = nullptr;
     const kernels::KernelTable* kernels = nullptr;
     Workspace* workspace = nullptr;
 };

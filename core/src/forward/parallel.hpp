@@ -1,13 +1,17 @@
 #pragma once
-// Internal: the one place the forward pass starts threads. Each parallel region starts its
-// own std::threads and joins them before returning: no pool, no process-wide setting, and no
-// spinning workers competing with other processes for the cores between regions (a region
-// costs tens of microseconds to start, against milliseconds of work).
+// Internal: the one place the forward pass starts threads. Never a process-wide pool or
+// setting, and never a spinning worker competing with other processes for the cores:
+// - runWorkers / parallelChunks / parallelFor start their own std::threads per call and join
+//   them before returning (random init, one region at a time);
+// - ThreadTeam belongs to one forward pass (ops::Context): its workers sleep on a condition
+//   variable between regions, and a region ends when its pieces are done, not when every
+//   worker has woken up, so a worker the OS runs late (the cores may be shared) costs nothing.
 
 #include "llamascope/checked.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -79,5 +83,123 @@ void parallelFor(Count n, int threads, Fn&& fn)
             fn(i, worker);
     });
 }
+
+/// `threads` − 1 sleeping workers plus the calling thread, for the regions of one forward pass.
+class ThreadTeam {
+public:
+    explicit ThreadTeam(int threads) : size_(std::max(threads, 1))
+    {
+        workers_.reserve(static_cast<std::size_t>(size_ - 1));
+        try {
+            for (int w = 1; w < size_; ++w)
+                workers_.emplace_back([this, w] { work(w); });
+        } catch (...) {
+            stopAll();
+            throw;
+        }
+    }
+    ~ThreadTeam() { stopAll(); }
+    ThreadTeam(const ThreadTeam&) = delete;
+    ThreadTeam& operator=(const ThreadTeam&) = delete;
+
+    [[nodiscard]] int size() const { return size_; }
+
+    /// Calls fn(i, worker) for every i in [0, n), each i once, on the calling thread (worker 0)
+    /// and whichever workers are awake, each taking the next unclaimed i; returns when all n
+    /// calls have returned, rethrowing the first exception. `worker` is in [0, size()).
+    template <typename Fn>
+    void run(Count n, Fn&& fn)
+    {
+        if (n <= 0)
+            return;
+        std::unique_lock<std::mutex> lock(mutex_);
+        call_ = [](void* f, Count i, int worker) {
+            (*static_cast<std::remove_reference_t<Fn>*>(f))(i, worker);
+        };
+        fn_ = static_cast<void*>(&fn);
+        n_ = n;
+        next_ = 0;
+        done_ = 0;
+        error_ = nullptr;
+        lock.unlock();
+        wake_.notify_all();
+        lock.lock();
+        claim(lock, 0);
+        finished_.wait(lock, [this] { return done_ == n_; });
+        n_ = 0; // late workers find nothing to claim
+        if (error_)
+            std::rethrow_exception(error_);
+    }
+
+    /// Splits [0, n) into about four chunks per thread (boundaries multiples of `align`, except
+    /// the last) and calls fn(begin, end, worker) on each, as run() does.
+    template <typename Fn>
+    void chunks(Count n, Fn&& fn, Count align = 1)
+    {
+        const Count units = (n + align - 1) / align;
+        const Count pieces = std::clamp<Count>(units, 1, 4 * Count{size_});
+        run(pieces, [&](Count p, int worker) {
+            const Count begin = std::min(n, units * p / pieces * align);
+            const Count end = std::min(n, units * (p + 1) / pieces * align);
+            if (begin < end)
+                fn(begin, end, worker);
+        });
+    }
+
+private:
+    void stopAll()
+    {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        for (std::thread& t : workers_)
+            t.join();
+    }
+
+    // Runs unclaimed pieces with the lock released around each call.
+    void claim(std::unique_lock<std::mutex>& lock, int worker)
+    {
+        while (next_ < n_) {
+            const Count i = next_++;
+            void (*call)(void*, Count, int) = call_;
+            void* fn = fn_;
+            lock.unlock();
+            try {
+                call(fn, i, worker);
+            } catch (...) {
+                lock.lock();
+                if (!error_)
+                    error_ = std::current_exception();
+                lock.unlock();
+            }
+            lock.lock();
+            if (++done_ == n_)
+                finished_.notify_one();
+        }
+    }
+
+    void work(int worker)
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        while (true) {
+            wake_.wait(lock, [this] { return stop_ || next_ < n_; });
+            if (stop_)
+                return;
+            claim(lock, worker);
+        }
+    }
+
+    int size_;
+    std::vector<std::thread> workers_;
+    std::mutex mutex_;
+    std::condition_variable wake_, finished_;
+    bool stop_ = false;
+    void (*call_)(void*, Count, int) = nullptr;
+    void* fn_ = nullptr;
+    Count n_ = 0, next_ = 0, done_ = 0;
+    std::exception_ptr error_;
+};
 
 } // namespace llamascope

@@ -1,6 +1,7 @@
 // Forward-pass benchmark, every figure measured in this one run (docs/benchmarks.md). The
 // measurements are interleaved over --rounds rounds, each keeping its best, because other
-// processes may share the cores.
+// processes may share the cores; each is also reported per CPU-second of the process (its own
+// CPU time, which other processes do not inflate), next to the wall-clock figure.
 //   1. The best fp32 sgemm of the machine: n³ = 2048³ on --threads threads by
 //      - OpenBLAS as installed (a child process: it picks its kernels from the CPU at load),
 //      - OpenBLAS forced to the kernels of this CPU's instruction set (OPENBLAS_CORETYPE),
@@ -30,6 +31,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -44,6 +46,39 @@ constexpr Count kGemmN = 2048;
 double since(Clock::time_point t)
 {
     return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+double cpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// The best wall-clock and the best CPU time of a measurement, over every repetition.
+struct Timing {
+    double wall = 1e30, cpu = 1e30;
+    void add(double w, double c)
+    {
+        wall = std::min(wall, w);
+        cpu = std::min(cpu, c);
+    }
+    void add(const Timing& t) { add(t.wall, t.cpu); }
+    [[nodiscard]] bool valid() const { return wall < 1e30; }
+};
+
+template <typename Fn>
+Timing timed(int reps, Fn&& fn)
+{
+    Timing t;
+    for (int r = 0; r < reps; ++r) {
+        const auto w = Clock::now();
+        const double c = cpuSeconds();
+        if (!fn())
+            return {};
+        t.add(since(w), cpuSeconds() - c);
+    }
+    return t;
 }
 
 std::string runCapture(const std::string& command)
@@ -106,7 +141,7 @@ const char* openblasCoreFor(KernelSet set)
 }
 
 struct OpenBlasFigure {
-    double gflops = 0;
+    double gflops = 0, cpuGflops = 0;
     std::string core;
 };
 
@@ -119,7 +154,7 @@ OpenBlasFigure openblasGemm(const std::string& coreType, int threads, int reps)
         coreType.empty() ? "env -u OPENBLAS_CORETYPE " : "env OPENBLAS_CORETYPE=" + coreType + " ";
     const std::string out = runCapture(env + probe + " " + std::to_string(kGemmN) + " " +
                                        std::to_string(threads) + " " + std::to_string(reps));
-    return {jsonNumber(out, "gflops"), jsonString(out, "core")};
+    return {jsonNumber(out, "gflops"), jsonNumber(out, "cpu_gflops"), jsonString(out, "core")};
 }
 
 // llamascope's gemm as the forward pass calls it: ops::linear on a [n, n] weight.
@@ -135,15 +170,12 @@ public:
         fillNormal(1, 1.0f, x_, threads);
         fillNormal(2, 1.0f, w_.values, threads);
     }
-    double gflops(int reps)
+    Timing time(int reps)
     {
-        double best = 1e30;
-        for (int r = 0; r < reps; ++r) {
-            const auto t = Clock::now();
+        return timed(reps, [&] {
             ops::linear(ctx_, x_.data(), kGemmN, kGemmN, w_, std::nullopt, y_.data());
-            best = std::min(best, since(t));
-        }
-        return 2.0 * static_cast<double>(kGemmN * kGemmN * kGemmN) / best / 1e9;
+            return true;
+        });
     }
 
 private:
@@ -187,29 +219,21 @@ public:
         portable(1);
         native(1); // warm-up both
     }
-    /// Best time of `reps` passes with the dispatched kernels.
-    double portable(int reps)
+    /// Best times of `reps` passes with the dispatched kernels.
+    Timing portable(int reps)
     {
-        double best = 1e30;
-        for (int r = 0; r < reps; ++r) {
-            const auto t = Clock::now();
+        return timed(reps, [&] {
             last_ = forwardPass(config_, model_, tokens_, 1, kSeq, threads_, false, nullptr, kernels_);
-            best = std::min(best, since(t));
-        }
-        return best;
+            return true;
+        });
     }
-    /// Best time of `reps` passes with the pre-kernels Eigen code built with -march=native.
-    double native(int reps)
+    /// Best times of `reps` passes with the pre-kernels Eigen code built with -march=native.
+    Timing native(int reps)
     {
-        double best = 1e30;
-        for (int r = 0; r < reps; ++r) {
-            const auto t = Clock::now();
-            if (llamascope_native_forward(&native_, tokens_.data(), kSeq, threads_, &nativeLoss_,
-                                          &nativeFlops_) != 0)
-                return 0;
-            best = std::min(best, since(t));
-        }
-        return best;
+        return timed(reps, [&] {
+            return llamascope_native_forward(&native_, tokens_.data(), kSeq, threads_, &nativeLoss_,
+                                             &nativeFlops_) == 0;
+        });
     }
     [[nodiscard]] Count flops() const { return last_.flops.total(); }
     [[nodiscard]] double loss() const { return last_.loss.value_or(0); }
@@ -248,19 +272,11 @@ int stream7b(int threads)
     return 0;
 }
 
-struct Best {
-    double value = 0;
-    void max(double v) { value = std::max(value, v); }
-};
-
-struct Fastest {
-    double seconds = 1e30;
-    void min(double s)
-    {
-        if (s > 0)
-            seconds = std::min(seconds, s);
-    }
-};
+// GFLOP/s from a FLOP count and a time.
+double rate(double flops, double seconds)
+{
+    return seconds > 0 && seconds < 1e30 ? flops / seconds / 1e9 : 0.0;
+}
 
 } // namespace
 
@@ -295,81 +311,104 @@ int main(int argc, char** argv)
 
     Forward130m pass(threads, kernels.set);
     OwnGemm own(threads, kernels.set);
-    Best blasAuto, blasForced, eigenNative, ownGemm;
-    Fastest portable, native, torch;
-    std::string blasAutoCore, blasForcedCore, torchLine;
+    const double gemmFlops = 2.0 * static_cast<double>(kGemmN * kGemmN * kGemmN);
+    OpenBlasFigure blasAuto, blasForced; // best over rounds, wall and CPU separately
+    double eigenWall = 0, eigenCpu = 0;
+    Timing ownGemm, portable, native, torch;
+    std::string torchLine;
     const std::string torchCommand =
         "/usr/bin/python3 " LLAMASCOPE_SOURCE_DIR "/tests/bench/forward_pytorch.py " LLAMASCOPE_SOURCE_DIR
         "/configs/llama_130m.json --seq 512 --threads " +
         std::to_string(threads) + " --reps " + std::to_string(reps) + " 2>/dev/null";
+    auto keepBest = [](OpenBlasFigure& best, const OpenBlasFigure& f) {
+        best.gflops = std::max(best.gflops, f.gflops);
+        best.cpuGflops = std::max(best.cpuGflops, f.cpuGflops);
+        if (!f.core.empty())
+            best.core = f.core;
+    };
     for (int round = 1; round <= rounds; ++round) {
         const OpenBlasFigure a = openblasGemm("", threads, reps);
         const OpenBlasFigure f = openblasGemm(forcedCore, threads, reps);
-        const double e = llamascope_native_eigen_gemm(kGemmN, threads, reps);
-        const double o = own.gflops(reps);
-        const double tp = pass.portable(reps);
-        const double tn = pass.native(reps);
-        double tt = 0;
+        double eCpu = 0;
+        const double e = llamascope_native_eigen_gemm(kGemmN, threads, reps, &eCpu);
+        const Timing o = own.time(reps);
+        const Timing tp = pass.portable(reps);
+        const Timing tn = pass.native(reps);
+        Timing tt;
         if (!skipPytorch) {
             const std::string out = runCapture(torchCommand);
-            tt = jsonNumber(out, "best_seconds");
-            if (tt > 0 && tt < torch.seconds)
-                torchLine = out.substr(0, out.size() - 1);
+            if (jsonNumber(out, "best_seconds") > 0) {
+                tt.add(jsonNumber(out, "best_seconds"), jsonNumber(out, "best_cpu_seconds"));
+                if (tt.wall < torch.wall)
+                    torchLine = out.substr(0, out.size() - 1);
+            }
         }
-        blasAuto.max(a.gflops);
-        blasForced.max(f.gflops);
-        eigenNative.max(e);
-        ownGemm.max(o);
-        portable.min(tp);
-        native.min(tn);
-        torch.min(tt);
-        blasAutoCore = a.core.empty() ? blasAutoCore : a.core;
-        blasForcedCore = f.core.empty() ? blasForcedCore : f.core;
+        keepBest(blasAuto, a);
+        keepBest(blasForced, f);
+        eigenWall = std::max(eigenWall, e);
+        eigenCpu = std::max(eigenCpu, eCpu);
+        ownGemm.add(o);
+        portable.add(tp);
+        native.add(tn);
+        torch.add(tt);
         std::printf(
-            "round %d: sgemm OpenBLAS %.1f (%s) / %.1f (%s), Eigen native %.1f, llamascope %.1f GFLOP/s; "
+            "round %d: sgemm GFLOP/s OpenBLAS %.1f (%s) / %.1f (%s), Eigen native %.1f, llamascope %.1f; "
             "llama_130m portable %.3f s, native %.3f s, PyTorch %.3f s; load %s\n",
-            round, a.gflops, a.core.c_str(), f.gflops, f.core.c_str(), e, o, tp, tn, tt,
-            loadAverage().c_str());
+            round, a.gflops, a.core.c_str(), f.gflops, f.core.c_str(), e, rate(gemmFlops, o.wall), tp.wall,
+            tn.wall, tt.valid() ? tt.wall : 0.0, loadAverage().c_str());
         std::fflush(stdout);
     }
 
-    const double best = std::max({blasAuto.value, blasForced.value, eigenNative.value});
-    const char* bestName = best == blasAuto.value     ? "OpenBLAS as installed"
-                           : best == blasForced.value ? "OpenBLAS, OPENBLAS_CORETYPE forced"
-                                                      : "Eigen -march=native";
-    std::printf("\nbest fp32 sgemm, %lld^3 on %d threads (best of all rounds), GFLOP/s:\n",
+    // The best sgemm, per wall-clock second and per CPU-second.
+    const double bestWall = std::max({blasAuto.gflops, blasForced.gflops, eigenWall});
+    const double bestCpu = std::max({blasAuto.cpuGflops, blasForced.cpuGflops, eigenCpu});
+    const char* bestName = bestWall == blasAuto.gflops     ? "OpenBLAS as installed"
+                           : bestWall == blasForced.gflops ? "OpenBLAS, OPENBLAS_CORETYPE forced"
+                                                           : "Eigen -march=native";
+    std::printf("\nbest fp32 sgemm, %lld^3 on %d threads, best of all rounds (GFLOP/s per wall-clock second, "
+                "per CPU-second):\n",
                 static_cast<long long>(kGemmN), threads);
-    if (blasAuto.value > 0)
-        std::printf("  OpenBLAS as installed (core %s)            %7.1f\n", blasAutoCore.c_str(),
-                    blasAuto.value);
-    else
+    if (blasAuto.gflops > 0) {
+        std::printf("  OpenBLAS as installed, core %-12s %7.1f %7.1f\n", blasAuto.core.c_str(),
+                    blasAuto.gflops, blasAuto.cpuGflops);
+        std::printf("  OpenBLAS, OPENBLAS_CORETYPE=%-9s    %7.1f %7.1f\n", forcedCore.c_str(),
+                    blasForced.gflops, blasForced.cpuGflops);
+    } else {
         std::printf("  OpenBLAS: not built (libopenblas-dev missing)\n");
-    if (blasForced.value > 0)
-        std::printf("  OpenBLAS, OPENBLAS_CORETYPE=%-9s (core %s) %7.1f\n", forcedCore.c_str(),
-                    blasForcedCore.c_str(), blasForced.value);
-    std::printf("  Eigen 3.4, -march=native                      %7.1f\n", eigenNative.value);
-    std::printf("  llamascope gemm (%s kernels)              %7.1f = %.2f of the best\n",
-                std::string(toString(kernels.set)).c_str(), ownGemm.value, ownGemm.value / best);
-    std::printf("  best: %.1f (%s)\n", best, bestName);
+    }
+    std::printf("  Eigen 3.4, -march=native                   %7.1f %7.1f\n", eigenWall, eigenCpu);
+    std::printf("  llamascope gemm, %-6s kernels            %7.1f %7.1f  = %.2f / %.2f of the best\n",
+                std::string(toString(kernels.set)).c_str(), rate(gemmFlops, ownGemm.wall),
+                rate(gemmFlops, ownGemm.cpu), rate(gemmFlops, ownGemm.wall) / bestWall,
+                rate(gemmFlops, ownGemm.cpu) / bestCpu);
+    std::printf("  best: %.1f per wall-clock second (%s), %.1f per CPU-second\n", bestWall, bestName,
+                bestCpu);
 
-    const double gflops = static_cast<double>(pass.flops()) / portable.seconds / 1e9;
-    std::printf("\nllama_130m B=1 T=512, %lld matmul FLOPs executed (loss %.4f):\n",
-                static_cast<long long>(pass.flops()), pass.loss());
+    const auto flops = static_cast<double>(pass.flops());
     std::printf(
-        "  portable build, %s kernels: %.3f s = %.1f GFLOP/s = %.2f of the best sgemm (target >= 0.85)\n",
-        std::string(toString(kernels.set)).c_str(), portable.seconds, gflops, gflops / best);
-    if (native.seconds < 1e30)
+        "\nllama_130m B=1 T=512, %lld matmul FLOPs executed (loss %.4f), matmul GFLOP/s over the whole "
+        "pass:\n",
+        static_cast<long long>(pass.flops()), pass.loss());
+    std::printf(
+        "  portable build, %s kernels: %.3f s wall, %.3f CPU-s = %.1f / %.1f GFLOP/s = %.2f / %.2f of the "
+        "best sgemm (target >= 0.85)\n",
+        std::string(toString(kernels.set)).c_str(), portable.wall, portable.cpu, rate(flops, portable.wall),
+        rate(flops, portable.cpu), rate(flops, portable.wall) / bestWall,
+        rate(flops, portable.cpu) / bestCpu);
+    if (native.valid())
         std::printf(
-            "  pre-kernels Eigen code, -march=native: %.3f s (%lld FLOPs, loss %.4f) -> portable is %.2fx "
-            "the native build (>= 1: no loss)\n",
-            native.seconds, static_cast<long long>(pass.nativeFlops()), pass.nativeLoss(),
-            native.seconds / portable.seconds);
+            "  pre-kernels Eigen code, -march=native: %.3f s wall, %.3f CPU-s (%lld FLOPs, loss %.4f) -> the "
+            "portable build is %.2fx / %.2fx as fast (>= 1: no loss)\n",
+            native.wall, native.cpu, static_cast<long long>(pass.nativeFlops()), pass.nativeLoss(),
+            native.wall / portable.wall, native.cpu / portable.cpu);
     if (!skipPytorch) {
         if (torchLine.empty())
             std::printf("  PyTorch: run failed or not installed\n");
         else
-            std::printf("  PyTorch same job: %.3f s (%s) -> llamascope is %.2fx PyTorch\n", torch.seconds,
-                        torchLine.c_str(), torch.seconds / portable.seconds);
+            std::printf(
+                "  PyTorch same job: %.3f s wall, %.3f CPU-s (%s) -> llamascope is %.2fx / %.2fx PyTorch\n",
+                torch.wall, torch.cpu, torchLine.c_str(), torch.wall / portable.wall,
+                torch.cpu / portable.cpu);
     }
     if (!skip7b) {
         const std::string out = runCapture(std::filesystem::read_symlink("/proc/self/exe").string() +

@@ -29,13 +29,16 @@ struct NativeModel {
 /// One forward pass of B = 1, T = seqLen tokens on `threads` threads with the old kernels;
 /// writes the mean next-token loss and the matmul FLOPs executed (counted as the real pass
 /// counts them). Returns 0, or 1 if an exception was caught.
-__attribute__((visibility("default"))) int llamascope_native_forward(const NativeModel* model, const int64_t* tokens,
-                                                                     int64_t seqLen, int threads, double* loss,
+__attribute__((visibility("default"))) int llamascope_native_forward(const NativeModel* model,
+                                                                     const int64_t* tokens, int64_t seqLen,
+                                                                     int threads, double* loss,
                                                                      int64_t* flops);
 
 /// Best GFLOP/s over `reps` n³ fp32 GEMMs by Eigen, split over `threads` threads by output
-/// columns as the old forward pass split its linear layers.
-__attribute__((visibility("default"))) double llamascope_native_eigen_gemm(int64_t n, int threads, int reps);
+/// columns as the old forward pass split its linear layers: per wall-clock second (returned)
+/// and per CPU-second of the process (*perCpuSecond).
+__attribute__((visibility("default"))) double llamascope_native_eigen_gemm(int64_t n, int threads, int reps,
+                                                                           double* perCpuSecond);
 
 /// The instruction sets Eigen was compiled for here, e.g. "AVX512, FMA, AVX2, ...".
 __attribute__((visibility("default"))) const char* llamascope_native_simd();

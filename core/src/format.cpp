@@ -1,6 +1,7 @@
 #include "llamascope/format.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -93,21 +94,37 @@ std::size_t editDistance(std::string_view a, std::string_view b)
 {
     auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
     const std::size_t n = a.size(), m = b.size();
-    // Optimal string alignment distance (Damerau without repeated edits of one substring).
-    std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-    for (std::size_t i = 0; i <= n; ++i)
-        d[i][0] = i;
+    // Optimal string alignment distance (Damerau without repeated edits of one substring),
+    // three rolling rows: the row two back is needed for transpositions. It runs once per
+    // unknown key and candidate, so a file of 400k keys must not allocate here: short words
+    // (every config key) use the stack.
+    constexpr std::size_t kStack = 64;
+    std::array<std::size_t, 3 * (kStack + 1)> onStack{};
+    std::vector<std::size_t> onHeap;
+    std::size_t* rows = onStack.data();
+    if (m > kStack) {
+        onHeap.resize(3 * (m + 1));
+        rows = onHeap.data();
+    }
+    std::size_t* prev2 = rows;
+    std::size_t* prev = rows + (m + 1);
+    std::size_t* cur = rows + 2 * (m + 1);
     for (std::size_t j = 0; j <= m; ++j)
-        d[0][j] = j;
+        prev[j] = j;
     for (std::size_t i = 1; i <= n; ++i) {
+        cur[0] = i;
         for (std::size_t j = 1; j <= m; ++j) {
             const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
             if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]))
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+                cur[j] = std::min(cur[j], prev2[j - 2] + 1);
         }
+        std::size_t* oldest = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = oldest;
     }
-    return d[n][m];
+    return prev[m];
 }
 
 std::string closestMatch(std::string_view word, std::span<const std::string_view> candidates)
@@ -117,6 +134,10 @@ std::string closestMatch(std::string_view word, std::span<const std::string_view
     std::string best;
     std::size_t bestDistance = std::max<std::size_t>(2, word.size() / 4) + 1;
     for (std::string_view c : candidates) {
+        // The distance is at least the difference in length: skip what cannot win.
+        const std::size_t gap = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
+        if (gap >= bestDistance)
+            continue;
         const std::size_t dist = editDistance(word, c);
         if (dist < bestDistance) {
             bestDistance = dist;
@@ -137,6 +158,179 @@ std::string joinQuoted(std::span<const std::string_view> items)
         out += '"';
     }
     return out;
+}
+
+namespace {
+
+// The well-formed UTF-8 sequence starting at text[i]: its code point and length, or length 0
+// when text[i] does not start one (a stray continuation byte, an overlong form, a surrogate,
+// a code point above U+10FFFF, or a sequence cut short).
+struct Utf8Char {
+    std::uint32_t codePoint = 0;
+    std::size_t length = 0;
+};
+
+Utf8Char decodeUtf8(std::string_view text, std::size_t i)
+{
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80)
+        return {lead, 1};
+    std::size_t extra = 0;
+    std::uint32_t cp = 0, smallest = 0;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        extra = 1;
+        cp = lead & 0x1Fu;
+        smallest = 0x80;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        extra = 2;
+        cp = lead & 0x0Fu;
+        smallest = 0x800;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        extra = 3;
+        cp = lead & 0x07u;
+        smallest = 0x10000;
+    } else {
+        return {};
+    }
+    if (text.size() - i <= extra)
+        return {};
+    for (std::size_t k = 1; k <= extra; ++k) {
+        const auto b = static_cast<unsigned char>(text[i + k]);
+        if ((b & 0xC0u) != 0x80u)
+            return {};
+        cp = (cp << 6) | (b & 0x3Fu);
+    }
+    if (cp < smallest || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return {};
+    return {cp, extra + 1};
+}
+
+// Code points a terminal acts on or that reorder the text around them (Trojan Source,
+// CVE-2021-42574): C1 controls and the bidirectional formatting characters.
+bool isInvisibleControl(std::uint32_t cp)
+{
+    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+void appendHex(std::string& out, const char* prefix, unsigned value, int digits)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%s%0*x", prefix, digits, value);
+    out += buf;
+}
+
+} // namespace
+
+std::string escapeForTerminal(std::string_view text, TerminalText kind)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            if (c == '\n')
+                out += kind == TerminalText::Block ? "\n" : "\\n";
+            else if (c == '\t')
+                out += kind == TerminalText::Block ? "\t" : "\\t";
+            else if (c == '\r')
+                out += "\\r";
+            else if (c < 0x20 || c == 0x7F)
+                appendHex(out, "\\x", c, 2);
+            else
+                out += static_cast<char>(c);
+            ++i;
+            continue;
+        }
+        const Utf8Char u = decodeUtf8(text, i);
+        if (u.length == 0) {
+            appendHex(out, "\\x", c, 2);
+            ++i;
+            continue;
+        }
+        if (isInvisibleControl(u.codePoint))
+            appendHex(out, "\\u", u.codePoint, 4);
+        else
+            out.append(text.substr(i, u.length));
+        i += u.length;
+    }
+    return out;
+}
+
+std::string quoteForMessage(std::string_view text)
+{
+    std::string out(1, '"');
+    out += escapeForTerminal(text);
+    out += '"';
+    return out;
+}
+
+bool isValidUtf8(std::string_view text)
+{
+    for (std::size_t i = 0; i < text.size();) {
+        const Utf8Char u = decodeUtf8(text, i);
+        if (u.length == 0)
+            return false;
+        i += u.length;
+    }
+    return true;
+}
+
+std::string toValidUtf8(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const Utf8Char u = decodeUtf8(text, i);
+        if (u.length == 0) {
+            out += "\xEF\xBF\xBD"; // U+FFFD
+            ++i;
+            continue;
+        }
+        out.append(text.substr(i, u.length));
+        i += u.length;
+    }
+    return out;
+}
+
+std::string escapeInvisibleForJson(std::string_view json)
+{
+    std::string out;
+    out.reserve(json.size());
+    for (std::size_t i = 0; i < json.size();) {
+        const Utf8Char u = decodeUtf8(json, i);
+        const std::size_t n = u.length == 0 ? 1 : u.length;
+        if (u.length != 0 && isInvisibleControl(u.codePoint))
+            appendHex(out, "\\u", u.codePoint, 4);
+        else
+            out.append(json.substr(i, n));
+        i += n;
+    }
+    return out;
+}
+
+std::string hexBytes(std::string_view bytes)
+{
+    std::string out;
+    out.reserve(2 * bytes.size());
+    for (const char c : bytes)
+        appendHex(out, "", static_cast<unsigned char>(c), 2);
+    return out;
+}
+
+std::size_t completeUtf8Prefix(std::string_view text)
+{
+    // Look back over at most three continuation bytes for the lead of the last sequence.
+    const std::size_t n = text.size();
+    for (std::size_t back = 1; back <= 4 && back <= n; ++back) {
+        const auto c = static_cast<unsigned char>(text[n - back]);
+        if ((c & 0xC0u) == 0x80u)
+            continue; // a continuation byte: keep looking for the lead
+        // Only a byte that can lead a sequence (C2–F4) makes the tail wait for more bytes.
+        const std::size_t need = c > 0xF4 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 1;
+        return need > back ? n - back : n;
+    }
+    return n;
 }
 
 } // namespace llamascope

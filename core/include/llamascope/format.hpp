@@ -36,4 +36,43 @@ std::size_t editDistance(std::string_view a, std::string_view b);
 /// "\"a\", \"b\", \"c\"".
 std::string joinQuoted(std::span<const std::string_view> items);
 
+// ---- text that came from files or file names (docs/hardening.md "Output encoding") -----------
+
+/// What escapeForTerminal() keeps: a field (a key, a message, a file name) must stay on one
+/// line, so newlines and tabs are escaped too; a block of program output keeps its layout.
+enum class TerminalText { Field, Block };
+
+/// Text safe to print on a terminal: whatever could move the cursor, change colours, retitle
+/// the window or reorder the line is replaced by a visible escape, so a key or a file name
+/// cannot forge output. C0 controls and DEL become \n, \r, \t or \xNN (newline and tab kept
+/// for TerminalText::Block); C1 controls U+0080–U+009F and the bidirectional marks, embeddings,
+/// overrides and isolates (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) become \uNNNN;
+/// bytes that are not UTF-8 become \xNN. An embedded NUL is shown as \x00 and nothing after it
+/// is lost. Printable text, including every other UTF-8 character, is unchanged; backslashes
+/// are not doubled (the escaped form is for reading: JSON output is the lossless one).
+std::string escapeForTerminal(std::string_view text, TerminalText kind = TerminalText::Field);
+
+/// escapeForTerminal() wrapped in double quotes: for names inside messages ("tensor \"x\"").
+std::string quoteForMessage(std::string_view text);
+
+/// True if `text` is well-formed UTF-8 (no overlong forms, surrogates or code points above
+/// U+10FFFF).
+bool isValidUtf8(std::string_view text);
+
+/// `text` with every byte that is not part of a well-formed UTF-8 sequence replaced by U+FFFD
+/// (the replacement character), one per byte, as Python's errors="replace" does per sequence.
+std::string toValidUtf8(std::string_view text);
+
+/// Valid UTF-8 `json` text with every C1 control and bidirectional formatting character
+/// (see escapeForTerminal) replaced by its \uNNNN escape. Only correct for JSON text, where
+/// such characters can occur only inside strings.
+std::string escapeInvisibleForJson(std::string_view json);
+
+/// Lower-case hex of every byte: "bad\xff" -> "626164ff".
+std::string hexBytes(std::string_view bytes);
+
+/// Length of the longest prefix of `text` that does not end inside a UTF-8 sequence that
+/// could still be completed by more bytes (for escaping a stream chunk by chunk).
+std::size_t completeUtf8Prefix(std::string_view text);
+
 } // namespace llamascope

@@ -3,6 +3,7 @@ set(llamascope_forward_sources
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/forward.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/init.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/json.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/json_reader.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/kernels.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/npy.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/ops.cpp

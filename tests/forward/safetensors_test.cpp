@@ -37,7 +37,8 @@ void expectRefused(const std::string& image, const std::string& needle)
             (void)f.read(e);
         ADD_FAILURE() << "accepted a bad file; expected an error containing: " << needle;
     } catch (const IoError& e) {
-        EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find(needle), std::string::npos)
+            << e.what() << "\nexpected: " << needle;
     }
 }
 
@@ -126,6 +127,100 @@ TEST(Safetensors, LyingHeadersAreRefused)
                   "only F32, F16 and BF16");
 }
 
+// What the format forbids (safetensors README, "Format"): duplicate keys, non-string
+// metadata, and data that the tensors do not tile exactly (gaps, trailing bytes).
+TEST(Safetensors, WhatTheFormatForbidsIsRefused)
+{
+    const std::string data = floats({1, 2, 3, 4});
+    const std::string a = R"("a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]})";
+    const std::string b = R"("b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]})";
+    // Duplicate tensor names: nlohmann and Python keep the last, Rust's serde the first.
+    expectRefused(test::safetensorsImage("{" + a + "," + b + "," + a + "}", data),
+                  "tensor \"a\" appears twice in the header");
+    expectRefused(
+        test::safetensorsImage(
+            R"({"a":{"dtype":"F32","dtype":"F16","shape":[2],"data_offsets":[0,8]},)" + b + "}", data),
+        "has \"dtype\" twice");
+    expectRefused(test::safetensorsImage(R"({"__metadata__":{"step":1000},)" + a + "," + b + "}", data),
+                  "__metadata__ value of \"step\" is not a string");
+    expectRefused(
+        test::safetensorsImage(R"({"__metadata__":{"k":{"nested":"x"}},)" + a + "," + b + "}", data),
+        "is not a string");
+    expectRefused(test::safetensorsImage(R"({"__metadata__":{"k":"1","k":"2"},)" + a + "," + b + "}", data),
+                  "has the key \"k\" twice");
+    expectRefused(
+        test::safetensorsImage(R"({"__metadata__":{},"__metadata__":{},)" + a + "," + b + "}", data),
+        "\"__metadata__\" appears twice");
+    expectRefused(test::safetensorsImage(R"({"__metadata__":"pt",)" + a + "," + b + "}", data),
+                  "__metadata__ is not an object");
+    // Trailing bytes after the last tensor, and a gap between two.
+    expectRefused(test::safetensorsImage("{" + a + "," + b + "}", data + "junk"),
+                  "4 bytes after the end of the last tensor's data");
+    expectRefused(test::safetensorsImage("{" + a + "}", data), "8 bytes after the end");
+    expectRefused(
+        test::safetensorsImage(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)" + b + "}", data),
+        "bytes [4, 8) of the data belong to no tensor");
+    expectRefused(test::safetensorsImage(R"({"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})", data),
+                  "bytes [0, 8) of the data belong to no tensor");
+    // Nesting deeper than the format has, also inside fields the reader otherwise ignores.
+    expectRefused(
+        test::safetensorsImage(R"({"a":{"dtype":"F32","shape":[[2]],"data_offsets":[0,8]},)" + b + "}", data),
+        "a shape dimension is not an integer");
+    expectRefused(test::safetensorsImage(
+                      R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"x":[[1]]},)" + b + "}", data),
+                  "nested deeper than 3 levels");
+    expectRefused(
+        test::safetensorsImage(R"({"a":{"dtype":"F32","shape":[2.0],"data_offsets":[0,8]},)" + b + "}", data),
+        "a shape dimension is not an integer");
+    expectRefused(
+        test::safetensorsImage(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8,8]},)" + b + "}", data),
+        "not a [begin, end] pair");
+    expectRefused(test::safetensorsImage(
+                      R"({"a":{"dtype":"F32","shape":[99999999999999999999],"data_offsets":[0,8]}})", data),
+                  "a shape dimension is too large");
+    expectRefused(test::safetensorsImage("{" + a + "," + b + "} x", data), "after the end of the JSON value");
+    // Zero-size tensors take no bytes and may sit anywhere in the tiling; unknown fields are
+    // ignored as the reference implementation ignores them.
+    test::TempDir dir;
+    test::writeBytes(
+        dir.path() / "ok.safetensors",
+        test::safetensorsImage(R"({"e":{"dtype":"F32","shape":[0,3],"data_offsets":[8,8]},)" + a + "," +
+                                   R"("b":{"dtype":"F32","shape":[2],"data_offsets":[8,16],"note":"x"}}  )",
+                               data));
+    const SafetensorsFile ok(dir.path() / "ok.safetensors");
+    EXPECT_EQ(ok.entries().size(), 3u);
+    EXPECT_EQ(ok.read(*ok.find("b")).values, (std::vector<float>{3, 4}));
+    EXPECT_EQ(ok.find("e")->shape, (std::vector<Count>{0, 3}));
+}
+
+TEST(Safetensors, HeaderBudgetsBoundWhatParsingKeeps)
+{
+    // Small limits exercise the same code paths as the real 64 MiB / 64 KiB budgets.
+    SafetensorsLimits tiny;
+    tiny.maxNameBytes = 8;
+    tiny.maxTableBytes = 4096;
+    const std::string data = floats({1, 2});
+    auto refused = [&](const std::string& header, const std::string& needle) {
+        try {
+            (void)parseSafetensorsHeader(header, static_cast<Count>(data.size()), "x.safetensors", tiny);
+            ADD_FAILURE() << "accepted; expected " << needle;
+        } catch (const IoError& e) {
+            EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+        }
+    };
+    refused(R"({"a_long_tensor_name":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})",
+            "a tensor name is longer than 0 KiB");
+    std::string many = "{";
+    for (int i = 0; i < 200; ++i)
+        many += (i ? "," : "") + std::string("\"t") + std::to_string(i) +
+                R"(":{"dtype":"F32","shape":[0],"data_offsets":[0,0]})";
+    refused(many + "}", "describes more than 0 MiB of tensor table");
+    std::string longShape = R"({"a":{"dtype":"F32","shape":[)";
+    for (int i = 0; i < 1000; ++i)
+        longShape += "1,";
+    refused(longShape + R"(2],"data_offsets":[0,8]}})", "tensor table");
+}
+
 TEST(Safetensors, ShardedIndexIsCheckedAgainstItsShards)
 {
     test::TempDir dir;
@@ -149,6 +244,27 @@ TEST(Safetensors, ShardedIndexIsCheckedAgainstItsShards)
     test::writeBytes(dir.path() / "model.safetensors.index.json",
                      R"({"weight_map":{"a":"s1.safetensors","b":"s2.safetensors"}})");
     EXPECT_THROW(SafetensorsCheckpoint::open(dir.path()), IoError);
+    // A tensor listed twice, nesting deeper than an index has, a shard that is not a file.
+    auto indexRefused = [&](const std::string& index, const std::string& needle) {
+        test::writeBytes(dir.path() / "model.safetensors.index.json", index);
+        try {
+            (void)SafetensorsCheckpoint::open(dir.path());
+            ADD_FAILURE() << "accepted " << index;
+        } catch (const IoError& e) {
+            EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+        }
+    };
+    indexRefused(R"({"weight_map":{"a":"s1.safetensors","a":"s1.safetensors"}})", "lists tensor \"a\" twice");
+    indexRefused(R"({"metadata":{"x":[[[[1]]]]},"weight_map":{"a":"s1.safetensors"}})",
+                 "nested deeper than 4 levels");
+    indexRefused(R"({"weight_map":{"a":".."}})", "not a file beside the index");
+    indexRefused(R"({"weight_map":{"a":"s1.safetensors"},"weight_map":{}})", "\"weight_map\" twice");
+    indexRefused(R"({"metadata":{}})", "no \"weight_map\" object");
+    test::writeBytes(dir.path() / "model.safetensors.index.json",
+                     R"({"metadata":{"total_size":4},"weight_map":{"a":"s1.safetensors"}})");
+    const SafetensorsCheckpoint again = SafetensorsCheckpoint::open(dir.path());
+    EXPECT_EQ(again.files(), (std::vector<std::filesystem::path>{dir.path() / "model.safetensors.index.json",
+                                                                 dir.path() / "s1.safetensors"}));
 }
 
 TEST(Safetensors, FixturesOpenInEveryLayout)

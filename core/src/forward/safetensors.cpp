@@ -2,25 +2,26 @@
 
 #include "llamascope/forward/safetensors.hpp"
 
-#include "llamascope/errors.hpp"
-#include "llamascope/io.hpp"
+#include "json_reader.hpp"
 
-#include <nlohmann/json.hpp>
+#include "llamascope/errors.hpp"
+#include "llamascope/format.hpp"
+#include "llamascope/io.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <functional>
 #include <limits>
+#include <set>
 
 namespace llamascope {
 
 namespace {
 
-// The reference implementation refuses headers above 100 MB too; a real header of a 7B
-// model is a few tens of KiB.
-constexpr std::uint64_t kMaxHeaderBytes = 100ull << 20;
-constexpr std::size_t kMaxIndexBytes = 64u << 20;
+// The reference implementation refuses headers above 100 MB too (SafetensorsLimits); a real
+// header of a 7B model is a few tens of KiB.
 constexpr Count kReadChunkBytes = 16 << 20;
 
 struct DTypeInfo {
@@ -50,68 +51,233 @@ constexpr std::array<DTypeInfo, 15> kDTypes{{{DType::Bool, "BOOL", 1},
     throw IoError(source + ": " + message);
 }
 
-// A JSON value that must be a non-negative integer fitting in int64.
-Count nonNegative(const nlohmann::json& v, const std::string& source, const std::string& what)
+using detail::JsonPullReader;
+using Kind = JsonPullReader::Kind;
+
+std::string tensorWhere(const std::string& name)
 {
-    if (v.is_number_unsigned()) {
-        const auto u = v.get<std::uint64_t>();
-        if (u > static_cast<std::uint64_t>(std::numeric_limits<Count>::max()))
-            fail(source, what + " is too large");
-        return static_cast<Count>(u);
-    }
-    if (v.is_number_integer())
-        fail(source, what + " is negative");
-    fail(source, what + " is not an integer");
+    return "tensor " + quoteForMessage(name);
 }
 
-SafetensorsEntry parseEntry(const std::string& name, const nlohmann::json& v, Count dataBytes,
-                            const std::string& source)
+// A JSON value that must be a non-negative integer fitting in int64.
+Count nonNegative(JsonPullReader& r, const std::string& what)
 {
-    const std::string where = "tensor '" + name + "'";
-    if (!v.is_object())
-        fail(source, where + " is not an object");
-    for (const char* key : {"dtype", "shape", "data_offsets"})
-        if (!v.contains(key))
-            fail(source, where + " has no \"" + key + "\"");
+    if (r.peekKind() != Kind::Number)
+        r.fail(what + " is not an integer");
+    const JsonPullReader::Number n = r.readNumber();
+    if (!n.integer)
+        r.fail(what + " is not an integer");
+    if (n.negative && (n.magnitude != 0 || n.overflow))
+        r.fail(what + " is negative");
+    if (n.overflow || n.magnitude > static_cast<std::uint64_t>(std::numeric_limits<Count>::max()))
+        r.fail(what + " is too large");
+    return static_cast<Count>(n.magnitude);
+}
+
+// Bytes of the tensor table: what parsing keeps, charged against SafetensorsLimits::maxTableBytes.
+class TableBudget {
+public:
+    TableBudget(JsonPullReader& r, std::size_t limit, std::string what)
+        : r_(r), limit_(limit), what_(std::move(what))
+    {
+    }
+    void charge(std::size_t bytes)
+    {
+        used_ += bytes;
+        if (used_ > limit_)
+            r_.fail(what_ + " describes more than " + std::to_string(limit_ >> 20) +
+                    " MiB of tensor table (names, shapes and offsets) by byte " +
+                    std::to_string(r_.offset()) + "; no real checkpoint needs that much");
+    }
+
+private:
+    JsonPullReader& r_;
+    std::size_t limit_;
+    std::string what_;
+    std::size_t used_ = 0;
+};
+
+std::function<void()> nameTooLong(JsonPullReader& r, std::string what, std::size_t limit)
+{
+    return [&r, what = std::move(what), limit]() {
+        r.fail(what + " longer than " + std::to_string(limit >> 10) + " KiB at byte " +
+               std::to_string(r.offset()));
+    };
+}
+
+SafetensorsEntry readEntry(JsonPullReader& r, const std::string& name, Count dataBytes, TableBudget& budget)
+{
+    const std::string where = tensorWhere(name);
+    if (r.peekKind() != Kind::Object)
+        r.fail(where + " is not an object");
     SafetensorsEntry e;
     e.name = name;
-    const nlohmann::json& dtype = v.at("dtype");
-    if (!dtype.is_string())
-        fail(source, where + ": dtype is not a string");
-    const auto dtypeName = dtype.get<std::string>();
+    budget.charge(sizeof(SafetensorsEntry) + name.size());
+    bool haveDtype = false, haveShape = false, haveOffsets = false;
+    std::string dtypeName;
+    std::vector<Count> offsets;
+    r.beginObject();
+    std::string field;
+    while (r.nextMember(field, 64, {})) {
+        auto once = [&](bool& seen) {
+            if (seen)
+                r.fail(where + " has \"" + field + "\" twice; the format forbids duplicate keys");
+            seen = true;
+        };
+        if (field == "dtype") {
+            once(haveDtype);
+            if (r.peekKind() != Kind::String)
+                r.fail(where + ": dtype is not a string");
+            dtypeName = r.readString(32, {});
+        } else if (field == "shape") {
+            once(haveShape);
+            if (r.peekKind() != Kind::Array)
+                r.fail(where + ": shape is not an array");
+            r.beginArray();
+            while (r.nextElement()) {
+                budget.charge(sizeof(Count));
+                e.shape.push_back(nonNegative(r, where + ": a shape dimension"));
+            }
+        } else if (field == "data_offsets") {
+            once(haveOffsets);
+            if (r.peekKind() != Kind::Array)
+                r.fail(where + ": data_offsets is not a [begin, end] pair");
+            r.beginArray();
+            while (r.nextElement()) {
+                if (offsets.size() == 2)
+                    r.fail(where + ": data_offsets is not a [begin, end] pair");
+                offsets.push_back(nonNegative(r, where + ": data_offsets " +
+                                                     std::string(offsets.empty() ? "begin" : "end")));
+            }
+        } else {
+            r.skipValue(); // the reference implementation ignores other fields too
+        }
+    }
+    for (const auto& [seen, key] :
+         {std::pair{haveDtype, "dtype"}, {haveShape, "shape"}, {haveOffsets, "data_offsets"}})
+        if (!seen)
+            r.fail(where + " has no \"" + key + "\"");
     const auto* info =
         std::find_if(kDTypes.begin(), kDTypes.end(), [&](const DTypeInfo& d) { return d.name == dtypeName; });
     if (info == kDTypes.end())
-        fail(source, where + ": unknown dtype \"" + dtypeName + "\"");
+        r.fail(where + ": unknown dtype " + quoteForMessage(dtypeName));
     e.dtype = info->type;
-
-    const nlohmann::json& shape = v.at("shape");
-    if (!shape.is_array())
-        fail(source, where + ": shape is not an array");
     Count numel = 1;
-    for (const nlohmann::json& dim : shape) {
-        e.shape.push_back(nonNegative(dim, source, where + ": a shape dimension"));
-        if (__builtin_mul_overflow(numel, e.shape.back(), &numel))
-            fail(source, where + ": shape " + shapeToString(e.shape) + " overflows");
-    }
-
-    const nlohmann::json& offsets = v.at("data_offsets");
-    if (!offsets.is_array() || offsets.size() != 2)
-        fail(source, where + ": data_offsets is not a [begin, end] pair");
-    e.begin = nonNegative(offsets.at(0), source, where + ": data_offsets begin");
-    e.end = nonNegative(offsets.at(1), source, where + ": data_offsets end");
+    for (const Count dim : e.shape)
+        if (__builtin_mul_overflow(numel, dim, &numel))
+            r.fail(where + ": shape " + shapeToString(e.shape) + " overflows");
+    if (offsets.size() != 2)
+        r.fail(where + ": data_offsets is not a [begin, end] pair");
+    e.begin = offsets[0];
+    e.end = offsets[1];
     if (e.end < e.begin)
-        fail(source, where + ": data_offsets end " + std::to_string(e.end) + " is before begin " +
-                         std::to_string(e.begin));
+        r.fail(where + ": data_offsets end " + std::to_string(e.end) + " is before begin " +
+               std::to_string(e.begin));
     if (e.end > dataBytes)
-        fail(source, where + ": data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) +
-                         "] run past the end of the data (" + std::to_string(dataBytes) + " bytes)");
+        r.fail(where + ": data_offsets [" + std::to_string(e.begin) + ", " + std::to_string(e.end) +
+               "] run past the end of the data (" + std::to_string(dataBytes) + " bytes)");
     Count expected = 0;
     if (__builtin_mul_overflow(numel, info->size, &expected) || expected != e.end - e.begin)
-        fail(source, where + ": " + std::string(info->name) + " " + shapeToString(e.shape) + " needs " +
-                         (expected > 0 || numel == 0 ? std::to_string(expected) : std::string("too many")) +
-                         " bytes but data_offsets span " + std::to_string(e.end - e.begin));
+        r.fail(where + ": " + std::string(info->name) + " " + shapeToString(e.shape) + " needs " +
+               (expected > 0 || numel == 0 ? std::to_string(expected) : std::string("too many")) +
+               " bytes but data_offsets span " + std::to_string(e.end - e.begin));
     return e;
+}
+
+// "__metadata__": the format allows a map of strings to strings only.
+void readMetadata(JsonPullReader& r, const SafetensorsLimits& limits, TableBudget& budget)
+{
+    if (r.peekKind() != Kind::Object)
+        r.fail("__metadata__ is not an object; the format allows only a map of strings to strings");
+    std::set<std::string> keys;
+    r.beginObject();
+    std::string key;
+    while (r.nextMember(key, limits.maxNameBytes,
+                        nameTooLong(r, "a __metadata__ key is", limits.maxNameBytes))) {
+        if (r.peekKind() != Kind::String)
+            r.fail("__metadata__ value of " + quoteForMessage(key) +
+                   " is not a string; the format allows only strings there");
+        r.skipValue(); // validated, not kept: nothing reads metadata values
+        budget.charge(key.size() + 64);
+        if (!keys.insert(key).second)
+            r.fail("__metadata__ has the key " + quoteForMessage(key) +
+                   " twice; the format forbids duplicate keys");
+    }
+}
+
+std::vector<std::size_t> sortedByName(const std::vector<SafetensorsEntry>& entries)
+{
+    std::vector<std::size_t> order(entries.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return entries[a].name < entries[b].name; });
+    return order;
+}
+
+// The format requires the ranges to tile the data section: sorted by offset, each tensor
+// begins where the previous one ends, from byte 0 to the last byte of the file. Overlaps would
+// alias two tensors' data; gaps and trailing bytes are data no tensor owns (the reference
+// implementation refuses them as InvalidOffset and MetadataIncompleteBuffer).
+void checkTiling(const std::vector<SafetensorsEntry>& entries, Count dataBytes, const std::string& source)
+{
+    std::vector<const SafetensorsEntry*> byOffset;
+    byOffset.reserve(entries.size());
+    for (const SafetensorsEntry& e : entries)
+        byOffset.push_back(&e);
+    std::sort(byOffset.begin(), byOffset.end(), [](const SafetensorsEntry* a, const SafetensorsEntry* b) {
+        return a->begin != b->begin ? a->begin < b->begin : a->end < b->end;
+    });
+    Count position = 0;
+    const SafetensorsEntry* previous = nullptr;
+    for (const SafetensorsEntry* e : byOffset) {
+        if (e->begin < position)
+            fail(source, "tensors " + quoteForMessage(previous->name) + " and " + quoteForMessage(e->name) +
+                             " have overlapping data_offsets");
+        if (e->begin > position)
+            fail(source, "bytes [" + std::to_string(position) + ", " + std::to_string(e->begin) +
+                             ") of the data belong to no tensor (a gap before " + tensorWhere(e->name) +
+                             "); the format requires the tensors to cover the data exactly");
+        position = e->end;
+        previous = e;
+    }
+    if (position != dataBytes)
+        fail(source, std::to_string(dataBytes - position) +
+                         " bytes after the end of the last tensor's data (byte " + std::to_string(position) +
+                         " of " + std::to_string(dataBytes) +
+                         ") belong to no tensor; the format requires the data to end with the last tensor "
+                         "(a truncated rewrite or appended data?)");
+}
+
+std::vector<SafetensorsEntry> parseHeader(JsonPullReader& r, Count dataBytes, const std::string& source,
+                                          const SafetensorsLimits& limits)
+{
+    if (r.peekKind() != Kind::Object)
+        r.fail("header is not a JSON object");
+    TableBudget budget(r, limits.maxTableBytes, "the header");
+    std::vector<SafetensorsEntry> entries;
+    bool sawMetadata = false;
+    r.beginObject();
+    std::string name;
+    while (r.nextMember(name, limits.maxNameBytes, nameTooLong(r, "a tensor name is", limits.maxNameBytes))) {
+        if (name == "__metadata__") {
+            if (sawMetadata)
+                r.fail("\"__metadata__\" appears twice in the header; the format forbids duplicate keys");
+            sawMetadata = true;
+            readMetadata(r, limits, budget);
+            continue;
+        }
+        entries.push_back(readEntry(r, name, dataBytes, budget));
+    }
+    r.expectEnd();
+    const std::vector<std::size_t> order = sortedByName(entries);
+    for (std::size_t i = 1; i < order.size(); ++i)
+        if (entries[order[i]].name == entries[order[i - 1]].name)
+            fail(source, tensorWhere(entries[order[i]].name) +
+                             " appears twice in the header; the format forbids duplicate names (readers "
+                             "disagree on which one counts)");
+    checkTiling(entries, dataBytes, source);
+    return entries;
 }
 
 std::uint64_t readLittleEndian64(const unsigned char* p)
@@ -197,79 +363,70 @@ float bfloat16ToFloat(std::uint16_t bits)
 }
 
 std::vector<SafetensorsEntry> parseSafetensorsHeader(std::string_view json, Count dataBytes,
-                                                     const std::string& source)
+                                                     const std::string& source,
+                                                     const SafetensorsLimits& limits)
 {
-    nlohmann::json header;
-    try {
-        header = nlohmann::json::parse(json);
-    } catch (const nlohmann::json::exception& e) {
-        fail(source, std::string("header is not valid JSON (") + e.what() + ")");
-    }
-    if (!header.is_object())
-        fail(source, "header is not a JSON object");
-    std::vector<SafetensorsEntry> entries;
-    for (const auto& [name, value] : header.items()) {
-        if (name == "__metadata__") {
-            if (!value.is_object())
-                fail(source, "__metadata__ is not an object");
-            continue;
-        }
-        entries.push_back(parseEntry(name, value, dataBytes, source));
-    }
-    // Overlapping byte ranges would make two tensors alias each other's data.
-    std::vector<const SafetensorsEntry*> byOffset;
-    for (const SafetensorsEntry& e : entries)
-        if (e.end > e.begin)
-            byOffset.push_back(&e);
-    std::sort(byOffset.begin(), byOffset.end(),
-              [](const SafetensorsEntry* a, const SafetensorsEntry* b) { return a->begin < b->begin; });
-    for (std::size_t i = 1; i < byOffset.size(); ++i)
-        if (byOffset[i]->begin < byOffset[i - 1]->end)
-            fail(source, "tensors '" + byOffset[i - 1]->name + "' and '" + byOffset[i]->name +
-                             "' have overlapping data_offsets");
-    return entries;
+    if (json.size() > limits.maxHeaderBytes)
+        fail(source, "header length " + std::to_string(json.size()) + " exceeds the " +
+                         std::to_string(limits.maxHeaderBytes >> 20) + " MiB limit");
+    std::size_t at = 0;
+    JsonPullReader reader(
+        [&json, &at](char* buffer, std::size_t n) {
+            const std::size_t k = std::min(n, json.size() - at);
+            std::memcpy(buffer, json.data() + at, k);
+            at += k;
+            return k;
+        },
+        source, "header", 3);
+    return parseHeader(reader, dataBytes, source, limits);
 }
 
-SafetensorsFile::SafetensorsFile(std::filesystem::path path) : path_(std::move(path))
+SafetensorsFile::SafetensorsFile(std::filesystem::path path, const SafetensorsLimits& limits)
+    : path_(std::move(path)), file_(path_)
 {
     const std::string source = path_.string();
-    std::error_code ec;
-    const std::uintmax_t fileSize = std::filesystem::file_size(path_, ec);
-    if (ec)
-        fail(source, "cannot read (" + ec.message() + ")");
-    std::ifstream in(path_, std::ios::binary);
-    if (!in)
-        fail(source, "cannot open");
-    std::array<unsigned char, 8> prefix{};
-    if (fileSize < 8 || !in.read(reinterpret_cast<char*>(prefix.data()), 8))
+    const std::uint64_t fileSize = file_.size();
+    std::array<char, 8> prefix{};
+    if (fileSize < 8 || file_.readAt(0, prefix.data(), 8) != 8)
         fail(source, "too short to be a safetensors file (" + std::to_string(fileSize) + " bytes)");
-    const std::uint64_t headerBytes = readLittleEndian64(prefix.data());
-    // Compare before allocating: a lying length (say 2^63) must not become an allocation.
+    const std::uint64_t headerBytes =
+        readLittleEndian64(reinterpret_cast<const unsigned char*>(prefix.data()));
+    // Compare before reading: a lying length (say 2^63) must not become an allocation.
     if (headerBytes > fileSize - 8)
         fail(source, "header length " + std::to_string(headerBytes) + " runs past the end of the file (" +
                          std::to_string(fileSize) + " bytes)");
-    if (headerBytes > kMaxHeaderBytes)
-        fail(source, "header length " + std::to_string(headerBytes) + " exceeds the 100 MiB limit");
-    std::string header(static_cast<std::size_t>(headerBytes), '\0');
-    if (!in.read(header.data(), static_cast<std::streamsize>(headerBytes)))
-        fail(source, "truncated header");
+    if (headerBytes > limits.maxHeaderBytes)
+        fail(source, "header length " + std::to_string(headerBytes) + " exceeds the " +
+                         std::to_string(limits.maxHeaderBytes >> 20) + " MiB limit");
     dataStart_ = static_cast<Count>(8 + headerBytes);
-    entries_ = parseSafetensorsHeader(header, static_cast<Count>(fileSize) - dataStart_, source);
-    for (std::size_t i = 0; i < entries_.size(); ++i)
-        byName_.emplace(entries_[i].name, i);
+    // Streamed from the open file: the header text is never held whole.
+    std::uint64_t at = 8;
+    const std::uint64_t headerEnd = 8 + headerBytes;
+    JsonPullReader reader(
+        [this, &at, headerEnd](char* buffer, std::size_t n) {
+            const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(n, headerEnd - at));
+            const std::size_t got = file_.readAt(at, buffer, k);
+            at += got;
+            return got;
+        },
+        source, "header", 3);
+    entries_ = parseHeader(reader, static_cast<Count>(fileSize) - dataStart_, source, limits);
+    byName_ = sortedByName(entries_);
 }
 
 const SafetensorsEntry* SafetensorsFile::find(std::string_view name) const
 {
-    const auto it = byName_.find(name);
-    return it == byName_.end() ? nullptr : &entries_[it->second];
+    const auto it =
+        std::lower_bound(byName_.begin(), byName_.end(), name,
+                         [this](std::size_t i, std::string_view n) { return entries_[i].name < n; });
+    return it == byName_.end() || entries_[*it].name != name ? nullptr : &entries_[*it];
 }
 
 Tensor SafetensorsFile::read(const SafetensorsEntry& entry) const
 {
     const std::string source = path_.string();
     if (entry.dtype != DType::F32 && entry.dtype != DType::F16 && entry.dtype != DType::BF16)
-        fail(source, "tensor '" + entry.name + "' has dtype " + std::string(toString(entry.dtype)) +
+        fail(source, tensorWhere(entry.name) + " has dtype " + std::string(toString(entry.dtype)) +
                          "; only F32, F16 and BF16 can be read");
     Tensor t;
     t.name = entry.name;
@@ -277,16 +434,13 @@ Tensor SafetensorsFile::read(const SafetensorsEntry& entry) const
     const Count elementSize = dtypeSize(entry.dtype);
     const Count count = (entry.end - entry.begin) / elementSize;
     t.values.resize(static_cast<std::size_t>(count));
-    std::ifstream in(path_, std::ios::binary);
-    if (!in)
-        fail(source, "cannot open");
-    in.seekg(static_cast<std::streamoff>(dataStart_ + entry.begin));
     const Count chunkElements = kReadChunkBytes / elementSize;
     std::vector<char> buffer(static_cast<std::size_t>(std::min(count, chunkElements) * elementSize));
+    const std::string what = tensorWhere(entry.name);
     for (Count done = 0; done < count;) {
         const Count n = std::min(chunkElements, count - done);
-        if (!in.read(buffer.data(), static_cast<std::streamsize>(n * elementSize)))
-            fail(source, "file ended while reading tensor '" + entry.name + "' (was it truncated?)");
+        file_.readExactly(static_cast<std::uint64_t>(dataStart_ + entry.begin + done * elementSize),
+                          buffer.data(), static_cast<std::size_t>(n * elementSize), what);
         convert(entry.dtype, buffer.data(), static_cast<std::size_t>(n),
                 t.values.data() + static_cast<std::ptrdiff_t>(done));
         done += n;
@@ -294,68 +448,160 @@ Tensor SafetensorsFile::read(const SafetensorsEntry& entry) const
     return t;
 }
 
-SafetensorsCheckpoint SafetensorsCheckpoint::open(const std::filesystem::path& path)
+namespace {
+
+struct IndexEntry {
+    std::string tensor;
+    std::uint32_t shard = 0;
+};
+
+// model.safetensors.index.json: {"metadata": {...}, "weight_map": {tensor: shard file}}.
+// Returns the entries sorted by tensor name, and the shard file names.
+std::vector<IndexEntry> readIndex(const std::filesystem::path& file, const SafetensorsLimits& limits,
+                                  std::vector<std::string>& shards)
+{
+    const std::string source = file.string();
+    const InputFile in(file);
+    if (in.size() > limits.maxIndexBytes)
+        fail(source, "index is larger than " + std::to_string(limits.maxIndexBytes >> 20) + " MiB");
+    std::uint64_t at = 0;
+    JsonPullReader r(
+        [&in, &at](char* buffer, std::size_t n) {
+            const std::size_t got = in.readAt(at, buffer, n);
+            at += got;
+            return got;
+        },
+        source, "index", 4);
+    if (r.peekKind() != Kind::Object)
+        r.fail("index is not a JSON object");
+    TableBudget budget(r, limits.maxTableBytes, "the index");
+    std::vector<IndexEntry> entries;
+    std::map<std::string, std::uint32_t> shardIds;
+    std::set<std::string> topKeys;
+    r.beginObject();
+    std::string key;
+    while (r.nextMember(key, limits.maxNameBytes,
+                        nameTooLong(r, "a key of the index is", limits.maxNameBytes))) {
+        if (!topKeys.insert(key).second)
+            r.fail("index has the key " + quoteForMessage(key) + " twice; duplicate keys are ambiguous");
+        budget.charge(key.size() + 64);
+        if (key != "weight_map") {
+            r.skipValue(); // "metadata" (total_size, ...) is not needed
+            continue;
+        }
+        if (r.peekKind() != Kind::Object)
+            r.fail("index has no \"weight_map\" object");
+        r.beginObject();
+        std::string tensor;
+        while (r.nextMember(tensor, limits.maxNameBytes,
+                            nameTooLong(r, "a tensor name is", limits.maxNameBytes))) {
+            if (r.peekKind() != Kind::String)
+                r.fail("weight_map entry for " + quoteForMessage(tensor) + " is not a file name");
+            const std::string shardName = r.readString(
+                limits.maxNameBytes, nameTooLong(r, "a shard file name is", limits.maxNameBytes));
+            const std::filesystem::path rel(shardName);
+            // Shards live beside the index; refuse paths that would read elsewhere.
+            if (rel.empty() || rel.is_absolute() || rel.has_parent_path() || shardName == "." ||
+                shardName == "..")
+                r.fail("weight_map entry for " + quoteForMessage(tensor) + " names " +
+                       quoteForMessage(shardName) + ", not a file beside the index");
+            auto [it, added] = shardIds.emplace(shardName, static_cast<std::uint32_t>(shards.size()));
+            if (added) {
+                shards.push_back(shardName);
+                budget.charge(2 * shardName.size() + 96);
+            }
+            budget.charge(sizeof(IndexEntry) + tensor.size());
+            entries.push_back({tensor, it->second});
+        }
+    }
+    r.expectEnd();
+    if (topKeys.count("weight_map") == 0)
+        fail(source, "index has no \"weight_map\" object");
+    std::sort(entries.begin(), entries.end(),
+              [](const IndexEntry& a, const IndexEntry& b) { return a.tensor < b.tensor; });
+    for (std::size_t i = 1; i < entries.size(); ++i)
+        if (entries[i].tensor == entries[i - 1].tensor)
+            fail(source, "weight_map lists " + tensorWhere(entries[i].tensor) +
+                             " twice; duplicate keys are ambiguous");
+    return entries;
+}
+
+} // namespace
+
+SafetensorsCheckpoint SafetensorsCheckpoint::open(const std::filesystem::path& path,
+                                                  const SafetensorsLimits& limits)
 {
     namespace fs = std::filesystem;
-    std::error_code ec;
     fs::path file = path;
-    if (fs::is_directory(path, ec)) {
-        if (fs::exists(path / "model.safetensors.index.json", ec))
+    switch (classifyPath(path)) { // FIFOs, devices, loops and EACCES are refused here, by name
+    case PathKind::Missing: fail(path.string(), describeErrno(ENOENT));
+    case PathKind::Folder:
+        if (classifyPath(path / "model.safetensors.index.json") == PathKind::RegularFile)
             file = path / "model.safetensors.index.json";
-        else if (fs::exists(path / "model.safetensors", ec))
+        else if (classifyPath(path / "model.safetensors") == PathKind::RegularFile)
             file = path / "model.safetensors";
         else
-            fail(path.string(), "directory has neither model.safetensors nor model.safetensors.index.json");
+            fail(path.string(), "folder has neither model.safetensors nor model.safetensors.index.json");
+        break;
+    case PathKind::RegularFile: break;
     }
     SafetensorsCheckpoint c;
     c.description_ = file.string();
     const std::string name = file.filename().string();
     const bool isIndex = name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0;
-    auto add = [&c](std::unique_ptr<SafetensorsFile> f, const std::string& source) {
+    // The checkpoint's own name table gets the same budget as one file's: an index cannot
+    // multiply it by listing thousands of shards.
+    std::size_t tableBytes = 0;
+    auto add = [&c, &tableBytes, &limits, &file](std::unique_ptr<SafetensorsFile> f,
+                                                 const std::string& source) {
         for (const SafetensorsEntry& e : f->entries()) {
             if (c.tensors_.count(e.name) != 0)
-                fail(source, "tensor '" + e.name + "' appears in two shards");
+                fail(source, tensorWhere(e.name) + " appears in two shards");
+            tableBytes += e.name.size() + sizeof(Located) + 64;
+            if (tableBytes > limits.maxTableBytes)
+                fail(file.string(), "the checkpoint describes more than " +
+                                        std::to_string(limits.maxTableBytes >> 20) +
+                                        " MiB of tensor table; no real checkpoint needs that much");
             c.tensors_.emplace(e.name, Located{f.get(), &e});
         }
         c.files_.push_back(std::move(f));
     };
     if (!isIndex) {
-        add(std::make_unique<SafetensorsFile>(file), file.string());
+        add(std::make_unique<SafetensorsFile>(file, limits), file.string());
         return c;
     }
-    const CappedRead read = readFileCapped(file, kMaxIndexBytes);
-    if (read.truncated)
-        fail(file.string(), "index is larger than 64 MiB");
-    nlohmann::json index;
-    try {
-        index = nlohmann::json::parse(read.bytes);
-    } catch (const nlohmann::json::exception& e) {
-        fail(file.string(), std::string("index is not valid JSON (") + e.what() + ")");
-    }
-    if (!index.is_object() || !index.contains("weight_map") || !index.at("weight_map").is_object())
-        fail(file.string(), "index has no \"weight_map\" object");
-    std::map<std::string, std::vector<std::string>> shardTensors;
-    for (const auto& [tensor, shard] : index.at("weight_map").items()) {
-        if (!shard.is_string())
-            fail(file.string(), "weight_map entry for '" + tensor + "' is not a file name");
-        const auto shardName = shard.get<std::string>();
-        const fs::path rel(shardName);
-        // Shards live beside the index; refuse paths that would read elsewhere.
-        if (rel.empty() || rel.is_absolute() || rel.has_parent_path())
-            fail(file.string(), "weight_map entry for '" + tensor + "' names \"" + shardName +
-                                    "\", not a file beside the index");
-        shardTensors[shardName].push_back(tensor);
-    }
-    c.description_ = file.string() + " (" + std::to_string(shardTensors.size()) + " shards)";
-    for (const auto& [shardName, tensors] : shardTensors) {
-        const fs::path shardPath = file.parent_path() / shardName;
-        auto shard = std::make_unique<SafetensorsFile>(shardPath);
-        for (const std::string& t : tensors)
-            if (shard->find(t) == nullptr)
-                fail(file.string(), "index puts '" + t + "' in " + shardName + ", which has no such tensor");
+    c.index_ = file;
+    std::vector<std::string> shards;
+    const std::vector<IndexEntry> index = readIndex(file, limits, shards);
+    c.description_ = file.string() + " (" + std::to_string(shards.size()) + " shards)";
+    std::vector<std::vector<const IndexEntry*>> byShard(shards.size());
+    for (const IndexEntry& e : index)
+        byShard[e.shard].push_back(&e);
+    std::vector<std::size_t> shardOrder(shards.size());
+    for (std::size_t i = 0; i < shardOrder.size(); ++i)
+        shardOrder[i] = i;
+    std::sort(shardOrder.begin(), shardOrder.end(),
+              [&](std::size_t a, std::size_t b) { return shards[a] < shards[b]; });
+    for (const std::size_t s : shardOrder) {
+        const fs::path shardPath = file.parent_path() / shards[s];
+        auto shard = std::make_unique<SafetensorsFile>(shardPath, limits);
+        for (const IndexEntry* t : byShard[s])
+            if (shard->find(t->tensor) == nullptr)
+                fail(file.string(), "index puts " + tensorWhere(t->tensor) + " in " +
+                                        quoteForMessage(shards[s]) + ", which has no such tensor");
         add(std::move(shard), shardPath.string());
     }
     return c;
+}
+
+std::vector<std::filesystem::path> SafetensorsCheckpoint::files() const
+{
+    std::vector<std::filesystem::path> out;
+    if (!index_.empty())
+        out.push_back(index_);
+    for (const auto& f : files_)
+        out.push_back(f->path());
+    return out;
 }
 
 std::vector<const SafetensorsEntry*> SafetensorsCheckpoint::entries() const

@@ -3,7 +3,11 @@
 #include "llamascope/forward/weights.hpp"
 
 #include "llamascope/errors.hpp"
+#include "llamascope/format.hpp"
 #include "llamascope/forward/init.hpp"
+
+#include <cmath>
+#include <cstring>
 
 #include <set>
 #include <sstream>
@@ -99,12 +103,52 @@ CheckpointWeights CheckpointWeights::open(const std::filesystem::path& path)
     return CheckpointWeights(SafetensorsCheckpoint::open(path));
 }
 
+namespace {
+
+// Index of the first NaN or infinity, or -1. By bit pattern (exponent all ones), so it holds
+// under any floating-point compiler flags; one pass over memory the read just touched.
+std::int64_t firstNonFinite(const std::vector<float>& values)
+{
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        std::uint32_t bits = 0;
+        std::memcpy(&bits, &values[i], sizeof bits);
+        if ((bits & 0x7F800000u) == 0x7F800000u)
+            return static_cast<std::int64_t>(i);
+    }
+    return -1;
+}
+
+std::string indexText(const std::vector<Count>& shape, std::int64_t flat)
+{
+    std::vector<Count> index(shape.size());
+    for (std::size_t d = shape.size(); d-- > 0;) {
+        index[d] = shape[d] > 0 ? flat % shape[d] : 0;
+        flat = shape[d] > 0 ? flat / shape[d] : flat;
+    }
+    return shapeToString(index);
+}
+
+} // namespace
+
 Tensor CheckpointWeights::load(const TensorSpec& spec)
 {
     Tensor t = checkpoint_.read(spec.name);
     if (t.shape != spec.shape) // mismatches() is checked first; this guards direct use
         throw CheckpointMismatch(describe(), {spec.name + ": checkpoint has " + shapeToString(t.shape) +
                                               ", config expects " + shapeToString(spec.shape)});
+    // A NaN or infinite weight makes every later number NaN (loss "nan", exit 0 before this
+    // check): refuse it by name, at the first tensor that has one.
+    if (const std::int64_t bad = firstNonFinite(t.values); bad >= 0) {
+        const float v = t.values[static_cast<std::size_t>(bad)];
+        throw IoError(
+            describe() + ": tensor " + quoteForMessage(spec.name) + " holds " +
+            (std::isnan(v) ? std::string("NaN")
+             : v > 0       ? std::string("+inf")
+                           : std::string("-inf")) +
+            " at " + indexText(t.shape, bad) +
+            "; a checkpoint with non-finite weights gives no meaningful loss (diverged training, or "
+            "an overflow when it was converted to a narrower dtype?)");
+    }
     return t;
 }
 
@@ -153,7 +197,7 @@ std::string joinLines(const std::string& source, const std::vector<std::string>&
 } // namespace
 
 CheckpointMismatch::CheckpointMismatch(const std::string& source, std::vector<std::string> problems)
-    : std::runtime_error(joinLines(source, problems)), problems_(std::move(problems))
+    : std::runtime_error(joinLines(source, problems)), source_(source), problems_(std::move(problems))
 {
 }
 

@@ -42,6 +42,9 @@ public:
     [[nodiscard]] virtual std::vector<std::string> mismatches(const std::vector<TensorSpec>& specs) const = 0;
     /// "random init (seed 0, std 0.02)" or the checkpoint path.
     [[nodiscard]] virtual std::string describe() const = 0;
+    /// The files the weights are read from (none for random init): outputs must never be
+    /// written over them (OutputPolicy::inputs).
+    [[nodiscard]] virtual std::vector<std::filesystem::path> files() const { return {}; }
     /// Threads the source may use to make one tensor.
     void setThreads(int threads) { threads_ = threads < 1 ? 1 : threads; }
 
@@ -80,6 +83,7 @@ public:
     /// and lm_head.weight in a tied checkpoint, which is the embedding anyway).
     [[nodiscard]] std::vector<std::string> mismatches(const std::vector<TensorSpec>& specs) const override;
     [[nodiscard]] std::string describe() const override { return checkpoint_.describe(); }
+    [[nodiscard]] std::vector<std::filesystem::path> files() const override { return checkpoint_.files(); }
 
 private:
     SafetensorsCheckpoint checkpoint_;
@@ -89,9 +93,11 @@ private:
 class CheckpointMismatch : public std::runtime_error {
 public:
     CheckpointMismatch(const std::string& source, std::vector<std::string> problems);
+    [[nodiscard]] const std::string& source() const { return source_; }
     [[nodiscard]] const std::vector<std::string>& problems() const { return problems_; }
 
 private:
+    std::string source_;
     std::vector<std::string> problems_;
 };
 

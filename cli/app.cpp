@@ -2,6 +2,8 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "progress.hpp"
+#include "terminal.hpp"
 
 #include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
@@ -61,11 +63,12 @@ const Command* findCommand(std::string_view name)
 
 } // namespace
 
-int runApp(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool* internalError)
+namespace {
+
+int runFiltered(const std::vector<std::string>& args, Context ctx, bool* internalError)
 {
-    if (internalError != nullptr)
-        *internalError = false;
-    Context ctx{out, err};
+    std::ostream& out = ctx.out;
+    std::ostream& err = ctx.err;
     if (args.empty()) {
         printUsage(err);
         return kExitUsage;
@@ -85,7 +88,7 @@ int runApp(const std::vector<std::string>& args, std::ostream& out, std::ostream
         for (const Command* c : allCommands())
             names.push_back(c->name);
         const std::string guess = closestMatch(name, names);
-        err << "llamascope: unknown command \"" << name << "\""
+        err << "llamascope: unknown command \"" << escapeForTerminal(name) << "\""
             << (guess.empty() ? "" : "; did you mean \"" + guess + "\"?")
             << "\nRun 'llamascope --help' for the list.\n";
         return kExitUsage;
@@ -95,30 +98,46 @@ int runApp(const std::vector<std::string>& args, std::ostream& out, std::ostream
     try {
         return command->run(rest, ctx);
     } catch (const UsageError& e) {
-        err << prefix << "error: " << e.what() << "\nRun 'llamascope " << command->name
+        err << prefix << "error: " << escapeForTerminal(e.what()) << "\nRun 'llamascope " << command->name
             << " --help' for usage.\n";
         return kExitUsage;
     } catch (const InvalidArgument& e) {
-        err << prefix << "error: " << e.what() << "\n";
+        err << prefix << "error: " << escapeForTerminal(e.what()) << "\n";
         return kExitUsage;
     } catch (const IoError& e) {
-        err << prefix << "error: " << e.what() << "\n";
+        err << prefix << "error: " << escapeForTerminal(e.what()) << "\n";
         return kExitIo;
     } catch (const Cancelled&) {
         err << prefix << "cancelled\n";
-        return 130;
+        return InterruptGuard::signal() != 0 ? 128 + InterruptGuard::signal() : 130;
     } catch (const CountOverflow& e) {
-        err << prefix << "error: " << e.what() << "\n";
-        return kExitFindings;
+        // Validated configs never overflow (the validator reports count-overflow), so here an
+        // option made a count too large for 64-bit integers: a usage error.
+        err << prefix << "error: " << escapeForTerminal(e.what())
+            << " (an option value is too large for this model)\n";
+        return kExitUsage;
     } catch (const std::bad_alloc&) {
         err << prefix << "error: out of memory\n";
         return kExitIo;
     } catch (const std::exception& e) {
         if (internalError != nullptr)
             *internalError = true;
-        err << prefix << "internal error: " << e.what() << " (please report this)\n";
+        err << prefix << "internal error: " << escapeForTerminal(e.what()) << " (please report this)\n";
         return kExitFindings;
     }
+}
+
+} // namespace
+
+int runApp(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool* internalError)
+{
+    if (internalError != nullptr)
+        *internalError = false;
+    TerminalSafeBuffer safeOut(out.rdbuf());
+    TerminalSafeBuffer safeErr(err.rdbuf());
+    std::ostream filteredOut(&safeOut);
+    std::ostream filteredErr(&safeErr);
+    return runFiltered(args, Context{filteredOut, filteredErr, err}, internalError);
 }
 
 } // namespace llamascope::cli

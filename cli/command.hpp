@@ -9,11 +9,13 @@
 
 namespace llamascope::cli {
 
-/// Where a command writes: `out` for results (pipeable), `err` for findings, progress and
-/// errors.
+/// Where a command writes: `out` for results (pipeable), `err` for findings and errors, both
+/// through the terminal-safe filter (terminal.hpp); `progress` is stderr unfiltered, for the
+/// status line that rewrites itself (StderrProgress escapes what it prints).
 struct Context {
     std::ostream& out;
     std::ostream& err;
+    std::ostream& progress;
 };
 
 /// Process exit codes, the same for every command (SPEC §4).

@@ -5,6 +5,8 @@
 #include "llamascope/bundled.hpp"
 #include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
+#include "llamascope/io.hpp"
+#include "llamascope/json_io.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -80,13 +82,62 @@ ParsedArgs parseArgs(const std::vector<std::string>& args, std::string_view comm
     return parsed;
 }
 
+namespace {
+
+// A config's name is a label made from its file or folder name, printed in every output:
+// escaped once here so no file name can act on a terminal or break a line, in any command or
+// format. The exact path stays in the report's source (and its JSON source_bytes).
+void makeNamePrintable(LoadResult& r)
+{
+    if (r.config)
+        r.config->name = escapeForTerminal(r.config->name);
+}
+
+void printNotes(const std::vector<std::string>& notes, Context& ctx)
+{
+    for (const std::string& n : notes)
+        ctx.err << "note: " << escapeForTerminal(n) << "\n";
+}
+
+} // namespace
+
 std::vector<LoadResult> loadInputs(const std::vector<std::string>& inputs, Context& ctx)
 {
     std::vector<std::string> notes;
     std::vector<LoadResult> out = loadModels(inputs, &notes);
-    for (const std::string& n : notes)
-        ctx.err << "note: " << n << "\n";
+    printNotes(notes, ctx);
+    for (LoadResult& r : out)
+        makeNamePrintable(r);
     return out;
+}
+
+LoadedInputs loadInputsKeepingGoing(const std::vector<std::string>& inputs, Context& ctx)
+{
+    LoadedInputs loaded;
+    // One input at a time, one model at a time: an input that cannot be found or a file that
+    // cannot be read (a FIFO in a folder, a permission error) is reported, and the rest still are.
+    std::vector<std::vector<std::string>> groups;
+    if (inputs.empty())
+        groups.emplace_back(); // the bundled family
+    for (const std::string& input : inputs)
+        groups.push_back({input});
+    for (const std::vector<std::string>& group : groups) {
+        try {
+            const SourceScan scan = findModels(group);
+            printNotes(scan.notes, ctx);
+            for (const ModelSource& source : scan.models) {
+                try {
+                    loaded.results.push_back(loadSource(source));
+                    makeNamePrintable(loaded.results.back());
+                } catch (const IoError& e) {
+                    loaded.errors.push_back(e.what());
+                }
+            }
+        } catch (const IoError& e) {
+            loaded.errors.push_back(e.what());
+        }
+    }
+    return loaded;
 }
 
 LoadResult loadSingleInput(const std::vector<std::string>& inputs)
@@ -98,20 +149,28 @@ LoadResult loadSingleInput(const std::vector<std::string>& inputs)
     if (scan.models.size() != 1)
         throw UsageError(inputs.front() + " holds " + std::to_string(scan.models.size()) +
                          " models; this command takes one (name its config.json or its snapshot folder)");
-    return loadSource(scan.models.front());
+    LoadResult r = loadSource(scan.models.front());
+    makeNamePrintable(r);
+    return r;
 }
 
 void printFindings(const ValidationReport& report, std::ostream& os)
 {
+    // Keys, values and file names come from files: each field is escaped so that none can
+    // break the line or forge another (docs/hardening.md "Output encoding").
+    const std::string source = escapeForTerminal(report.source);
     for (const Finding& f : report.findings) {
-        os << report.source;
+        os << source;
         if (f.pos.known())
             os << ':' << f.pos.line << ':' << f.pos.column;
-        os << ": " << toString(f.severity) << " [" << f.code << "] " << (f.pointer.empty() ? "/" : f.pointer)
-           << ": " << f.message << "\n";
+        os << ": " << toString(f.severity) << " [" << f.code << "] "
+           << (f.pointer.empty() ? std::string("/") : escapeForTerminal(f.pointer)) << ": "
+           << escapeForTerminal(f.message) << "\n";
         if (!f.hint.empty())
-            os << "    hint: " << f.hint << "\n";
+            os << "    hint: " << escapeForTerminal(f.hint) << "\n";
     }
+    for (const OmittedFindings& o : report.omitted)
+        os << source << ": " << toString(o.severity) << " [" << o.code << "] " << describeOmitted(o) << "\n";
 }
 
 std::vector<Analysis> analyzeInputs(const std::vector<LoadResult>& loaded, const FlopOptions* flopOptions,
@@ -121,12 +180,16 @@ std::vector<Analysis> analyzeInputs(const std::vector<LoadResult>& loaded, const
     for (const LoadResult& r : loaded) {
         if (!r.config) {
             failed = true;
-            ValidationReport errorsOnly{r.report.source, {}};
+            ValidationReport errorsOnly;
+            errorsOnly.source = r.report.source;
             for (const Finding& f : r.report.findings)
                 if (f.severity == Severity::Error)
                     errorsOnly.findings.push_back(f);
+            for (const OmittedFindings& o : r.report.omitted)
+                if (o.severity == Severity::Error)
+                    errorsOnly.omitted.push_back(o);
             printFindings(errorsOnly, ctx.err);
-            ctx.err << r.report.source
+            ctx.err << escapeForTerminal(r.report.source)
                     << ": skipped: the config has errors (llamascope validate shows all findings)\n";
             continue;
         }
@@ -137,15 +200,27 @@ std::vector<Analysis> analyzeInputs(const std::vector<LoadResult>& loaded, const
 
 void printJson(const nlohmann::ordered_json& j, std::ostream& os)
 {
-    os << j.dump(2) << "\n";
+    os << dumpJson(j) << "\n";
 }
 
-Count parsePositive(const std::string& text, std::string_view option)
+OutputPolicy outputPolicy(const po::variables_map& vm, std::vector<fs::path> inputs)
+{
+    OutputPolicy policy;
+    policy.overwrite = vm.count("force") != 0 ? Overwrite::Allow : Overwrite::Refuse;
+    policy.inputs = std::move(inputs);
+    policy.overwriteHint = "pass --force to overwrite";
+    return policy;
+}
+
+Count parsePositive(const std::string& text, std::string_view option, Count max)
 {
     Count v = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc() && p == text.data() + text.size() && v > max)
+        ec = std::errc::result_out_of_range;
     if (ec == std::errc::result_out_of_range)
-        throw UsageError("--" + std::string(option) + " " + text + " is too large");
+        throw UsageError("--" + std::string(option) + " " + text + " is too large (at most " +
+                         formatCount(max) + ")");
     if (ec != std::errc() || p != text.data() + text.size() || v < 1)
         throw UsageError("--" + std::string(option) + " must be a positive integer, got \"" + text + "\"");
     return v;

@@ -4,6 +4,7 @@
 #include "command.hpp"
 
 #include "llamascope/analysis.hpp"
+#include "llamascope/io.hpp"
 #include "llamascope/table.hpp"
 #include "llamascope/validate.hpp"
 
@@ -56,6 +57,15 @@ ParsedArgs parseArgs(const std::vector<std::string>& args, std::string_view comm
 /// none of these or cannot be read.
 std::vector<LoadResult> loadInputs(const std::vector<std::string>& inputs, Context& ctx);
 
+/// Like loadInputs, but an input that cannot be found or a file that cannot be read does not
+/// stop the others: its IoError message is collected in `errors` (validate reports every
+/// readable file and exits 3).
+struct LoadedInputs {
+    std::vector<LoadResult> results;
+    std::vector<std::string> errors;
+};
+LoadedInputs loadInputsKeepingGoing(const std::vector<std::string>& inputs, Context& ctx);
+
 /// Exactly one model (a file, a snapshot folder or a bundled name); UsageError otherwise.
 LoadResult loadSingleInput(const std::vector<std::string>& inputs);
 
@@ -70,7 +80,18 @@ std::vector<Analysis> analyzeInputs(const std::vector<LoadResult>& loaded, const
 /// Prints `j` (pretty, 2 spaces) and a newline.
 void printJson(const nlohmann::ordered_json& j, std::ostream& os);
 
-/// Parses a positive integer option value ("512", "4k" not accepted); throws UsageError.
-Count parsePositive(const std::string& text, std::string_view option);
+/// The output policy of a writing command (forward --logits-out, generate --out): --force
+/// allows replacing existing files; `inputs` (the files the command reads) are never
+/// written over, --force or not. See core's io.hpp.
+OutputPolicy outputPolicy(const po::variables_map& vm, std::vector<std::filesystem::path> inputs);
+
+/// The largest value an integer size option accepts (2^40): far beyond any real sequence,
+/// batch, vocabulary or width, and small enough that products of a few of them are still
+/// checked arithmetic rather than nonsense. Larger values are a usage error (exit 2).
+inline constexpr Count kMaxSizeOption = Count{1} << 40;
+
+/// Parses a positive integer option value ("512", "4k" not accepted) of at most `max`;
+/// throws UsageError naming the option and the limit.
+Count parsePositive(const std::string& text, std::string_view option, Count max = kMaxSizeOption);
 
 } // namespace llamascope::cli

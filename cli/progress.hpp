@@ -9,8 +9,14 @@
 
 namespace llamascope::cli {
 
-/// While alive, SIGINT sets a flag instead of killing the process, so long work can stop
-/// between steps and clean up (no half-written files). A second Ctrl-C exits at once.
+/// Installs the process-wide handlers for SIGINT, SIGTERM and SIGHUP: they remove the hidden
+/// temporary of any output being written (removePendingOutputs()) and then die of the signal
+/// as before. Called once by main().
+void installSignalCleanup();
+
+/// While alive, SIGINT and SIGTERM set a flag instead of killing the process, so long work can
+/// stop between steps and clean up (no half-written files, no temporaries left). A second
+/// signal removes the temporaries and exits at once.
 class InterruptGuard {
 public:
     InterruptGuard();
@@ -19,6 +25,8 @@ public:
     InterruptGuard& operator=(const InterruptGuard&) = delete;
 
     [[nodiscard]] static bool interrupted();
+    /// The signal that interrupted (SIGINT or SIGTERM), 0 if none: the exit code is 128 + it.
+    [[nodiscard]] static int signal();
 };
 
 /// Reports to `err`: a rewritten line on a terminal, a line per 10% otherwise (logs stay

@@ -178,28 +178,35 @@ CostOptions costOptionsFrom(const po::variables_map& vm, StorageDtype computeDty
 
 // Moved from generate.cpp so the law-based designs (generate_law.cpp) write files the same way.
 std::vector<std::string> writeConfigFiles(const std::vector<const DesignCandidate*>& files,
-                                          const std::filesystem::path& dir, bool force)
+                                          const std::filesystem::path& dir, const OutputPolicy& policy)
 {
     namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::exists(dir, ec)) {
+    switch (classifyPath(dir)) {
+    case PathKind::Missing: {
+        std::error_code ec;
         fs::create_directories(dir, ec);
         if (ec)
-            throw IoError(dir.string() + ": cannot create folder (" + ec.message() + ")");
-    } else if (!fs::is_directory(dir, ec)) {
-        throw IoError(dir.string() + ": is not a folder");
+            throw IoError(dir.string() + ": cannot create folder (" + describeErrno(ec.value()) + ")");
+        break;
+    }
+    case PathKind::RegularFile: throw IoError(dir.string() + ": is a file, not a folder");
+    case PathKind::Folder: break;
     }
     std::string existing;
     for (const DesignCandidate* c : files)
-        if (fs::exists(dir / c->fileName, ec))
+        if (policy.overwrite == Overwrite::Refuse && classifyPath(dir / c->fileName) != PathKind::Missing)
             existing += (existing.empty() ? "" : ", ") + (dir / c->fileName).string();
-    if (!existing.empty() && !force)
+    if (!existing.empty())
         throw IoError(existing + ": already exists; nothing was written (pass --force to overwrite)");
-    std::vector<std::string> written;
+    std::vector<PendingOutput> pending;
     for (const DesignCandidate* c : files) {
-        const fs::path path = dir / c->fileName;
-        writeFileAtomic(path, toHfJsonText(c->config), force ? Overwrite::Allow : Overwrite::Refuse);
-        written.push_back(path.string());
+        pending.emplace_back(dir / c->fileName, policy);
+        pending.back().write(toHfJsonText(c->config));
+    }
+    std::vector<std::string> written;
+    for (PendingOutput& out : pending) {
+        out.commit();
+        written.push_back(out.path().string());
     }
     return written;
 }

@@ -31,11 +31,13 @@ CostOptions costOptionsFrom(const po::variables_map& vm, StorageDtype computeDty
 
 /// A plain number, a fraction ("8/3") or a percentage ("40%" -> 0.4); UsageError otherwise.
 double parseNumber(const std::string& text, std::string_view option);
-/// Writes each candidate's config.json into `dir` (created if missing). Refuses to overwrite
-/// unless `force`, and checks every path before writing any, so a ladder is written whole or not
-/// at all; each file is written atomically. Returns the paths written.
+/// Writes each candidate's config.json into `dir` (created if missing) under the output policy
+/// (core's io.hpp; build it with outputPolicy(vm, inputs)): no file is replaced without
+/// --force, none of the inputs ever. Every path is checked and written to a hidden temporary
+/// before any is moved into place, so a ladder is written whole or not at all. Returns the
+/// paths written.
 std::vector<std::string> writeConfigFiles(const std::vector<const DesignCandidate*>& files,
-                                          const std::filesystem::path& dir, bool force);
+                                          const std::filesystem::path& dir, const OutputPolicy& policy);
 
 /// "17.0 min", "3.4 h", "5.2 days".
 std::string formatDuration(double seconds);

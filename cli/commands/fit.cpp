@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <ostream>
 
 namespace llamascope::cli {
@@ -56,9 +57,16 @@ int run(const std::vector<std::string>& args, Context& ctx)
     std::optional<ScalingLaw> reference;
     if (vm.count("compare"))
         reference = lawFrom(vm["compare"].as<std::string>());
-    if (vm.count("out") && !vm.count("force") && std::filesystem::exists(vm["out"].as<std::string>()))
-        throw IoError(vm["out"].as<std::string>() +
-                      ": already exists; nothing was fitted (pass --force to overwrite)");
+    // The output policy (core's io.hpp), checked before the fit: never over an existing file
+    // without --force, never over the runs table or the --compare law file; the hidden
+    // temporary is removed if the fit fails or is interrupted.
+    std::optional<PendingOutput> out;
+    if (vm.count("out")) {
+        std::vector<std::filesystem::path> read{inputs.front()};
+        if (vm.count("compare") && classifyPath(vm["compare"].as<std::string>()) == PathKind::RegularFile)
+            read.emplace_back(vm["compare"].as<std::string>());
+        out.emplace(vm["out"].as<std::string>(), outputPolicy(vm, std::move(read)));
+    }
 
     const std::optional<RunsTable> table = readRunsOption(inputs.front(), vm, ctx);
     if (!table)
@@ -66,7 +74,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     FitResult result;
     {
         InterruptGuard guard;
-        StderrProgress progress(ctx.err, vm.count("quiet") == 0);
+        StderrProgress progress(ctx.progress, vm.count("quiet") == 0);
         try {
             result = fitLaw(*table, options, &progress);
         } catch (const ScalingDataError& e) {
@@ -76,11 +84,10 @@ int run(const std::vector<std::string>& args, Context& ctx)
     }
     result.law.name = std::filesystem::path(inputs.front()).stem().string();
     std::vector<std::string> written;
-    if (vm.count("out")) {
-        const std::string out = vm["out"].as<std::string>();
-        writeFileAtomic(out, lawFileText(result.law),
-                        vm.count("force") ? Overwrite::Allow : Overwrite::Refuse);
-        written.push_back(out);
+    if (out) {
+        out->write(lawFileText(result.law));
+        out->commit();
+        written.push_back(out->path().string());
     }
 
     if (format == OutputFormat::Json) {

@@ -9,13 +9,16 @@
 #include "llamascope/format.hpp"
 #include "llamascope/forward/json.hpp"
 #include "llamascope/forward/npy.hpp"
+#include "llamascope/forward/warnings.hpp"
 #include "llamascope/json_io.hpp"
 #include "llamascope/table.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <ostream>
 
 namespace llamascope::cli {
@@ -70,9 +73,9 @@ Table countsTable(const ForwardResult& r)
 
 void printText(const ModelConfig& c, const ForwardResult& r, const std::string& logitsOut, std::ostream& os)
 {
-    os << c.name << ": forward pass of " << r.batch << " × " << r.seqLen << " tokens, " << r.weightsSource
-       << ", " << r.threads << (r.threads == 1 ? " thread" : " threads") << ", weights "
-       << toString(r.residency) << "\n\n";
+    os << c.name << ": forward pass of " << r.batch << " × " << r.seqLen << " tokens, "
+       << escapeForTerminal(r.weightsSource) << ", " << r.threads << (r.threads == 1 ? " thread" : " threads")
+       << ", weights " << toString(r.residency) << "\n\n";
     if (r.loss)
         os << "loss  " << formatFixed(*r.loss, 4)
            << "  (mean next-token cross-entropy; ln V = " << formatFixed(r.lnVocab, 4) << ")\n\n";
@@ -88,8 +91,8 @@ void printText(const ModelConfig& c, const ForwardResult& r, const std::string& 
        << ", budget " << formatBytes(static_cast<double>(r.budgetBytes)) << "\n";
     os << "kernels " << describeKernels(r.kernels) << "\n";
     if (!logitsOut.empty())
-        os << "logits  " << logitsOut << " (float32 [" << r.batch << ", " << r.seqLen << ", " << c.vocabSize
-           << "])\n";
+        os << "logits  " << escapeForTerminal(logitsOut) << " (float32 [" << r.batch << ", " << r.seqLen
+           << ", " << c.vocabSize << "])\n";
 }
 
 int run(const std::vector<std::string>& args, Context& ctx)
@@ -102,7 +105,9 @@ int run(const std::vector<std::string>& args, Context& ctx)
         "batch", po::value<std::string>()->default_value("1"), "batch size B")(
         "seed", po::value<std::string>()->default_value("0"), "seed of the random init and random tokens")(
         "tokens", po::value<std::string>(), "token ids, comma-separated, B·T of them (default: random)")(
-        "logits-out", po::value<std::string>(), "write the logits as .npy (float32 [B, T, V])")(
+        "logits-out", po::value<std::string>(),
+        "write the logits as .npy (float32 [B, T, V]); never over an existing file without --force, "
+        "never over an input")("force", "with --logits-out: replace an existing file")(
         "format", po::value<std::string>()->default_value("text"),
         "text or json")("config", po::value<std::vector<std::string>>()->default_value({}, ""),
                         "config file or bundled name");
@@ -111,7 +116,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     positional.add("config", -1);
     const ParsedArgs p = parseArgs(
         args, "forward",
-        "CONFIG [--weights FILE] [--seq T] [--batch B] [--tokens 1,2,3] [--logits-out FILE.npy]",
+        "CONFIG [--weights FILE] [--seq T] [--batch B] [--tokens 1,2,3] [--logits-out FILE.npy [--force]]",
         "Runs the float32 reference forward pass (LlamaForCausalLM semantics) and prints the loss, the\n"
         "parameters it materialised and the matmul FLOPs it executed next to the analytic counts, the\n"
         "time and the peak memory. Without --weights, every tensor is drawn from N(0, initializer_range²)\n"
@@ -152,20 +157,41 @@ int run(const std::vector<std::string>& args, Context& ctx)
     else
         weights = std::make_unique<RandomWeights>(o.seed, config.initializerRange);
 
+    const std::vector<std::string> warnings = forwardWarnings(config, o);
+    for (const std::string& w : warnings)
+        ctx.err << "llamascope forward: warning: " << w << "\n";
+
+    // The output is checked and its hidden temporary created before the pass, so a bad path
+    // fails in a second, not after an hour; the temporary is removed if the pass fails or is
+    // interrupted (SIGINT, SIGTERM).
+    std::optional<PendingOutput> logits;
+    if (o.keepLogits) {
+        std::vector<std::filesystem::path> inputs = weights->files();
+        if (classifyPath(loaded.report.source) == PathKind::RegularFile)
+            inputs.emplace_back(loaded.report.source);
+        logits.emplace(logitsOut, outputPolicy(p.vm, std::move(inputs)));
+    }
+
     ForwardResult r;
     {
         const InterruptGuard guard;
-        StderrProgress progress(ctx.err);
+        StderrProgress progress(ctx.progress);
         try {
             r = runForward(config, *weights, o, &progress);
         } catch (const CheckpointMismatch& e) {
             progress.finish();
-            ctx.err << "llamascope forward: error: " << e.what() << "\n";
+            // One line per tensor; tensor names come from the file, so each line is escaped.
+            ctx.err << "llamascope forward: error: " << escapeForTerminal(e.source())
+                    << " does not match the config:\n";
+            for (const std::string& problem : e.problems())
+                ctx.err << "  " << escapeForTerminal(problem) << "\n";
             return kExitFindings;
         }
     }
-    if (o.keepLogits)
-        writeNpy(logitsOut, r.logits, {r.batch, r.seqLen, config.vocabSize});
+    if (logits) {
+        logits->write(encodeNpy(r.logits, {r.batch, r.seqLen, config.vocabSize}));
+        logits->commit();
+    }
     if (format == OutputFormat::Json) {
         nlohmann::ordered_json j = outputEnvelope("forward");
         j["name"] = config.name;
@@ -174,6 +200,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
             j[key] = value;
         j["logits_out"] =
             logitsOut.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(logitsOut);
+        j["warnings"] = warnings;
         printJson(j, ctx.out);
     } else {
         printText(config, r, logitsOut, ctx.out);

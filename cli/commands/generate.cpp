@@ -216,7 +216,7 @@ int runLadder(const po::variables_map& vm, const DesignConstraints& cons, Output
     if (steps < 2 || steps > 64)
         throw UsageError("--steps must be in 2..64");
     InterruptGuard guard;
-    StderrProgress progress(ctx.err, format == OutputFormat::Text);
+    StderrProgress progress(ctx.progress, format == OutputFormat::Text);
     const LadderResult ladder = designLadder(from, to, static_cast<int>(steps), cons, &progress);
     progress.finish();
 
@@ -229,7 +229,7 @@ int runLadder(const po::variables_map& vm, const DesignConstraints& cons, Output
             std::vector<const DesignCandidate*> files;
             for (const DesignCandidate& r : ladder.rungs)
                 files.push_back(&r);
-            written = writeConfigFiles(files, vm["out"].as<std::string>(), vm.count("force") != 0);
+            written = writeConfigFiles(files, vm["out"].as<std::string>(), outputPolicy(vm, {}));
         } else {
             ctx.err
                 << "llamascope generate: not writing: some rungs draw validator findings (see the note)\n";
@@ -258,7 +258,7 @@ int runLadder(const po::variables_map& vm, const DesignConstraints& cons, Output
     if (!ladder.note.empty())
         ctx.out << "\nNote: " << ladder.note << "\n";
     for (const std::string& w : written)
-        ctx.out << (w == written.front() ? "\n" : "") << "wrote " << w << "\n";
+        ctx.out << (w == written.front() ? "\n" : "") << "wrote " << escapeForTerminal(w) << "\n";
     if (written.empty())
         ctx.out << "\nPass --out DIR to write the " << ladder.rungs.size() << " config files.\n";
     return clean ? kExitOk : kExitFindings;
@@ -388,7 +388,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     if (vm.count("out")) {
         if (hit)
             written = writeConfigFiles({&result.candidates.front()}, vm["out"].as<std::string>(),
-                                       vm.count("force") != 0);
+                                       outputPolicy(vm, {}));
         else
             ctx.err << "llamascope generate: not writing: no candidate is on target"
                     << (result.candidates.empty() || result.candidates.front().findings == 0
@@ -446,7 +446,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
                 << formatDuration(cost->seconds) << "\n";
     }
     for (const std::string& w : written)
-        ctx.out << "\nwrote " << w << "\n";
+        ctx.out << "\nwrote " << escapeForTerminal(w) << "\n";
     if (written.empty() && hit)
         ctx.out << "\nPass --out DIR to write " << result.candidates.front().fileName << ".\n";
     return hit ? kExitOk : kExitFindings;

@@ -5,15 +5,29 @@
 #include "scaling_options.hpp"
 
 #include "llamascope/format.hpp"
+#include "llamascope/io.hpp"
 #include "llamascope/json_io.hpp"
 #include "llamascope/scaling_design.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <ostream>
 
 namespace llamascope::cli {
+
+namespace {
+
+// A law given as a file is an input: configs written with --out never replace it.
+std::vector<std::filesystem::path> lawInputs(const po::variables_map& vm)
+{
+    if (vm.count("law") != 0 && classifyPath(vm["law"].as<std::string>()) == PathKind::RegularFile)
+        return {vm["law"].as<std::string>()};
+    return {};
+}
+
+} // namespace
 
 void addLawDesignOptions(po::options_description& o)
 {
@@ -37,7 +51,7 @@ int computeWithLaw(const po::variables_map& vm, const DesignConstraints& cons, O
     if (topK > 1000)
         throw UsageError("--top must be at most 1000");
     InterruptGuard guard;
-    StderrProgress progress(ctx.err, format == OutputFormat::Text);
+    StderrProgress progress(ctx.progress, format == OutputFormat::Text);
     const LawDesignResult r = designForCompute(law, compute, cons, static_cast<std::size_t>(topK), &progress);
     progress.finish();
     const bool hit = !r.candidates.empty() && r.candidates.front().candidate.onTarget &&
@@ -46,7 +60,7 @@ int computeWithLaw(const po::variables_map& vm, const DesignConstraints& cons, O
     if (vm.count("out")) {
         if (hit)
             written = writeConfigFiles({&r.candidates.front().candidate}, vm["out"].as<std::string>(),
-                                       vm.count("force") != 0);
+                                       outputPolicy(vm, lawInputs(vm)));
         else
             ctx.err << "llamascope generate: not writing: no candidate is on target\n";
     }
@@ -103,7 +117,7 @@ int computeLadder(const po::variables_map& vm, const DesignConstraints& cons, Ou
     if (steps < 2 || steps > 64)
         throw UsageError("--steps must be in 2..64");
     InterruptGuard guard;
-    StderrProgress progress(ctx.err, format == OutputFormat::Text);
+    StderrProgress progress(ctx.progress, format == OutputFormat::Text);
     const ComputeLadderResult r =
         designComputeLadder(law, from, to, static_cast<int>(steps), cons, &progress);
     progress.finish();
@@ -116,7 +130,7 @@ int computeLadder(const po::variables_map& vm, const DesignConstraints& cons, Ou
             std::vector<const DesignCandidate*> files;
             for (const ComputeLadderRung& g : r.rungs)
                 files.push_back(&g.candidate);
-            written = writeConfigFiles(files, vm["out"].as<std::string>(), vm.count("force") != 0);
+            written = writeConfigFiles(files, vm["out"].as<std::string>(), outputPolicy(vm, lawInputs(vm)));
         } else {
             ctx.err
                 << "llamascope generate: not writing: some rungs draw validator findings (see the note)\n";

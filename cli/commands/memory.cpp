@@ -61,8 +61,8 @@ int listDevices(const AcceleratorTable& table, OutputFormat format, Context& ctx
     }
     ctx.out << render(acceleratorsTable(table), tableFormat(format));
     if (format == OutputFormat::Text)
-        ctx.out << "\nDense peaks (no sparsity) from the vendors' datasheets; source: " << table.source
-                << "\n";
+        ctx.out << "\nDense peaks (no sparsity) from the vendors' datasheets; source: "
+                << escapeForTerminal(table.source) << "\n";
     return kExitOk;
 }
 

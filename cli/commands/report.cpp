@@ -62,7 +62,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         if (!runs)
             return kExitFindings;
         InterruptGuard guard;
-        StderrProgress progress(ctx.err);
+        StderrProgress progress(ctx.progress);
         try {
             fit = fitLaw(*runs, fitOptions, &progress);
         } catch (const ScalingDataError& e) {

@@ -54,7 +54,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     ctx.out << h << a.config.name << " — " << formatCount(a.params.total) << " parameters ("
             << formatShort(static_cast<double>(a.params.total)) << "; "
             << formatShort(static_cast<double>(a.params.tiedEquivalent)) << " tied-equivalent)\n";
-    ctx.out << "source: " << loaded.report.source << "\n\n";
+    ctx.out << "source: " << escapeForTerminal(loaded.report.source) << "\n\n";
     ctx.out << h << "Shape\n\n" << render(shapeTable(a), tf) << "\n";
     ctx.out << h << "Parameters\n\n" << render(parameterTable(a.params), tf);
     ctx.out << "per layer: " << formatCount(a.params.perLayer.total()) << " (attention "
@@ -65,7 +65,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
     const ValidationReport& r = loaded.report;
     ctx.out << "findings: " << r.count(Severity::Error) << " errors, " << r.count(Severity::Warning)
             << " warnings, " << r.count(Severity::Note) << " notes"
-            << (r.findings.empty() ? "" : " (llamascope validate " + r.source + ")") << "\n";
+            << (r.findings.empty() ? "" : " (llamascope validate " + escapeForTerminal(r.source) + ")")
+            << "\n";
     return kExitOk;
 }
 

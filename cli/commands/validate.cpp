@@ -65,9 +65,14 @@ int run(const std::vector<std::string>& args, Context& ctx)
     const bool strict = p.vm.count("strict") != 0;
     const Severity failAt = strict ? Severity::Warning : Severity::Error;
 
+    // An unreadable input does not hide the findings of the others: every readable file is
+    // reported, the I/O errors go to stderr, and the exit code is 3 (docs/cli.md).
+    LoadedInputs loaded = loadInputsKeepingGoing(p.vm["inputs"].as<std::vector<std::string>>(), ctx);
     std::vector<ValidationReport> reports;
-    for (LoadResult& r : loadInputs(p.vm["inputs"].as<std::vector<std::string>>(), ctx))
+    for (LoadResult& r : loaded.results)
         reports.push_back(std::move(r.report));
+    for (const std::string& e : loaded.errors)
+        ctx.err << "llamascope validate: error: " << escapeForTerminal(e) << "\n";
 
     std::size_t errors = 0, warnings = 0, notes = 0, failing = 0;
     for (const ValidationReport& r : reports) {
@@ -82,7 +87,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     case OutputFormat::Json: {
         nlohmann::ordered_json j = outputEnvelope("validate");
         j["strict"] = strict;
-        j["passed"] = passed;
+        j["passed"] = passed && loaded.errors.empty();
         j["summary"] = {{"files", reports.size()},
                         {"failing_files", failing},
                         {"errors", errors},
@@ -92,6 +97,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         for (const ValidationReport& r : reports)
             list.push_back(toJson(r));
         j["reports"] = list;
+        j["io_errors"] = loaded.errors;
         printJson(j, ctx.out);
         break;
     }
@@ -104,15 +110,24 @@ int run(const std::vector<std::string>& args, Context& ctx)
         ctx.out << plural(static_cast<Count>(reports.size()), "file") << ": "
                 << plural(static_cast<Count>(errors), "error") << ", "
                 << plural(static_cast<Count>(warnings), "warning") << ", "
-                << plural(static_cast<Count>(notes), "note") << " — " << (passed ? "passed" : "FAILED");
+                << plural(static_cast<Count>(notes), "note") << " — ";
+        const std::string unread = loaded.errors.empty()
+                                       ? std::string()
+                                       : plural(static_cast<Count>(loaded.errors.size()), "input") +
+                                             " could not be read (see above)";
         if (!passed)
-            ctx.out << " (" << failing << (failing == 1 ? " file has " : " files have ")
-                    << (strict ? "errors or warnings" : "errors") << ")";
-        else if (!strict && warnings > 0)
-            ctx.out << " (--strict would fail on the warnings)";
+            ctx.out << "FAILED (" << failing << (failing == 1 ? " file has " : " files have ")
+                    << (strict ? "errors or warnings" : "errors") << (unread.empty() ? "" : "; " + unread)
+                    << ")";
+        else if (!unread.empty())
+            ctx.out << "INCOMPLETE (" << unread << ")";
+        else
+            ctx.out << "passed" << (!strict && warnings > 0 ? " (--strict would fail on the warnings)" : "");
         ctx.out << "\n";
         break;
     }
+    if (!loaded.errors.empty())
+        return kExitIo;
     return passed ? kExitOk : kExitFindings;
 }
 

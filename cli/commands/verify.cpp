@@ -88,7 +88,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     std::vector<VerifyRow> rows;
     {
         const InterruptGuard guard;
-        StderrProgress progress(ctx.err);
+        StderrProgress progress(ctx.progress);
         rows = verifyConfigs(configs, o, &progress);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

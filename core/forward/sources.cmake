@@ -10,6 +10,7 @@ set(llamascope_forward_sources
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/safetensors.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/system.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/verify.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/warnings.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/weights.cpp)
 target_sources(llamascope_core PRIVATE ${llamascope_forward_sources})
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <sstream>
+#include <unordered_map>
 #include <vector>
 
 namespace llamascope {
@@ -40,6 +41,8 @@ public:
 
     ordered_json parseRoot()
     {
+        if (wrongEncoding())
+            return {};
         skipWhitespace();
         if (atEnd()) {
             fail("the file is empty; a config is a JSON object such as {\"hidden_size\": 768}");
@@ -55,6 +58,53 @@ public:
     }
 
     [[nodiscard]] bool failed() const { return failed_; }
+
+    // UTF-16 and UTF-32 files (Windows editors and PowerShell's `>` write them) would otherwise
+    // get "unexpected byte 0xff": name the encoding and how to convert. By byte-order mark, or
+    // without one by the NUL bytes an ASCII '{' gets in UTF-16/32.
+    bool wrongEncoding()
+    {
+        struct Encoding {
+            std::string_view prefix;
+            const char* name;
+            const char* iconvName;
+            const char* how;
+        };
+        static constexpr Encoding kEncodings[] = {
+            {std::string_view("\xFF\xFE\x00\x00", 4), "UTF-32 LE", "UTF-32", "BOM FF FE 00 00"},
+            {std::string_view("\x00\x00\xFE\xFF", 4), "UTF-32 BE", "UTF-32", "BOM 00 00 FE FF"},
+            {std::string_view("\xFF\xFE", 2), "UTF-16 LE", "UTF-16", "BOM FF FE"},
+            {std::string_view("\xFE\xFF", 2), "UTF-16 BE", "UTF-16", "BOM FE FF"},
+            {std::string_view("{\x00\x00\x00", 4), "UTF-32 LE", "UTF-32LE",
+             "no BOM; '{' followed by NUL bytes"},
+            {std::string_view("\x00\x00\x00{", 4), "UTF-32 BE", "UTF-32BE", "no BOM; NUL bytes before '{'"},
+            {std::string_view("{\x00", 2), "UTF-16 LE", "UTF-16LE", "no BOM; '{' followed by a NUL byte"},
+            {std::string_view("\x00{", 2), "UTF-16 BE", "UTF-16BE", "no BOM; a NUL byte before '{'"},
+        };
+        for (const Encoding& e : kEncodings) {
+            if (!text_.starts_with(e.prefix))
+                continue;
+            failed_ = true;
+            const std::string file = doc_.source.empty() ? std::string("FILE") : sourceFileName();
+            doc_.findings.push_back({Severity::Error,
+                                     "syntax",
+                                     "",
+                                     std::string("the file is ") + e.name + " (" + e.how +
+                                         "), not UTF-8; JSON config files must be UTF-8",
+                                     std::string("convert it to UTF-8, e.g. iconv -f ") + e.iconvName +
+                                         " -t UTF-8 " + file + " > " + file + ".utf8",
+                                     {1, 1}});
+            return true;
+        }
+        return false;
+    }
+
+    std::string sourceFileName() const
+    {
+        const std::string& s = doc_.source;
+        const auto slash = s.find_last_of('/');
+        return slash == std::string::npos ? s : s.substr(slash + 1);
+    }
 
 private:
     [[nodiscard]] bool atEnd() const { return i_ >= text_.size(); }
@@ -177,7 +227,12 @@ private:
             return {};
         advance(); // '{'
         ordered_json object = ordered_json::object();
-        std::map<std::string, SourcePos> seen;
+        // ordered_json's own insert searches the object linearly (ordered_map is a vector), so
+        // n keys cost O(n²): 426k keys took minutes. Members are appended to the vector
+        // directly and found again through this hash index, O(1) per key.
+        auto& members =
+            static_cast<ordered_json::object_t::Container&>(object.get_ref<ordered_json::object_t&>());
+        std::unordered_map<std::string, std::pair<std::size_t, SourcePos>> seen;
         skipWhitespace();
         if (!atEnd() && peek() == '}') {
             advance();
@@ -200,11 +255,12 @@ private:
                 return {};
             path_.push_back(escapePointerToken(key));
             record(doc_.keyPos, keyPos);
-            if (auto [it, inserted] = seen.emplace(key, keyPos); !inserted) {
+            const auto [it, inserted] = seen.try_emplace(key, members.size(), keyPos);
+            if (!inserted) {
                 doc_.findings.push_back({Severity::Error, "duplicate-key", pointer(),
                                          "key \"" + key + "\" appears more than once (first at line " +
-                                             std::to_string(it->second.line) + ", column " +
-                                             std::to_string(it->second.column) +
+                                             std::to_string(it->second.second.line) + ", column " +
+                                             std::to_string(it->second.second.column) +
                                              "); Python's json keeps the last value silently",
                                          "delete one of the two entries so the file says one thing", keyPos});
                 doc_.valuePos.erase(pointer());
@@ -219,7 +275,10 @@ private:
             ordered_json value = parseValue(depth);
             if (failed_)
                 return {};
-            object[key] = std::move(value); // last one wins, like Python
+            if (inserted)
+                members.emplace_back(key, std::move(value));
+            else
+                members[it->second.first].second = std::move(value); // last one wins, like Python
             path_.pop_back();
             skipWhitespace();
             if (atEnd()) {

@@ -1,5 +1,6 @@
 #include "llamascope/json_io.hpp"
 
+#include "llamascope/format.hpp"
 #include "llamascope/model_types.hpp"
 #include "llamascope/rules.hpp"
 
@@ -19,6 +20,15 @@ ordered_json outputEnvelope(std::string_view command)
     return {{"tool", "llamascope"}, {"version", version()}, {"command", command}};
 }
 
+std::string dumpJson(const ordered_json& j, int indent)
+{
+    // U+FFFD for bad bytes (error_handler replace) rather than type_error.316, which once made
+    // every --format json output fail after the work was done.
+    const std::string text = j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+    // C1 and bidi code points can only be inside strings, where \uNNNN means the same thing.
+    return escapeInvisibleForJson(text);
+}
+
 ordered_json toJson(const Finding& f)
 {
     ordered_json j = {{"severity", toString(f.severity)},
@@ -36,11 +46,20 @@ ordered_json toJson(const ValidationReport& r)
     ordered_json findings = ordered_json::array();
     for (const Finding& f : r.findings)
         findings.push_back(toJson(f));
-    return {{"source", r.source},
-            {"errors", r.count(Severity::Error)},
-            {"warnings", r.count(Severity::Warning)},
-            {"notes", r.count(Severity::Note)},
-            {"findings", findings}};
+    ordered_json omitted = ordered_json::array();
+    for (const OmittedFindings& o : r.omitted)
+        omitted.push_back({{"code", o.code}, {"severity", toString(o.severity)}, {"count", o.count}});
+    ordered_json j = {{"source", r.source}};
+    // A path need not be UTF-8: "source" then shows U+FFFD for the bad bytes, and
+    // "source_bytes" gives the exact bytes in hex (Python: os.fsdecode(bytes.fromhex(...))).
+    if (!isValidUtf8(r.source))
+        j["source_bytes"] = hexBytes(r.source);
+    j["errors"] = r.count(Severity::Error);
+    j["warnings"] = r.count(Severity::Warning);
+    j["notes"] = r.count(Severity::Note);
+    j["findings"] = std::move(findings);
+    j["omitted"] = std::move(omitted);
+    return j;
 }
 
 ordered_json toJson(const ModelConfig& c)

@@ -7,6 +7,7 @@
 #include "llamascope/bundled.hpp"
 #include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
+#include "llamascope/io.hpp"
 
 #include <algorithm>
 #include <array>
@@ -18,12 +19,6 @@ namespace {
 
 constexpr int kMaxDepth = 4;                // hub/models--org--name/snapshots/<rev>/config.json
 constexpr std::size_t kMaxEntries = 100000; // entries listed across one input
-
-bool isDir(const fs::path& p)
-{
-    std::error_code ec;
-    return fs::is_directory(p, ec);
-}
 
 bool isFile(const fs::path& p)
 {
@@ -178,14 +173,17 @@ SourceScan findModels(const std::vector<std::string>& inputs)
     Scanner scanner(scan);
     for (const std::string& input : inputs) {
         const fs::path path(input);
-        if (isDir(path)) {
+        // classifyPath names what stat() found: a symlink loop, a name too long, permission
+        // denied, a FIFO or device — each in its own words, not as "no such file".
+        const PathKind kind = classifyPath(path);
+        if (kind == PathKind::Folder) {
             if (isFile(path / "config.json")) {
                 scanner.snapshot(path);
             } else if (scanner.folder(path, 0) == 0) {
                 throw IoError(input +
                               ": folder has no model configs (no config.json and no snapshot folders)");
             }
-        } else if (isFile(path)) {
+        } else if (kind == PathKind::RegularFile) {
             ModelSource s;
             s.configPath = path;
             s.name = modelName(path);

@@ -50,8 +50,9 @@ std::string pad(const std::string& s, std::size_t w, Align a)
     return a == Align::Right ? fill + s : s + fill;
 }
 
-std::string csvField(const std::string& s)
+std::string csvField(const std::string& text)
 {
+    const std::string s = escapeForTerminal(text);
     if (s.find_first_of(",\"\n\r") == std::string::npos)
         return s;
     std::string out = "\"";
@@ -63,10 +64,10 @@ std::string csvField(const std::string& s)
     return out + "\"";
 }
 
-std::string markdownField(const std::string& s)
+std::string markdownField(const std::string& text)
 {
     std::string out;
-    for (char c : s) {
+    for (char c : escapeForTerminal(text)) {
         if (c == '|')
             out += '\\';
         out += c == '\n' ? ' ' : c;
@@ -76,13 +77,25 @@ std::string markdownField(const std::string& s)
 
 } // namespace
 
+// Every renderer escapes cell text with escapeForTerminal(): cells carry names, keys and
+// messages from files, and no cell may break its row or act on a terminal. JSON is the
+// lossless output form (docs/hardening.md "Output encoding").
 std::string renderText(const Table& t)
 {
+    std::vector<std::string> headers;
+    std::vector<std::vector<std::string>> cells;
+    for (const Column& c : t.columns)
+        headers.push_back(escapeForTerminal(c.header));
+    for (const auto& row : t.rows) {
+        cells.emplace_back();
+        for (const Cell& cell : row)
+            cells.back().push_back(escapeForTerminal(cell.display));
+    }
     std::vector<std::size_t> w(t.columns.size());
     for (std::size_t c = 0; c < t.columns.size(); ++c) {
-        w[c] = width(t.columns[c].header);
-        for (const auto& row : t.rows)
-            w[c] = std::max(w[c], width(row[c].display));
+        w[c] = width(headers[c]);
+        for (const auto& row : cells)
+            w[c] = std::max(w[c], width(row[c]));
     }
     auto line = [&](auto cellText) {
         std::string out;
@@ -97,10 +110,10 @@ std::string renderText(const Table& t)
             out.pop_back();
         return out + "\n";
     };
-    std::string out = line([&](std::size_t c) { return t.columns[c].header; });
+    std::string out = line([&](std::size_t c) { return headers[c]; });
     out += line([&](std::size_t c) { return std::string(w[c], '-'); });
-    for (const auto& row : t.rows)
-        out += line([&](std::size_t c) { return row[c].display; });
+    for (const auto& row : cells)
+        out += line([&](std::size_t c) { return row[c]; });
     return out;
 }
 

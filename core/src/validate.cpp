@@ -926,6 +926,7 @@ LoadResult validateDocument(Document document)
             result.config.reset();
     }
     sortFindings(result.report);
+    capRepeatedFindings(result.report);
     result.document = std::move(document);
     return result;
 }

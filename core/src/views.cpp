@@ -469,6 +469,11 @@ Table findingsTable(const std::vector<ValidationReport>& reports)
                       f.pos.known() ? Cell::count(f.pos.column) : Cell::text(""),
                       Cell::text(std::string(toString(f.severity))), Cell::text(f.code),
                       Cell::text(f.pointer), Cell::text(f.message), Cell::text(f.hint)});
+    for (const ValidationReport& r : reports)
+        for (const OmittedFindings& o : r.omitted)
+            t.addRow({Cell::text(r.source), Cell::text(""), Cell::text(""),
+                      Cell::text(std::string(toString(o.severity))), Cell::text(o.code), Cell::text(""),
+                      Cell::text(describeOmitted(o)), Cell::text("")});
     return t;
 }
 

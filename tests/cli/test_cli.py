@@ -45,6 +45,8 @@ class ValidateTest(CliTestCase):
                 self.assertTrue(hits, f"expected {want}, got {findings}")
                 if "line" in want:
                     self.assertEqual((hits[0]["line"], hits[0]["column"]), (want["line"], want["column"]))
+                omitted = {o["code"]: o["count"] for o in json.loads(out)["reports"][0]["omitted"]}
+                self.assertEqual(omitted.get(want["code"]), want.get("omitted"), "findings counted but not listed")
                 code, _, _ = self.run_cli("validate", "--strict", "-q", path)
                 self.assertEqual(code, want["strict_exit"])
 
@@ -107,6 +109,17 @@ class ValidateTest(CliTestCase):
         self.assertEqual(rows[0]["Line"], "7")
 
 
+    def test_utf16_corpus_files_name_the_encoding(self):
+        for name, says in [("utf16-le-bom.json", "UTF-16 LE (BOM FF FE)"),
+                           ("utf16-be-no-bom.json", "UTF-16 BE (no BOM"),
+                           ("utf32-le-bom.json", "UTF-32 LE (BOM FF FE 00 00)")]:
+            with self.subTest(file=name):
+                code, out, _ = self.run_cli("validate", os.path.join(INVALID, name))
+                self.assertEqual(code, 1)
+                self.assertIn("the file is " + says, out)
+                self.assertIn("hint: convert it to UTF-8, e.g. iconv -f UTF-", out)
+
+
 class CheckpointCorpusTest(CliTestCase):
     """Broken safetensors files: a clear error naming the file and tensor, never a crash."""
 
@@ -149,9 +162,11 @@ class UsageTest(CliTestCase):
             self.assertIn(f"usage: llamascope {command}", text)
 
     def test_flops_overflow_is_an_error_not_a_wrap(self):
+        # The config is fine; the option makes the count overflow: a usage error (exit 2).
         code, _, err = self.run_cli("flops", "llama_7b", "--seq", "4000000000")
-        self.assertEqual(code, 1)
+        self.assertEqual(code, 2)
         self.assertIn("overflows 64-bit", err)
+        self.assertIn("an option value is too large", err)
 
 
 class CountsTest(CliTestCase):

@@ -104,6 +104,17 @@ class GenerateTest(DesignCliTestCase):
         for name in files:
             self.assert_strict_clean(os.path.join(dest, name))
 
+    def test_ladder_whose_rungs_cannot_be_distinct_is_refused(self):
+        """Issue 10 item 9: 9m→10m in 8 steps once wrote two identical rungs and a first rung
+        17 % under target. It is refused, naming how many distinct sizes exist."""
+        code, out, err = self.run_cli("generate", "--ladder", "9m", "10m", "--steps", "8")
+        self.assertEqual(code, 2, out + err)
+        self.assertIn("cannot have 8 distinct rungs under these constraints: only 2 distinct sizes", err)
+        self.assertIn("ask for at most 2 rungs", err)
+        plan = self.run_json("generate", "--ladder", "9m", "10m", "--steps", "2")
+        params = [r["parameters"] for r in plan["ladder"]["rungs"]]
+        self.assertEqual(len(set(params)), 2)
+
     def test_other_targets(self):
         out = self.run_json("generate", "--device", "h100", "--top", "2")
         self.assertEqual(out["design"]["target"]["kind"], "memory")

@@ -107,6 +107,150 @@ class ForwardCli(CliTestCase):
             self.assertIn(b"cancelled", err)
             self.assertEqual(os.listdir(tmp), [])  # nothing half-written
 
+    def test_logits_never_overwrite_an_input_or_an_existing_file(self):
+        """Issue 10 item 1: the same output policy as generate, checked before the pass."""
+        import hashlib
+        with tempfile.TemporaryDirectory() as tmp:
+            weights = os.path.join(tmp, "w.safetensors")
+            config = os.path.join(tmp, "config.json")
+            with open(os.path.join(FIXTURES, "rope", "model.safetensors"), "rb") as src, open(weights, "wb") as dst:
+                dst.write(src.read())
+            with open(os.path.join(FIXTURES, "rope", "config.json"), "rb") as src, open(config, "wb") as dst:
+                dst.write(src.read())
+            os.link(weights, os.path.join(tmp, "hard.npy"))
+            os.symlink(config, os.path.join(tmp, "sym.npy"))
+
+            def digest(path):
+                with open(path, "rb") as f:
+                    return hashlib.sha256(f.read()).hexdigest()
+            before = (digest(weights), digest(config))
+            for out in ("w.safetensors", "config.json", "hard.npy", "sym.npy"):
+                for force in ([], ["--force"]):
+                    with self.subTest(out=out, force=force):
+                        code, _, err = self.run_cli("forward", config, "--weights", weights, "--seq", "4",
+                                                    "--logits-out", os.path.join(tmp, out), *force)
+                        self.assertEqual(code, 3, err)
+                        self.assertIn("writing it would destroy the input", err)
+                        self.assertNotIn("layer", err)  # refused before the pass started
+            self.assertEqual((digest(weights), digest(config)), before)
+            # The sharded checkpoint's index and shards are inputs too.
+            shard_dir = os.path.join(FIXTURES, "sharded")
+            for name in sorted(os.listdir(shard_dir)):
+                if name.endswith((".json", ".safetensors")) and name != "config.json" and name != "expected.json":
+                    code, _, err = self.run_cli("forward", os.path.join(shard_dir, "config.json"), "--weights",
+                                                shard_dir, "--seq", "4", "--logits-out",
+                                                os.path.join(shard_dir, name), "--force")
+                    self.assertEqual(code, 3, f"{name}: {err}")
+            # An existing output needs --force; a missing folder fails before the pass.
+            out = os.path.join(tmp, "logits.npy")
+            self.assertEqual(self.run_cli("forward", config, "--seq", "4", "--logits-out", out)[0], 0)
+            code, _, err = self.run_cli("forward", config, "--seq", "4", "--logits-out", out)
+            self.assertEqual(code, 3)
+            self.assertIn("already exists; not overwritten (pass --force to overwrite)", err)
+            self.assertNotIn("layer", err)
+            self.assertEqual(self.run_cli("forward", config, "--seq", "4", "--logits-out", out, "--force")[0], 0)
+            code, _, err = self.run_cli("forward", config, "--seq", "4", "--logits-out",
+                                        os.path.join(tmp, "no-such-folder", "x.npy"))
+            self.assertEqual(code, 3)
+            self.assertIn("cannot write into folder", err)
+            self.assertNotIn("layer", err)
+            self.assertEqual(sorted(n for n in os.listdir(tmp) if n.startswith(".")), [])
+
+    def test_sigterm_removes_the_hidden_temporary(self):
+        """The temporary exists during the whole pass (the folder was checked up front); SIGTERM
+        cancels like Ctrl-C and removes it."""
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "logits.npy")
+            proc = subprocess.Popen([BINARY, "forward", "llama_350m", "--seq", "256", "--logits-out", out],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            seen = b""
+            while b"layer" not in seen:
+                line = proc.stderr.readline()
+                if not line:
+                    break
+                seen += line
+            pending = os.listdir(tmp)
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=120)
+            self.assertEqual(len(pending), 1, pending)
+            self.assertTrue(pending[0].startswith(".logits.npy.tmp"), pending)
+            self.assertEqual(proc.returncode, 128 + signal.SIGTERM, (seen + err).decode())
+            self.assertIn(b"cancelled", err)
+            self.assertEqual(os.listdir(tmp), [])
+
+    def test_sequence_longer_than_the_context_is_a_warning(self):
+        config = os.path.join(FIXTURES, "rope", "config.json")  # max_position_embeddings 80
+        code, _, err = self.run_cli("forward", config, "--seq", "100")
+        self.assertEqual(code, 0, err)
+        self.assertIn("warning: sequence length 100 is longer than the context length 80 "
+                      "(max_position_embeddings)", err)
+        j = self.run_json("forward", config, "--seq", "100")
+        self.assertEqual(len(j["warnings"]), 1)
+        self.assertEqual(self.run_json("forward", config, "--seq", "80")["warnings"], [])
+        # Learned positions cannot run past their table at all: a usage error, as before.
+        code, _, err = self.run_cli("forward", os.path.join(FIXTURES, "learned", "config.json"), "--seq", "1000")
+        self.assertEqual(code, 2, err)
+
+    def test_hostile_headers_stay_within_a_small_memory_bound(self):
+        """Issue 10 item 6: peak RSS of a run on a 100 MiB header or a 64 MiB index stays within
+        64 MiB of a run on a tiny valid checkpoint (docs/hardening.md); it was 3.9 GB and 2.5 GB."""
+        config = os.path.join(FIXTURES, "rope", "config.json")
+        mib = 1 << 20
+
+        def peak_rss(weights):
+            proc = subprocess.Popen([BINARY, "forward", config, "--weights", weights, "--seq", "4"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            err = proc.stderr.read()
+            proc.stderr.close()
+            _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return usage.ru_maxrss * 1024, proc.returncode, err.decode(errors="replace")
+
+        # Files are written in chunks: a child's ru_maxrss counts the parent's pages until
+        # exec, so this process must never hold the 100 MiB itself.
+        def write(path, *parts):
+            with open(path, "wb") as f:
+                for part, times in parts:
+                    for _ in range(times // mib):
+                        f.write(part * mib)
+                    f.write(part * (times % mib))
+
+        def safetensors(path, header_parts, data=b""):
+            size = sum(len(part) * times for part, times in header_parts)
+            write(path, (struct.pack("<Q", size), 1), *header_parts, (data, 1))
+
+        baseline, code, err = peak_rss(os.path.join(FIXTURES, "rope"))
+        self.assertEqual(code, 0, err)
+        entry = b'{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":'
+        n = (100 * mib - 100) // 2
+        cases = {
+            "deep.safetensors": ([(entry, 1), (b"[", n), (b"]", n), (b"}}", 1)], 3, "nested deeper"),
+            "wide.safetensors": ([(entry + b"[", 1), (b"[],", n * 2 // 3), (b"[]]}}", 1)], 3, "nested deeper"),
+            "flat.safetensors": ([(entry + b"[", 1), (b"0,", n), (b"0]}}", 1)], 1, "config has no such tensor"),
+        }
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, (parts, _, _) in cases.items():
+                safetensors(os.path.join(tmp, name), parts, b"\0" * 4)
+            n = (64 * mib - 100) // 2
+            os.mkdir(os.path.join(tmp, "deep-index"))
+            write(os.path.join(tmp, "deep-index", "model.safetensors.index.json"),
+                  (b'{"metadata":', 1), (b"[", n), (b"]", n), (b',"weight_map":{}}', 1))
+            os.mkdir(os.path.join(tmp, "wide-index"))
+            with open(os.path.join(tmp, "wide-index", "model.safetensors.index.json"), "wb") as f:
+                f.write(b'{"weight_map":{"t":"s.safetensors"')
+                for block in range(63):  # 63 MiB of distinct entries, one MiB at a time
+                    f.write(b"".join(b',"t%03d%07d":"s.safetensors"' % (block, i) for i in range(mib // 30)))
+                f.write(b"}}")
+            cases["deep-index"] = (None, 3, "nested deeper")
+            cases["wide-index"] = (None, 3, "MiB of tensor table")
+            for name, (_, want, text) in cases.items():
+                with self.subTest(file=name):
+                    rss, code, err = peak_rss(os.path.join(tmp, name))
+                    self.assertEqual(code, want, err)
+                    self.assertIn(text, err)
+                    self.assertLess(rss - baseline, 64 * mib, f"peak RSS {rss / mib:.0f} MiB, "
+                                                              f"baseline {baseline / mib:.0f} MiB")
+
     def test_verify_table_and_exit_code(self):
         code, out, err = self.run_cli("verify", "llama_9m", "llama_20m", os.path.join(FIXTURES, "tied", "config.json"),
                                       "--seq", "16")

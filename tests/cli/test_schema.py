@@ -90,7 +90,11 @@ class AnalysisSchemaTest(CliTestCase):
 
     def test_json_output_validates(self):
         invalid = os.path.join(DATA_DIR, "invalid", "hidden-size-string.json")
-        for args, exit_code in [(["validate"], 0), (["validate", invalid], 1), (["show", "llama_60m"], 0),
+        capped = os.path.join(DATA_DIR, "invalid", "unknown-keys-capped.json")
+        rope = os.path.join(DATA_DIR, "forward", "rope", "config.json")
+        for args, exit_code in [(["validate"], 0), (["validate", invalid], 1), (["validate", capped], 0),
+                                (["validate", invalid, "/nonexistent/config.json"], 3),
+                                (["forward", rope, "--seq", "100"], 0), (["show", "llama_60m"], 0),
                                 (["show", os.path.join(DATA_DIR, "realworld", "smollm-135m.json")], 0),
                                 (["compare"], 0), (["flops", "llama_7b", "--tokens", "1e12"], 0),
                                 (["flops", "llama_60m", "--attention", "full", "--seq", "64"], 0), (["report"], 0),
@@ -108,6 +112,17 @@ class AnalysisSchemaTest(CliTestCase):
                 out = self.run_json(*args, expect_exit=exit_code)
                 errors = sorted(self.validator.iter_errors(out), key=str)
                 self.assertFalse(errors, "\n".join(e.message for e in errors[:5]))
+
+    def test_non_utf8_source_validates(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            raw = os.path.join(tmp.encode(), b"bad\xff.json")
+            with open(os.path.join(DATA_DIR, "forward", "rope", "config.json"), "rb") as src, open(raw, "wb") as dst:
+                dst.write(src.read())
+            out = self.run_json("validate", tmp)
+            self.assertIn("source_bytes", out["reports"][0])
+            errors = sorted(self.validator.iter_errors(out), key=str)
+            self.assertFalse(errors, "\n".join(e.message for e in errors[:5]))
 
     def test_schema_rejects_a_broken_output(self):
         out = self.run_json("show", "llama_60m")

@@ -62,7 +62,7 @@ def line_of(text, needle):
 CASES = []
 
 
-def case(name, text, code, pointer, severity="error", at=None, exit_code=None, strict_exit=None):
+def case(name, text, code, pointer, severity="error", at=None, exit_code=None, strict_exit=None, omitted=None):
     if isinstance(text, str):
         data = text.encode("utf-8")
     else:
@@ -72,6 +72,8 @@ def case(name, text, code, pointer, severity="error", at=None, exit_code=None, s
         entry["line"], entry["column"] = at
     entry["exit"] = exit_code if exit_code is not None else (1 if severity == "error" else 0)
     entry["strict_exit"] = strict_exit if strict_exit is not None else (1 if severity in ("error", "warning") else 0)
+    if omitted is not None:
+        entry["omitted"] = omitted  # findings of `code` counted but not listed (10 are listed)
     CASES.append((name, data, entry))
 
 
@@ -98,6 +100,10 @@ case("comment", t, "syntax", "", at=(2, 3))
 t = text_with(hidden_act='"si\xfflu"').encode("utf-8").replace(b"\xc3\xbf", b"\xff")
 case("invalid-utf8", t, "syntax", "/hidden_act", at=line_of(text_with(hidden_act='"si\xfflu"'), "\xff"))
 case("deep-nesting", "[" * 100000 + "]" * 100000, "too-deep", "/0" * 256, at=(1, 257))
+# Not UTF-8 at all: named, with the iconv line that converts it (issue 10, item 8).
+case("utf16-le-bom", b"\xff\xfe" + text_with().encode("utf-16-le"), "syntax", "", at=(1, 1))
+case("utf16-be-no-bom", text_with().encode("utf-16-be"), "syntax", "", at=(1, 1))
+case("utf32-le-bom", b"\xff\xfe\x00\x00" + text_with().encode("utf-32-le"), "syntax", "", at=(1, 1))
 
 # --- structure ----------------------------------------------------------------------------
 case("root-array", "[768, 12, 12]\n", "root-not-object", "", at=(1, 1))
@@ -168,6 +174,10 @@ case("count-overflow", t, "count-overflow", "/hidden_size", at=line_of(t, "30000
 # --- warnings -----------------------------------------------------------------------------
 t = text_with(num_attention_head="12")
 case("typo-num-attention-head", t, "unknown-key", "/num_attention_head", "warning", at=line_of(t, '"num_attention_head"'))
+# 25 unknown keys: 10 are listed, 15 counted as omitted (issue 10, item 2).
+t = text_with(**{f"unknown_key_{i:02d}": str(i) for i in range(25)})
+case("unknown-keys-capped", t, "unknown-key", "/unknown_key_00", "warning", at=line_of(t, '"unknown_key_00"'),
+     omitted=15)
 t = text_with(**{"-hidden_size": None, "num_attention_heads": "32", "num_key_value_heads": "32", "intermediate_size": "11008"})
 case("missing-hidden-size", t, "missing-key", "/hidden_size", "warning")
 t = text_with(**{"-model_type": None})

@@ -401,6 +401,22 @@ TEST(Ladder, NineMillionToSevenBillionIsSmooth)
         }
 }
 
+TEST(Ladder, RungsThatCannotBeDistinctAreRefusedWithTheCount)
+{
+    // Between 9M and 10M only two shapes land within 1 % of a rung's size (at width 192 each
+    // layer adds 442,752 parameters, ~5 %): eight rungs would repeat a shape.
+    try {
+        (void)designLadder(9e6, 10e6, 8, DesignConstraints{});
+        ADD_FAILURE() << "a ladder with repeated rungs was accepted";
+    } catch (const InvalidArgument& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("cannot have 8 distinct rungs"), std::string::npos) << what;
+        EXPECT_NE(what.find("only 2 distinct sizes"), std::string::npos) << what;
+    }
+    const LadderResult two = designLadder(9e6, 10e6, 2, DesignConstraints{});
+    EXPECT_LT(two.rungs[0].parameters, two.rungs[1].parameters);
+}
+
 TEST(Ladder, BadArguments)
 {
     EXPECT_THROW(designLadder(7e9, 9e6, 8, {}), InvalidArgument);

@@ -28,7 +28,9 @@ TEST(Npy, RoundTripsThroughAnIndependentReader)
     test::TempDir dir;
     const std::vector<float> v{0.5f, -1.25f, 3e-8f, 1e30f};
     writeNpy(dir.path() / "x.npy", v, {2, 1, 2});
-    writeNpy(dir.path() / "x.npy", v, {2, 1, 2}); // the user named the file: replacing it is fine
+    // An existing file is replaced only when the policy allows it (forward --force).
+    EXPECT_THROW(writeNpy(dir.path() / "x.npy", v, {2, 1, 2}), IoError);
+    writeNpy(dir.path() / "x.npy", v, {2, 1, 2}, OutputPolicy{Overwrite::Allow, {}, {}});
     const test::Npy back = test::readNpy(dir.path() / "x.npy");
     EXPECT_EQ(back.shape, (std::vector<Count>{2, 1, 2}));
     EXPECT_EQ(back.values, v);

@@ -32,10 +32,20 @@ struct Finding {
     SourcePos pos;       ///< where in the file (line 0 when the field is absent)
 };
 
+/// Findings of one code that a report counts but does not list (see capRepeatedFindings).
+struct OmittedFindings {
+    std::string code;
+    Severity severity = Severity::Warning;
+    std::size_t count = 0;
+};
+
 /// Every finding for one source, in file order. Collect-all: nothing stops at the first.
 struct ValidationReport {
     std::string source; ///< file path or bundled name
     std::vector<Finding> findings;
+    /// Findings beyond the first few of one code, counted but not listed; count(), fails()
+    /// and worst() include them.
+    std::vector<OmittedFindings> omitted;
 
     [[nodiscard]] std::size_t count(Severity s) const;
     [[nodiscard]] bool hasErrors() const { return count(Severity::Error) > 0; }
@@ -44,5 +54,16 @@ struct ValidationReport {
     /// Highest severity present, nullopt if there are no findings.
     [[nodiscard]] std::optional<Severity> worst() const;
 };
+
+/// How many findings of one code a report lists (docs/validation.md "Repeated findings").
+inline constexpr std::size_t kListedFindingsPerCode = 10;
+
+/// Keeps the first `perCode` findings of each code (in the report's order) and moves the
+/// rest into `omitted` as one count per code, so a file with 100,000 unknown keys reports
+/// ten of them and "… and 99,990 more" instead of 25 MB of findings. Totals are unchanged.
+void capRepeatedFindings(ValidationReport& report, std::size_t perCode = kListedFindingsPerCode);
+
+/// "… and 99,990 more unknown-key warnings (each code is listed at most 10 times per file)".
+std::string describeOmitted(const OmittedFindings& omitted);
 
 } // namespace llamascope

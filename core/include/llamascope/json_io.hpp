@@ -18,6 +18,12 @@ std::string_view version();
 /// {"tool": "llamascope", "version": ..., "command": command} — every JSON output starts so.
 nlohmann::ordered_json outputEnvelope(std::string_view command);
 
+/// `j` as text (pretty, `indent` spaces) that is always valid UTF-8 and safe on a terminal:
+/// bytes that are not UTF-8 (a file name can hold any bytes) become U+FFFD instead of an
+/// exception, and C1 controls and bidirectional overrides are written as \uNNNN escapes.
+/// JSON's own escaping covers the other control characters. docs/hardening.md.
+std::string dumpJson(const nlohmann::ordered_json& j, int indent = 2);
+
 nlohmann::ordered_json toJson(const Finding& f);
 nlohmann::ordered_json toJson(const ValidationReport& r);
 nlohmann::ordered_json toJson(const ModelConfig& c); ///< resolved fields, snake_case

@@ -5,6 +5,7 @@
 #include "llamascope/design.hpp"
 
 #include "llamascope/errors.hpp"
+#include "llamascope/format.hpp"
 #include "llamascope/metrics.hpp"
 
 #include <cmath>
@@ -100,6 +101,14 @@ LadderResult designLadder(double fromParams, double toParams, int steps, const D
         options[i] = std::move(r.candidates);
     }
 
+    // The sizes the rungs can take at all: every rung's on-target candidates, by parameter
+    // count. Fewer than `steps` of them and a ladder must repeat a shape.
+    std::set<Count> reachable;
+    for (const auto& rung : options)
+        for (const DesignCandidate& c : rung)
+            if (c.onTarget)
+                reachable.insert(c.parameters);
+
     // best[i][j]: cheapest ladder ending in candidate j of rung i; from[i][j]: its predecessor.
     const double halfWidth = ladder.trend.halfWidth;
     std::vector<std::vector<double>> best(n);
@@ -130,6 +139,30 @@ LadderResult designLadder(double fromParams, double toParams, int steps, const D
     for (std::size_t i = n; i-- > 0;) {
         pick[i] = j;
         j = from[i][j];
+    }
+
+    // Two rungs of one shape are not a ladder: refuse, and say how many distinct rungs exist.
+    std::set<Count> picked;
+    for (std::size_t i = 0; i < n; ++i)
+        picked.insert(options[i][pick[i]].parameters);
+    if (picked.size() < n) {
+        std::string sizes;
+        for (const Count p : reachable)
+            sizes += (sizes.empty() ? "" : ", ") + formatShort(static_cast<double>(p));
+        const std::string range = "from " + formatShort(fromParams) + " to " + formatShort(toParams);
+        if (reachable.size() < n)
+            throw InvalidArgument("a ladder " + range + " cannot have " + std::to_string(steps) +
+                                  " distinct rungs under these constraints: only " +
+                                  std::to_string(reachable.size()) + " distinct size" +
+                                  (reachable.size() == 1 ? "" : "s") + " lie on a rung's target" +
+                                  (sizes.empty() ? "" : " (" + sizes + ")") + "; ask for at most " +
+                                  std::to_string(std::max<std::size_t>(reachable.size(), 2)) +
+                                  " rungs, a wider range, or finer shape constraints");
+        throw InvalidArgument(
+            "a ladder " + range + " would repeat a shape: " + std::to_string(reachable.size()) +
+            " distinct sizes lie on the rungs' targets, but no ladder that grows monotonically "
+            "picks " +
+            std::to_string(steps) + " different ones; ask for fewer rungs or a wider range");
     }
 
     std::set<std::string> names;

@@ -42,9 +42,9 @@ std::string encodeNpy(std::span<const float> values, const std::vector<Count>& s
 }
 
 void writeNpy(const std::filesystem::path& path, std::span<const float> values,
-              const std::vector<Count>& shape)
+              const std::vector<Count>& shape, const OutputPolicy& policy)
 {
-    writeFileAtomic(path, encodeNpy(values, shape), Overwrite::Allow);
+    writeFileAtomic(path, encodeNpy(values, shape), policy);
 }
 
 } // namespace llamascope

@@ -3,6 +3,8 @@
 // absolute or parent paths are skipped: the target exercises parsing, not the filesystem.
 #include "app.hpp"
 
+#include "llamascope/format.hpp"
+
 #include <cstdint>
 #include <sstream>
 #include <string>
@@ -40,5 +42,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         __builtin_trap(); // exit codes are 0..3 (130 only for Ctrl-C)
     if (internalError)
         __builtin_trap(); // an exception escaped a command: a bug, even though it was caught
+    // Terminal safety (issue 10): whatever the arguments, no byte that acts on a terminal
+    // (ESC, CR, NUL, other C0 but newline and tab, DEL, C1 as UTF-8, bidi overrides) and no
+    // invalid UTF-8 reaches stdout or stderr. None of these commands draws a progress line.
+    for (const std::string& text : {out.str(), err.str()}) {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const auto c = static_cast<unsigned char>(text[i]);
+            if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+                __builtin_trap();
+            if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                static_cast<unsigned char>(text[i + 1]) <= 0x9f)
+                __builtin_trap(); // a C1 control
+            if (c == 0xe2 && text.compare(i, 2, "\xe2\x80") == 0 && i + 2 < text.size() &&
+                static_cast<unsigned char>(text[i + 2]) >= 0xaa &&
+                static_cast<unsigned char>(text[i + 2]) <= 0xae)
+                __builtin_trap(); // a bidi embedding or override
+        }
+        if (!llamascope::isValidUtf8(text))
+            __builtin_trap();
+    }
     return 0;
 }

@@ -137,6 +137,10 @@ int runApp(const std::vector<std::string>& args, std::ostream& out, std::ostream
     TerminalSafeBuffer safeErr(err.rdbuf());
     std::ostream filteredOut(&safeOut);
     std::ostream filteredErr(&safeErr);
+    // Keep the streams' behaviour: std::cerr's unitbuf (flush after each message) and its tie
+    // to std::cout (stdout first), so findings and progress interleave as before.
+    filteredOut.copyfmt(out);
+    filteredErr.copyfmt(err);
     return runFiltered(args, Context{filteredOut, filteredErr, err}, internalError);
 }
 

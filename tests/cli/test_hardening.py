@@ -137,6 +137,45 @@ class MessagesTest(CliTestCase):
         self.assertIn("overflows 64-bit", err)
 
 
+class OutputPolicyTest(CliTestCase):
+    """Item 1 for every writing command: fit --out and generate --out follow the same policy as
+    forward --logits-out (test_forward_cli.py)."""
+
+    def test_fit_never_overwrites_its_runs_table(self):
+        import shutil
+        with tempfile.TemporaryDirectory() as tmp:
+            runs = os.path.join(tmp, "ladder.csv")
+            shutil.copy(os.path.join(DATA_DIR, "scaling", "ladder.csv"), runs)
+            with open(runs, "rb") as f:
+                before = f.read()
+            for out in (runs, os.path.join(tmp, "link.json")):
+                if out != runs:
+                    os.symlink(runs, out)
+                code, _, err = self.run_cli("fit", runs, "--bootstrap", "0", "-q", "--out", out, "--force")
+                self.assertEqual(code, 3, err)
+                self.assertIn("writing it would destroy the input", err)
+            with open(runs, "rb") as f:
+                self.assertEqual(f.read(), before)
+            code, _, err = self.run_cli("fit", runs, "--bootstrap", "0", "-q", "--out",
+                                        os.path.join(tmp, "missing", "law.json"))
+            self.assertEqual(code, 3, err)
+            self.assertIn("cannot write into folder", err)
+
+    def test_generate_law_never_overwrites_the_law_file(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            law = os.path.join(tmp, "law.json")
+            code, _, err = self.run_cli("fit", os.path.join(DATA_DIR, "scaling", "ladder.csv"), "--bootstrap", "0",
+                                        "-q", "--out", law)
+            self.assertEqual(code, 0, err)
+            plan = self.run_json("generate", "--compute", "1e19", "--law", law)
+            name = plan["law_design"]["candidates"][0]["file"]
+            os.rename(law, os.path.join(tmp, name))  # the law now has the name a config would get
+            law = os.path.join(tmp, name)
+            code, _, err = self.run_cli("generate", "--compute", "1e19", "--law", law, "--out", tmp, "--force")
+            self.assertEqual(code, 3, err)
+            self.assertIn("writing it would destroy the input", err)
+
+
 class NonUtf8NamesTest(CliTestCase):
     """Item 3: file names that are not UTF-8 never break an output format."""
 

@@ -8,6 +8,8 @@ llamascope_embed_files(accelerator_cpp FUNCTION acceleratorDataFiles INPUTS ${ac
   COMMENT "Embedding the accelerator table")
 
 target_sources(llamascope_core PRIVATE
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/design/activations.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/design/model_state.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/memory.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/cost.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/design.cpp

@@ -204,7 +204,7 @@ class MemoryTest(DesignCliTestCase):
         self.assertEqual(code, 3, err)
 
     def test_bad_input_is_a_usage_error(self):
-        for args in (["llama_60m", "--optimizer", "sgd"], ["llama_60m", "--optimizer", "galore"],
+        for args in (["llama_60m", "--optimizer", "adagrad"], ["llama_60m", "--optimizer", "galore"],
                      ["llama_60m", "--dtype", "fp8"], ["llama_60m", "--batch", "0"], ["llama_60m", "--seq", "-1"],
                      ["llama_60m", "--device", "nope"], ["llama_60m", "--device", "h100", "--mfu", "2"],
                      ["llama_60m", "--optimizer", "adamw", "--dtype", "bf16"], ["llama_60m", "llama_7b"],

@@ -294,7 +294,12 @@ TEST(Memory, NamesRoundTrip)
     for (std::string_view n : optimizerNames())
         EXPECT_EQ(toString(*optimizerFromString(n)), n);
     EXPECT_EQ(optimizerFromString("8bit-adam"), Optimizer::Adam8bit);
-    EXPECT_FALSE(optimizerFromString("sgd"));
+    EXPECT_EQ(optimizerFromString("sgd"), Optimizer::SgdMomentum);
+    EXPECT_FALSE(optimizerFromString("adagrad"));
     EXPECT_EQ(storageDtypeFromString("bfloat16"), StorageDtype::BF16);
-    EXPECT_FALSE(storageDtypeFromString("fp8"));
+    EXPECT_EQ(storageDtypeFromString("fp8"), StorageDtype::F8); // KV caches and inference weights
+    EXPECT_EQ(bitsOf(StorageDtype::F8), 8);
+    EXPECT_FALSE(storageDtypeFromString("fp4"));
+    for (std::string_view n : attentionKernelNames())
+        EXPECT_EQ(toString(*attentionKernelFromString(n)), n);
 }

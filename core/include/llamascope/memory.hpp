@@ -18,43 +18,57 @@
 
 namespace llamascope {
 
-/// Storage types for weights, optimizer state and activations.
-enum class StorageDtype { F32, BF16, F16, Int8, Int4 };
+/// Storage types for weights, optimizer state, activations and the KV cache.
+enum class StorageDtype { F32, BF16, F16, Int8, Int4, F8 };
 
 std::string_view toString(StorageDtype t);
-/// "fp32"/"float32"/"f32", "bf16"/"bfloat16", "fp16"/"float16"/"f16"/"half", "int8", "int4".
+/// "fp32"/"float32"/"f32", "bf16"/"bfloat16", "fp16"/"float16"/"f16"/"half", "int8", "int4",
+/// "fp8" (e4m3 or e5m2: both 8 bits; for KV caches and inference weights).
 std::optional<StorageDtype> storageDtypeFromString(std::string_view s);
-/// Bits per element: 32, 16, 16, 8, 4.
+/// Bits per element: 32, 16, 16, 8, 4, 8.
 int bitsOf(StorageDtype t);
 /// Exact bytes of `elements` values of `t` (int4 rounds a trailing half byte up).
 Count bytesOf(Count elements, StorageDtype t);
 
-/// The training regimes of SPEC §8, plus inference (no optimizer).
+/// The training regimes of SPEC §8 and issue 11, plus inference (no optimizer). The first four
+/// Adam variants fix the precision too; the others take it from MemoryOptions (weight dtype,
+/// master copy, gradient dtype). docs/memory.md gives the bytes per parameter of each.
 enum class Optimizer {
-    None,       ///< inference: weights + KV cache
-    AdamW,      ///< everything fp32: weights, grads, m, v (16 B/param)
-    MixedAdamW, ///< 16-bit weights and grads; fp32 master copy, m, v (16 B/param)
-    Bf16Adam,   ///< weights, grads, m, v all 16-bit (8 B/param)
-    Adam8bit,   ///< bitsandbytes blockwise 8-bit m and v (+ fp32 absmax per 256 values)
-    GaLore,     ///< rank-r projected Adam on attention/MLP matrices (Zhao et al. 2024)
-    LoRA,       ///< frozen base, rank-r adapters on q,k,v,o,gate,up,down (Hu et al. 2022)
+    None,        ///< inference: weights + KV cache
+    AdamW,       ///< everything fp32: weights, grads, m, v (16 B/param)
+    MixedAdamW,  ///< 16-bit weights and grads; fp32 master copy, m, v (16 B/param, ZeRO's K = 12)
+    Bf16Adam,    ///< weights, grads, m, v all 16-bit (8 B/param)
+    Adam8bit,    ///< bitsandbytes blockwise 8-bit m and v (+ fp32 absmax per 256 values)
+    GaLore,      ///< rank-r projected Adam on attention/MLP matrices (Zhao et al. 2024)
+    LoRA,        ///< frozen base, rank-r adapters on q,k,v,o,gate,up,down (Hu et al. 2022)
+    Adafactor,   ///< factored second moment, no first moment (Shazeer & Stern 2018)
+    Lion,        ///< one momentum buffer (Chen et al. 2023)
+    SgdMomentum, ///< SGD with one momentum buffer
+    QLoRA,       ///< NF4 base with double quantisation + LoRA adapters (Dettmers et al. 2023)
 };
 
 std::string_view toString(Optimizer o);
-/// Accepts the toString() names: none, adamw, mixed-adamw, bf16-adam, adam8bit, galore, lora
-/// (and a few spellings: "adam-8bit", "8bit-adam", "mixed", "bf16").
+/// Accepts the toString() names: none, adamw, mixed-adamw, bf16-adam, adam8bit, galore, lora,
+/// adafactor, lion, sgd, qlora (and a few spellings: "adam-8bit", "8bit-adam", "mixed", "bf16",
+/// "sgd-momentum").
 std::optional<Optimizer> optimizerFromString(std::string_view s);
 /// The canonical names, for help texts and "did you mean".
 std::span<const std::string_view> optimizerNames();
 
 /// How attention keeps its activations for the backward pass.
 enum class AttentionKernel {
-    Flash, ///< FlashAttention-2 semantics: Q, K, V, output and a log-sum-exp per row
-    Eager, ///< transformers' eager attention: the T×T probabilities (fp32 and compute dtype)
+    Flash,        ///< FlashAttention-2 semantics: Q, K, V, output and a log-sum-exp per row
+    Eager,        ///< transformers' eager attention: the T×T probabilities (fp32 and compute dtype)
+    Sdpa,         ///< transformers' sdpa path: K and V repeated to H heads, then PyTorch's fused
+                  ///< kernel, which keeps a log-sum-exp per row instead of the T×T matrix
+    FusedSoftmax, ///< Megatron-LM's unfused attention with the fused scale-mask-softmax kernel:
+                  ///< the T×T probabilities in the compute dtype only, no mask tensor
 };
 
 std::string_view toString(AttentionKernel k);
+/// "flash", "eager", "sdpa", "fused-softmax".
 std::optional<AttentionKernel> attentionKernelFromString(std::string_view s);
+std::span<const std::string_view> attentionKernelNames();
 
 struct MemoryOptions {
     Optimizer optimizer = Optimizer::MixedAdamW;
@@ -66,6 +80,12 @@ struct MemoryOptions {
     Count seqLen = 0;       ///< T; 0 means the config's context length
     bool recompute = false; ///< full activation checkpointing: keep only each layer's input
     AttentionKernel attention = AttentionKernel::Flash;
+    /// An fp32 master copy of 16-bit weights. Unset: the optimizer's default (mixed-adamw
+    /// always; adafactor, lion and sgd with 16-bit weights; never for the others).
+    std::optional<bool> masterWeights;
+    /// Gradient dtype; unset: the weights' (fp32 for fp32 weights). fp32 gradients with 16-bit
+    /// weights are Megatron-LM's --accumulate-allreduce-grads-in-fp32.
+    std::optional<StorageDtype> gradDtype;
 };
 
 /// What a term belongs to. Training total = all but KvCache; inference total = Weights + KvCache.
@@ -73,12 +93,12 @@ enum class MemoryCategory { Weights, Gradients, OptimizerState, Activations, Log
 
 std::string_view toString(MemoryCategory c);
 
-/// One named quantity. `key`, `label` and `formula` point at static text.
+/// One named quantity. `key` and `label` point at static text.
 struct MemoryTerm {
     std::string_view key; ///< stable snake_case id ("adam_m", "attn_probs_fp32", ...)
     MemoryCategory category = MemoryCategory::Weights;
-    std::string_view label;   ///< human description
-    std::string_view formula; ///< how `elements` is counted, in the symbols above
+    std::string_view label; ///< human description
+    std::string formula;    ///< how `elements` is counted, in the symbols above
     StorageDtype dtype = StorageDtype::F32;
     Count elements = 0;
     Count bytes = 0;
@@ -117,6 +137,25 @@ MemoryReport estimateMemory(const ModelConfig& config, const MemoryOptions& opti
 
 /// KV cache bytes per token: 2·L·K·h·bytes(dtype) (keys and values of every layer).
 Count kvCacheBytesPerToken(const ModelConfig& config, StorageDtype dtype);
+
+/// The share of a device left free for what the model does not count (CUDA context and
+/// library workspaces, allocator fragmentation, activation gradients in flight): 10 %.
+inline constexpr double kDefaultHeadroom = 0.10;
+
+/// The fits / does-not-fit verdict, decided once for every front end.
+struct DeviceFit {
+    Count required = 0;  ///< bytes the model counts
+    Count device = 0;    ///< the device's memory
+    double headroom = 0; ///< fraction kept free
+    Count usable = 0;    ///< device × (1 − headroom), rounded down
+    bool fits = false;   ///< required <= usable
+    double used = 0;     ///< required / device
+    Count spare = 0;     ///< usable − required (negative when it does not fit)
+};
+
+/// Throws InvalidArgument for a headroom outside [0, 1), a device size below 1 or a negative
+/// requirement.
+DeviceFit fitOnDevice(Count requiredBytes, Count deviceBytes, double headroom = kDefaultHeadroom);
 
 /// Parses a memory size: "80GiB", "24 GB", "512MiB", "1.5TiB", "7.8G" (bare K/M/G/T and
 /// KiB... are binary; KB/MB/GB/TB are decimal), or a plain number of bytes.

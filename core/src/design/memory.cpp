@@ -7,6 +7,9 @@
 #include "llamascope/memory.hpp"
 #include "llamascope/parse.hpp"
 
+#include "llamascope/activations.hpp"
+#include "llamascope/model_state.hpp"
+
 #include "llamascope/bundled.hpp"
 #include "llamascope/errors.hpp"
 #include "llamascope/params.hpp"
@@ -31,6 +34,7 @@ std::string_view toString(StorageDtype t)
     case StorageDtype::F16: return "fp16";
     case StorageDtype::Int8: return "int8";
     case StorageDtype::Int4: return "int4";
+    case StorageDtype::F8: return "fp8";
     }
     return "fp32";
 }
@@ -47,6 +51,8 @@ std::optional<StorageDtype> storageDtypeFromString(std::string_view s)
         return StorageDtype::Int8;
     if (s == "int4" || s == "i4" || s == "nf4")
         return StorageDtype::Int4;
+    if (s == "fp8" || s == "float8" || s == "e4m3" || s == "e5m2")
+        return StorageDtype::F8;
     return std::nullopt;
 }
 
@@ -56,7 +62,8 @@ int bitsOf(StorageDtype t)
     case StorageDtype::F32: return 32;
     case StorageDtype::BF16:
     case StorageDtype::F16: return 16;
-    case StorageDtype::Int8: return 8;
+    case StorageDtype::Int8:
+    case StorageDtype::F8: return 8;
     case StorageDtype::Int4: return 4;
     }
     return 32;
@@ -69,8 +76,10 @@ Count bytesOf(Count elements, StorageDtype t)
 }
 
 namespace {
-constexpr std::array<std::string_view, 7> kOptimizerNames = {"none",     "adamw",  "mixed-adamw", "bf16-adam",
-                                                             "adam8bit", "galore", "lora"};
+constexpr std::array<std::string_view, 11> kOptimizerNames = {
+    "none", "adamw",     "mixed-adamw", "bf16-adam", "adam8bit", "galore",
+    "lora", "adafactor", "lion",        "sgd",       "qlora"};
+constexpr std::array<std::string_view, 4> kAttentionNames = {"flash", "eager", "sdpa", "fused-softmax"};
 } // namespace
 
 std::string_view toString(Optimizer o)
@@ -93,6 +102,10 @@ std::optional<Optimizer> optimizerFromString(std::string_view s)
         return Optimizer::Bf16Adam;
     if (s == "adam-8bit" || s == "8bit-adam" || s == "adamw8bit" || s == "adam8")
         return Optimizer::Adam8bit;
+    if (s == "sgd-momentum" || s == "sgdm" || s == "momentum")
+        return Optimizer::SgdMomentum;
+    if (s == "q-lora" || s == "lora-nf4")
+        return Optimizer::QLoRA;
     return std::nullopt;
 }
 
@@ -103,16 +116,24 @@ std::span<const std::string_view> optimizerNames()
 
 std::string_view toString(AttentionKernel k)
 {
-    return k == AttentionKernel::Flash ? "flash" : "eager";
+    return kAttentionNames[static_cast<std::size_t>(k)];
 }
 
 std::optional<AttentionKernel> attentionKernelFromString(std::string_view s)
 {
-    if (s == "flash" || s == "flash2" || s == "flash-attention" || s == "fused")
+    for (std::size_t i = 0; i < kAttentionNames.size(); ++i)
+        if (s == kAttentionNames[i])
+            return static_cast<AttentionKernel>(i);
+    if (s == "flash2" || s == "flash-attention" || s == "flash_attention_2" || s == "fused")
         return AttentionKernel::Flash;
-    if (s == "eager")
-        return AttentionKernel::Eager;
+    if (s == "fused-scale-mask-softmax" || s == "megatron")
+        return AttentionKernel::FusedSoftmax;
     return std::nullopt;
+}
+
+std::span<const std::string_view> attentionKernelNames()
+{
+    return kAttentionNames;
 }
 
 std::string_view toString(MemoryCategory c)
@@ -174,135 +195,6 @@ Count kvCacheBytesPerToken(const ModelConfig& c, StorageDtype dtype)
 
 namespace {
 
-// ---- the parameter tensors ------------------------------------------------------------------
-
-/// A weight matrix of a linear map, PyTorch layout [out, in].
-struct Matrix {
-    Count out = 0;
-    Count in = 0;
-    [[nodiscard]] Count size() const { return mulChecked(out, in, "parameter tensor"); }
-};
-
-/// The tensors a decoder holds, listed once per layer (the layers are identical)
-/// plus the global ones. countParameters() is the source of truth for the totals; this
-/// inventory exists because optimizers care about individual shapes (GaLore's m×n, LoRA's
-/// in/out, bitsandbytes' per-tensor 8-bit threshold), and it is checked against those totals.
-struct Inventory {
-    std::vector<Matrix> linear;       ///< q, k, v, o, then gate/up/down of each expert, router
-    std::vector<Count> layerVectors;  ///< RMSNorm gains, q/k norm gains and any biases of one layer
-    std::vector<Count> globalTensors; ///< embedding, lm_head, position table, final norm
-    Count layers = 0;
-};
-
-Inventory inventory(const ModelConfig& c, const ParameterCounts& p)
-{
-    const Count d = c.hiddenSize, f = c.intermediateSize;
-    const Count qWidth = mulChecked(c.numAttentionHeads, c.headDim, "attention width");
-    const Count kvWidth = mulChecked(c.numKeyValueHeads, c.headDim, "kv width");
-    Inventory inv;
-    inv.layers = c.numHiddenLayers;
-    inv.linear = {Matrix{qWidth, d}, Matrix{kvWidth, d}, Matrix{kvWidth, d}, Matrix{d, qWidth}};
-    const Count experts = c.mlp.moe() ? c.mlp.numExperts : 1;
-    for (Count e = 0; e < experts; ++e) {
-        if (c.mlp.gated)
-            inv.linear.push_back(Matrix{f, d});
-        inv.linear.push_back(Matrix{f, d});
-        inv.linear.push_back(Matrix{d, f});
-        if (c.mlp.bias) {
-            if (c.mlp.gated)
-                inv.layerVectors.push_back(f);
-            inv.layerVectors.insert(inv.layerVectors.end(), {f, d});
-        }
-    }
-    if (c.mlp.moe())
-        inv.linear.push_back(Matrix{c.mlp.numExperts, d});
-    for (Count i = 0; i < c.normsPerLayer(); ++i)
-        inv.layerVectors.push_back(d);
-    if (c.attention.qkNorm == QkNorm::PerHead)
-        inv.layerVectors.insert(inv.layerVectors.end(), {c.headDim, c.headDim});
-    else if (c.attention.qkNorm == QkNorm::Full)
-        inv.layerVectors.insert(inv.layerVectors.end(), {qWidth, kvWidth});
-    if (c.attention.qkvBias)
-        inv.layerVectors.insert(inv.layerVectors.end(), {qWidth, kvWidth, kvWidth});
-    if (c.attention.outputBias)
-        inv.layerVectors.push_back(d);
-    inv.globalTensors = {p.embedding};
-    if (p.lmHead != 0)
-        inv.globalTensors.push_back(p.lmHead);
-    if (p.positionTable != 0)
-        inv.globalTensors.push_back(p.positionTable);
-    inv.globalTensors.push_back(p.finalNorm);
-
-    Count layer = 0;
-    for (const Matrix& m : inv.linear)
-        layer = addChecked(layer, m.size(), "parameters");
-    for (Count v : inv.layerVectors)
-        layer = addChecked(layer, v, "parameters");
-    Count total = mulChecked(layer, inv.layers, "parameters");
-    for (Count g : inv.globalTensors)
-        total = addChecked(total, g, "parameters");
-    if (layer != p.perLayer.total() || total != p.total)
-        throw std::logic_error("memory model: tensor inventory disagrees with countParameters()");
-    return inv;
-}
-
-// ---- building the report --------------------------------------------------------------------
-
-class Builder {
-public:
-    explicit Builder(MemoryReport& r) : r_(r) { r_.terms.reserve(32); }
-
-    void add(std::string_view key, MemoryCategory cat, std::string_view label, std::string_view formula,
-             StorageDtype dtype, Count elements)
-    {
-        r_.terms.push_back(MemoryTerm{key, cat, label, formula, dtype, elements, bytesOf(elements, dtype)});
-    }
-
-    /// A term whose bytes are not elements × bits (bitsandbytes' quantization state).
-    void addRaw(std::string_view key, MemoryCategory cat, std::string_view label, std::string_view formula,
-                StorageDtype dtype, Count elements, Count bytes)
-    {
-        r_.terms.push_back(MemoryTerm{key, cat, label, formula, dtype, elements, bytes});
-    }
-
-private:
-    MemoryReport& r_;
-};
-
-StorageDtype resolveWeightDtype(const MemoryOptions& o)
-{
-    const bool given = o.weightDtype.has_value();
-    const StorageDtype w =
-        o.weightDtype.value_or(o.optimizer == Optimizer::AdamW ? StorageDtype::F32 : StorageDtype::BF16);
-    const bool sixteen = w == StorageDtype::BF16 || w == StorageDtype::F16;
-    const bool floating = sixteen || w == StorageDtype::F32;
-    const std::string name(toString(o.optimizer));
-    switch (o.optimizer) {
-    case Optimizer::AdamW:
-        if (given && w != StorageDtype::F32)
-            throw InvalidArgument(
-                "optimizer adamw keeps everything in fp32; use mixed-adamw or bf16-adam for "
-                "16-bit weights");
-        break;
-    case Optimizer::MixedAdamW:
-    case Optimizer::Bf16Adam:
-        if (!sixteen)
-            throw InvalidArgument("optimizer " + name +
-                                  " trains 16-bit weights: --dtype must be bf16 or fp16");
-        break;
-    case Optimizer::Adam8bit:
-    case Optimizer::GaLore:
-        if (!floating)
-            throw InvalidArgument("optimizer " + name +
-                                  " updates the weights themselves: --dtype must be fp32, bf16 or fp16 "
-                                  "(int8/int4 weights are for inference or a frozen LoRA base)");
-        break;
-    case Optimizer::None:
-    case Optimizer::LoRA: break;
-    }
-    return w;
-}
-
 Count resolveSeqLen(const ModelConfig& c, const MemoryOptions& o)
 {
     if (o.seqLen < 0)
@@ -310,196 +202,45 @@ Count resolveSeqLen(const ModelConfig& c, const MemoryOptions& o)
     return o.seqLen == 0 ? c.contextLength : o.seqLen;
 }
 
-void addWeights(Builder& b, const MemoryReport& r)
+/// "L·B·T·" + per-token text, with a sum parenthesised.
+std::string times(std::string_view prefix, std::string_view perToken)
 {
-    const Count N = r.parameters;
-    const StorageDtype w = r.weightDtype;
-    switch (r.options.optimizer) {
-    case Optimizer::None: b.add("weights", MemoryCategory::Weights, "weights", "N", w, N); break;
-    case Optimizer::AdamW:
-        b.add("weights", MemoryCategory::Weights, "fp32 weights", "N", w, N);
-        b.add("gradients", MemoryCategory::Gradients, "fp32 gradients", "N", StorageDtype::F32, N);
-        b.add("adam_m", MemoryCategory::OptimizerState, "Adam first moment (fp32)", "N", StorageDtype::F32,
-              N);
-        b.add("adam_v", MemoryCategory::OptimizerState, "Adam second moment (fp32)", "N", StorageDtype::F32,
-              N);
-        break;
-    case Optimizer::MixedAdamW:
-        b.add("weights", MemoryCategory::Weights, "16-bit working weights", "N", w, N);
-        b.add("gradients", MemoryCategory::Gradients, "16-bit gradients", "N", w, N);
-        b.add("master_weights", MemoryCategory::OptimizerState, "fp32 master weights", "N", StorageDtype::F32,
-              N);
-        b.add("adam_m", MemoryCategory::OptimizerState, "Adam first moment (fp32)", "N", StorageDtype::F32,
-              N);
-        b.add("adam_v", MemoryCategory::OptimizerState, "Adam second moment (fp32)", "N", StorageDtype::F32,
-              N);
-        break;
-    case Optimizer::Bf16Adam:
-        b.add("weights", MemoryCategory::Weights, "16-bit weights", "N", w, N);
-        b.add("gradients", MemoryCategory::Gradients, "16-bit gradients", "N", w, N);
-        b.add("adam_m", MemoryCategory::OptimizerState, "Adam first moment (16-bit)", "N", w, N);
-        b.add("adam_v", MemoryCategory::OptimizerState, "Adam second moment (16-bit)", "N", w, N);
-        break;
-    case Optimizer::Adam8bit:
-    case Optimizer::GaLore:
-    case Optimizer::LoRA: break; // need the tensor inventory, see below
-    }
+    const bool sum = perToken.find('+') != std::string_view::npos;
+    return std::string(prefix) + (sum ? "(" : "") + std::string(perToken) + (sum ? ")" : "");
 }
 
-/// bitsandbytes Adam8bit: tensors of at least 4096 values keep m and v as uint8 with one fp32
-/// absmax per 256-value block each; smaller tensors keep fp32 m and v (min_8bit_size).
-void addAdam8bit(Builder& b, const MemoryReport& r, const Inventory& inv)
+/// What the backward pass keeps for B sequences of T tokens on one device: the activation
+/// model (activations.hpp) with transformers' kernels — unfused RMSNorm and cross-entropy —
+/// and no parallelism. Layer terms count L times, the recomputed layer once.
+void addActivations(std::vector<MemoryTerm>& out, const ModelConfig& c, const MemoryReport& r)
 {
-    constexpr Count kMin8bit = 4096, kBlock = 256;
-    Count quantized = 0, blocks = 0, small = 0;
-    auto visit = [&](Count n, Count times) {
-        if (n >= kMin8bit) {
-            quantized = addChecked(quantized, mulChecked(n, times, "8-bit state"), "8-bit state");
-            blocks = addChecked(blocks, mulChecked((n + kBlock - 1) / kBlock, times, "8-bit state"),
-                                "8-bit state");
-        } else {
-            small = addChecked(small, mulChecked(n, times, "8-bit state"), "8-bit state");
+    const MemoryOptions& o = r.options;
+    ActivationOptions a;
+    a.attention = o.attention;
+    a.recompute = o.recompute ? Recompute::Full : Recompute::None;
+    a.compute = r.activationDtype;
+    const Count B = o.batch, T = o.seqLen, L = c.numHiddenLayers;
+    for (const ActivationTerm& t : activationTerms(blockShapeOf(c), a)) {
+        const Count one = activationElements(t, a, B, T);
+        Count elements = one;
+        std::string formula;
+        MemoryCategory category = MemoryCategory::Activations;
+        switch (t.scope) {
+        case ActivationScope::Layer:
+            elements = mulChecked(L, one, "activations");
+            formula = times("L·B·T·", t.perTokenText);
+            break;
+        case ActivationScope::WorkingSet: formula = times("B·T·", t.perTokenText) + " (one layer)"; break;
+        case ActivationScope::MicroBatch:
+        case ActivationScope::Head: formula = times("B·T·", t.perTokenText); break;
+        case ActivationScope::Logits:
+            formula = times("B·T·", t.perTokenText);
+            category = MemoryCategory::Logits;
+            break;
         }
-    };
-    for (const Matrix& m : inv.linear)
-        visit(m.size(), inv.layers);
-    for (Count v : inv.layerVectors)
-        visit(v, inv.layers);
-    for (Count g : inv.globalTensors)
-        visit(g, 1);
-    const StorageDtype w = r.weightDtype;
-    b.add("weights", MemoryCategory::Weights, "weights", "N", w, r.parameters);
-    b.add("gradients", MemoryCategory::Gradients, "gradients", "N", w, r.parameters);
-    b.add("adam8bit_states", MemoryCategory::OptimizerState,
-          "Adam m and v as uint8 (tensors of >= 4096 values)", "2·N_8bit", StorageDtype::Int8,
-          mulChecked(2, quantized, "8-bit state"));
-    b.add("adam8bit_absmax", MemoryCategory::OptimizerState, "fp32 absmax per 256-value block, m and v",
-          "2·Σ ceil(n/256)", StorageDtype::F32, mulChecked(2, blocks, "8-bit state"));
-    if (small != 0)
-        b.add("adam_small_tensors", MemoryCategory::OptimizerState,
-              "fp32 m and v of tensors below 4096 values (norm gains, biases)", "2·N_small",
-              StorageDtype::F32, mulChecked(2, small, "8-bit state"));
-}
-
-/// GaLore: each attention/MLP matrix m×n (m <= n) keeps a projector m·r and Adam moments
-/// 2·n·r in the projected space (r capped at m); every other tensor keeps full Adam moments.
-/// Gradients are full-size (no per-layer weight updates).
-void addGalore(Builder& b, const MemoryReport& r, const Inventory& inv)
-{
-    const Count rank = r.options.rank;
-    Count projectors = 0, moments = 0, projected = 0;
-    for (const Matrix& mat : inv.linear) {
-        const Count m = std::min(mat.out, mat.in), n = std::max(mat.out, mat.in);
-        const Count rr = std::min(rank, m);
-        projectors = addChecked(projectors, mulChecked(m, rr, "GaLore state"), "GaLore state");
-        moments = addChecked(moments, productChecked({2, n, rr}, "GaLore state"), "GaLore state");
-        projected = addChecked(projected, mat.size(), "GaLore state");
+        out.push_back(MemoryTerm{t.key, category, t.label, std::move(formula), t.dtype, elements,
+                                 bytesOf(elements, t.dtype)});
     }
-    projectors = mulChecked(projectors, inv.layers, "GaLore state");
-    moments = mulChecked(moments, inv.layers, "GaLore state");
-    projected = mulChecked(projected, inv.layers, "GaLore state");
-    const Count rest = subChecked(r.parameters, projected, "GaLore state");
-    const StorageDtype w = r.weightDtype;
-    b.add("weights", MemoryCategory::Weights, "weights", "N", w, r.parameters);
-    b.add("gradients", MemoryCategory::Gradients, "full-rank gradients (no per-layer update)", "N", w,
-          r.parameters);
-    b.add("galore_projectors", MemoryCategory::OptimizerState, "projectors P, one per attention/MLP matrix",
-          "L·Σ m·r (m = min side)", w, projectors);
-    b.add("galore_moments", MemoryCategory::OptimizerState, "Adam m and v in the rank-r space",
-          "L·Σ 2·n·r (n = max side)", w, moments);
-    b.add("adam_unprojected", MemoryCategory::OptimizerState,
-          "full Adam m and v of embeddings, lm_head, norms (and biases)", "2·(N − N_proj)", w,
-          mulChecked(2, rest, "GaLore state"));
-}
-
-/// LoRA: the base is frozen at the weight dtype (int8/int4 allowed: QLoRA-style); adapters
-/// A (r×in) and B (out×r) on all seven linear maps are trained with fp32 AdamW
-/// (PEFT keeps adapters in fp32 by default).
-Count addLora(Builder& b, const MemoryReport& r, const Inventory& inv)
-{
-    Count adapters = 0;
-    for (const Matrix& m : inv.linear)
-        adapters =
-            addChecked(adapters, mulChecked(r.options.rank, addChecked(m.in, m.out, "LoRA"), "LoRA"), "LoRA");
-    adapters = mulChecked(adapters, inv.layers, "LoRA");
-    b.add("weights", MemoryCategory::Weights, "frozen base weights", "N", r.weightDtype, r.parameters);
-    b.add("lora_adapters", MemoryCategory::Weights, "adapters A and B on q,k,v,o,gate,up,down (fp32)",
-          "L·Σ r·(in+out)", StorageDtype::F32, adapters);
-    b.add("lora_gradients", MemoryCategory::Gradients, "adapter gradients (fp32)", "A", StorageDtype::F32,
-          adapters);
-    b.add("adam_m", MemoryCategory::OptimizerState, "Adam first moment of the adapters (fp32)", "A",
-          StorageDtype::F32, adapters);
-    b.add("adam_v", MemoryCategory::OptimizerState, "Adam second moment of the adapters (fp32)", "A",
-          StorageDtype::F32, adapters);
-    return adapters;
-}
-
-/// What the backward pass keeps, per docs/memory.md "Activations". `layers` is L, or 1 for
-/// the one layer recomputed at a time under full checkpointing.
-void addActivations(Builder& b, const ModelConfig& c, const MemoryReport& r, Count T)
-{
-    const Count B = r.options.batch, L = c.numHiddenLayers, d = c.hiddenSize, f = c.intermediateSize;
-    const Count H = c.numAttentionHeads, K = c.numKeyValueHeads, h = c.headDim;
-    const StorageDtype a = r.activationDtype;
-    const bool eager = r.options.attention == AttentionKernel::Eager;
-    const bool recompute = r.options.recompute;
-    const Count layers = recompute ? 1 : L;
-    const Count tokens = mulChecked(B, T, "activations");
-    const char* what = "activations";
-    // Elements of a per-token, per-layer quantity `perToken` over the kept layers.
-    auto perLayer = [&](Count perToken) { return productChecked({layers, tokens, perToken}, what); };
-    auto F = [&](std::string_view all, std::string_view one) { return recompute ? one : all; };
-    const MemoryCategory act = MemoryCategory::Activations;
-
-    if (recompute)
-        b.add("checkpoint_inputs", act, "each layer's input, kept by checkpointing", "L·B·T·d", a,
-              productChecked({L, tokens, d}, what));
-    b.add("norm_input_fp32", act, "RMSNorm inputs upcast to fp32 (2 per layer)",
-          F("L·B·T·2d", "B·T·2d (one layer)"), StorageDtype::F32, perLayer(2 * d));
-    b.add("norm_rstd", act, "RMSNorm 1/rms per token (2 per layer)", F("L·B·T·2", "B·T·2 (one layer)"),
-          StorageDtype::F32, perLayer(2));
-    b.add("norm_normalized", act, "normalized x before the gain (2 per layer)",
-          F("L·B·T·2d", "B·T·2d (one layer)"), a, perLayer(2 * d));
-    b.add("norm_output", act, "RMSNorm outputs = inputs of q/k/v and gate/up",
-          F("L·B·T·2d", "B·T·2d (one layer)"), a, perLayer(2 * d));
-    b.add("q_rope", act, "queries after RoPE", F("L·B·T·H·h", "B·T·H·h (one layer)"), a, perLayer(H * h));
-    if (eager) {
-        b.add("k_rope", act, "keys after RoPE, repeated to H heads", F("L·B·T·H·h", "B·T·H·h (one layer)"), a,
-              perLayer(H * h));
-        b.add("v", act, "values, repeated to H heads", F("L·B·T·H·h", "B·T·H·h (one layer)"), a,
-              perLayer(H * h));
-        b.add("attn_probs_fp32", act, "softmax probabilities in fp32 (full T×T rows)",
-              F("L·B·H·T·T", "B·H·T·T (one layer)"), StorageDtype::F32, perLayer(mulChecked(H, T, what)));
-        if (a != StorageDtype::F32)
-            b.add("attn_probs", act, "softmax probabilities cast to the compute dtype",
-                  F("L·B·H·T·T", "B·H·T·T (one layer)"), a, perLayer(mulChecked(H, T, what)));
-        b.add("attn_output", act, "attention output = o_proj input", F("L·B·T·H·h", "B·T·H·h (one layer)"), a,
-              perLayer(H * h));
-        b.add("causal_mask", act, "4-D additive causal mask, built once", "B·T·T", a,
-              mulChecked(tokens, T, what));
-    } else {
-        b.add("k_rope", act, "keys after RoPE", F("L·B·T·K·h", "B·T·K·h (one layer)"), a, perLayer(K * h));
-        b.add("v", act, "values", F("L·B·T·K·h", "B·T·K·h (one layer)"), a, perLayer(K * h));
-        b.add("attn_output", act, "attention output = o_proj input", F("L·B·T·H·h", "B·T·H·h (one layer)"), a,
-              perLayer(H * h));
-        b.add("attn_lse", act, "log-sum-exp per query row (fp32)", F("L·B·T·H", "B·T·H (one layer)"),
-              StorageDtype::F32, perLayer(H));
-    }
-    b.add("mlp_gate", act, "gate_proj output (SiLU input)", F("L·B·T·f", "B·T·f (one layer)"), a,
-          perLayer(f));
-    b.add("mlp_up", act, "up_proj output", F("L·B·T·f", "B·T·f (one layer)"), a, perLayer(f));
-    b.add("mlp_act", act, "SiLU(gate)", F("L·B·T·f", "B·T·f (one layer)"), a, perLayer(f));
-    b.add("mlp_down_input", act, "SiLU(gate)·up = down_proj input", F("L·B·T·f", "B·T·f (one layer)"), a,
-          perLayer(f));
-
-    b.add("final_norm", act, "final RMSNorm: fp32 input and 1/rms", "B·T·(d+1)", StorageDtype::F32,
-          mulChecked(tokens, d + 1, what));
-    b.add("final_norm_outputs", act, "final RMSNorm: normalized x and output (lm_head input)", "B·T·2d", a,
-          mulChecked(tokens, 2 * d, what));
-    b.add("logits", MemoryCategory::Logits, "logits, held by the model output", "B·T·V", a,
-          mulChecked(tokens, c.vocabSize, "logits"));
-    b.add("logits_log_softmax", MemoryCategory::Logits, "fp32 log-softmax kept by the cross-entropy loss",
-          "B·T·V", StorageDtype::F32, mulChecked(tokens, c.vocabSize, "logits"));
 }
 
 } // namespace
@@ -508,49 +249,61 @@ MemoryReport estimateMemory(const ModelConfig& config, const MemoryOptions& opti
 {
     if (options.batch < 1)
         throw InvalidArgument("batch size must be at least 1");
-    const bool lowRank = options.optimizer == Optimizer::GaLore || options.optimizer == Optimizer::LoRA;
-    if (lowRank && options.rank < 1)
-        throw InvalidArgument("optimizer " + std::string(toString(options.optimizer)) +
-                              " needs a rank of at least 1 (--rank)");
+    const TrainingRecipe recipe = resolveRecipe(options);
     MemoryReport r;
     r.options = options;
-    r.weightDtype = resolveWeightDtype(options);
+    r.weightDtype = recipe.weights;
     r.options.weightDtype = r.weightDtype;
     r.options.seqLen = resolveSeqLen(config, options);
-    // Quantized weights are dequantized to bf16 for compute; float weights compute in their own type.
-    r.activationDtype = (r.weightDtype == StorageDtype::Int8 || r.weightDtype == StorageDtype::Int4)
-                            ? StorageDtype::BF16
-                            : r.weightDtype;
+    r.activationDtype = computeDtypeOf(recipe);
     const ParameterCounts p = countParameters(config);
     r.parameters = p.total;
     for (StorageDtype t :
          {StorageDtype::F32, StorageDtype::BF16, StorageDtype::F16, StorageDtype::Int8, StorageDtype::Int4})
         r.weightsByDtype.push_back(WeightFootprint{t, bytesOf(p.total, t)});
 
-    Builder b(r);
-    const Inventory inv = inventory(config, p);
-    r.trainableParameters = options.optimizer == Optimizer::None ? 0 : p.total;
-    addWeights(b, r);
-    if (options.optimizer == Optimizer::Adam8bit)
-        addAdam8bit(b, r, inv);
-    else if (options.optimizer == Optimizer::GaLore)
-        addGalore(b, r, inv);
-    else if (options.optimizer == Optimizer::LoRA)
-        r.trainableParameters = addLora(b, r, inv);
+    // countParameters() is the source of truth for the totals; the inventory lists the tensors
+    // one by one because optimizers care about shapes (GaLore's m×n, LoRA's in/out,
+    // bitsandbytes' per-tensor 8-bit threshold, Adafactor's factors).
+    const TensorInventory inv = parameterInventory(config);
+    if (inv.total() != p.total)
+        throw std::logic_error("memory model: tensor inventory disagrees with countParameters()");
+    r.terms.reserve(40);
+    r.trainableParameters = appendModelState(r.terms, inv, recipe);
 
     if (options.optimizer == Optimizer::None) {
-        b.add("kv_cache", MemoryCategory::KvCache, "KV cache: keys and values of every layer", "2·L·K·h·B·T",
-              r.activationDtype,
-              productChecked({2, config.numHiddenLayers, config.numKeyValueHeads, config.headDim,
-                              options.batch, r.options.seqLen},
-                             "KV cache"));
+        r.terms.push_back(MemoryTerm{"kv_cache", MemoryCategory::KvCache,
+                                     "KV cache: keys and values of every layer", "2·L·K·h·B·T",
+                                     r.activationDtype,
+                                     productChecked({2, config.numHiddenLayers, config.numKeyValueHeads,
+                                                     config.headDim, options.batch, r.options.seqLen},
+                                                    "KV cache"),
+                                     0});
+        r.terms.back().bytes = bytesOf(r.terms.back().elements, r.activationDtype);
     } else {
-        addActivations(b, config, r, r.options.seqLen);
+        addActivations(r.terms, config, r);
     }
     return r;
 }
 
-// ---- parsing sizes --------------------------------------------------------------------------
+DeviceFit fitOnDevice(Count requiredBytes, Count deviceBytes, double headroom)
+{
+    if (!(headroom >= 0 && headroom < 1))
+        throw InvalidArgument("the headroom must be a fraction in [0, 1), e.g. 0.1 for 10 %");
+    if (deviceBytes < 1)
+        throw InvalidArgument("the device memory must be at least one byte");
+    if (requiredBytes < 0)
+        throw InvalidArgument("a memory requirement cannot be negative");
+    DeviceFit f;
+    f.required = requiredBytes;
+    f.device = deviceBytes;
+    f.headroom = headroom;
+    f.usable = static_cast<Count>(std::floor(static_cast<double>(deviceBytes) * (1.0 - headroom)));
+    f.fits = requiredBytes <= f.usable;
+    f.used = static_cast<double>(requiredBytes) / static_cast<double>(deviceBytes);
+    f.spare = f.usable - requiredBytes;
+    return f;
+}
 
 Count parseByteSize(std::string_view text, std::string_view what)
 {

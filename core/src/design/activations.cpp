@@ -1,0 +1,301 @@
+// The activation model (activations.hpp): docs/memory.md "Activations" lists what each term is
+// and why autograd keeps it; docs/planning.md derives the parallel and recompute variants from
+// Korthikanti et al. 2022, §4 and Table 2.
+
+#include "llamascope/activations.hpp"
+
+#include "llamascope/errors.hpp"
+
+#include <array>
+#include <string>
+
+namespace llamascope {
+
+namespace {
+constexpr std::array<std::string_view, 3> kRecomputeNames = {"none", "selective", "full"};
+} // namespace
+
+std::string_view toString(Recompute r)
+{
+    return kRecomputeNames[static_cast<std::size_t>(r)];
+}
+
+std::optional<Recompute> recomputeFromString(std::string_view s)
+{
+    for (std::size_t i = 0; i < kRecomputeNames.size(); ++i)
+        if (s == kRecomputeNames[i])
+            return static_cast<Recompute>(i);
+    if (s == "off" || s == "no")
+        return Recompute::None;
+    if (s == "attention" || s == "core-attention")
+        return Recompute::Selective;
+    if (s == "on" || s == "yes" || s == "all")
+        return Recompute::Full;
+    return std::nullopt;
+}
+
+std::span<const std::string_view> recomputeNames()
+{
+    return kRecomputeNames;
+}
+
+BlockShape blockShapeOf(const LlamaConfig& c)
+{
+    // The one place the activation model reads a config: a family with other traits (sliding
+    // window, experts, q/k norms) changes this function, not the terms.
+    BlockShape b;
+    b.hidden = c.hiddenSize;
+    b.heads = c.numAttentionHeads;
+    b.kvHeads = c.numKeyValueHeads;
+    b.headDim = c.headDim;
+    b.intermediate = c.intermediateSize;
+    b.vocab = c.vocabSize;
+    b.layers = c.numHiddenLayers;
+    b.gatedMlp = true;
+    b.norm = NormKind::RMSNorm;
+    b.dropout = false;
+    return b;
+}
+
+namespace {
+
+Count divideExactly(Count value, Count by, const char* what)
+{
+    if (value % by != 0)
+        throw InvalidArgument("tensor parallelism of " + std::to_string(by) + " does not divide the " + what +
+                              " (" + std::to_string(value) + ")");
+    return value / by;
+}
+
+class Terms {
+public:
+    explicit Terms(std::vector<ActivationTerm>& out) : out_(out) {}
+
+    void add(ActivationScope scope, std::string_view key, std::string_view label, std::string_view text,
+             StorageDtype dtype, Count perToken, Count perTokenKey, bool sequenceSplit)
+    {
+        out_.push_back(ActivationTerm{key, label, text, scope, dtype, perToken, perTokenKey, sequenceSplit});
+    }
+
+private:
+    std::vector<ActivationTerm>& out_;
+};
+
+/// One decoder layer's terms with nothing recomputed, in the order the forward pass makes them.
+void layerTerms(std::vector<ActivationTerm>& out, const BlockShape& b, const ActivationOptions& o)
+{
+    const Count t = o.tensorParallel;
+    const Count d = b.hidden, h = b.headDim;
+    const Count H = divideExactly(b.heads, t, "attention heads");
+    const Count K = divideExactly(b.kvHeads, t, "key/value heads");
+    const Count f = divideExactly(b.intermediate, t, "intermediate size");
+    const StorageDtype a = o.compute;
+    const auto L = ActivationScope::Layer;
+    Terms x(out);
+
+    // Norms (two per layer). transformers' LlamaRMSNorm upcasts its input: the fp32 copy feeds
+    // pow() and the multiply by 1/rms; the normalised x is cast back and kept by the gain.
+    const bool unfusedRms = !o.fusedNorm && b.norm == NormKind::RMSNorm;
+    if (unfusedRms) {
+        x.add(L, "norm_input_fp32", "RMSNorm inputs upcast to fp32 (2 per layer)", "2d", StorageDtype::F32,
+              2 * d, 0, true);
+        x.add(L, "norm_rstd", "RMSNorm 1/rms per token (2 per layer)", "2", StorageDtype::F32, 2, 0, true);
+        x.add(L, "norm_normalized", "normalized x before the gain (2 per layer)", "2d", a, 2 * d, 0, true);
+    } else {
+        x.add(L, "norm_input", "norm inputs, kept by the fused kernel (2 per layer)", "2d", a, 2 * d, 0,
+              true);
+        if (b.norm == NormKind::RMSNorm)
+            x.add(L, "norm_rstd", "RMSNorm 1/rms per token (2 per layer)", "2", StorageDtype::F32, 2, 0,
+                  true);
+        else
+            x.add(L, "norm_stats", "LayerNorm mean and 1/std per token (2 per layer)", "4", StorageDtype::F32,
+                  4, 0, true);
+    }
+    x.add(L, "norm_output", "norm outputs = inputs of q/k/v and of the MLP's first matmuls", "2d", a, 2 * d,
+          0, true);
+
+    // Attention. Only FlashAttention reads grouped K/V directly; the other kernels work on K
+    // and V repeated to H heads (transformers' repeat_kv, Megatron-LM's expansion).
+    const bool flash = o.attention == AttentionKernel::Flash;
+    const Count kv = flash ? K : H;
+    x.add(L, "q_rope", "queries (after RoPE, if any)", t > 1 ? "H·h/t" : "H·h", a, H * h, 0, false);
+    x.add(L, "k_rope", flash ? "keys (after RoPE, if any)" : "keys (after RoPE, if any), repeated to H heads",
+          flash ? (t > 1 ? "K·h/t" : "K·h") : (t > 1 ? "H·h/t" : "H·h"), a, kv * h, 0, false);
+    x.add(L, "v", flash ? "values" : "values, repeated to H heads",
+          flash ? (t > 1 ? "K·h/t" : "K·h") : (t > 1 ? "H·h/t" : "H·h"), a, kv * h, 0, false);
+    switch (o.attention) {
+    case AttentionKernel::Flash:
+    case AttentionKernel::Sdpa:
+        x.add(L, "attn_lse", "log-sum-exp per query row (fp32)", t > 1 ? "H/t" : "H", StorageDtype::F32, H, 0,
+              false);
+        break;
+    case AttentionKernel::Eager:
+        x.add(L, "attn_probs_fp32", "softmax probabilities in fp32 (full T×T rows)", t > 1 ? "H·T/t" : "H·T",
+              StorageDtype::F32, 0, H, false);
+        if (a != StorageDtype::F32)
+            x.add(L, "attn_probs", "softmax probabilities cast to the compute dtype", t > 1 ? "H·T/t" : "H·T",
+                  a, 0, H, false);
+        break;
+    case AttentionKernel::FusedSoftmax:
+        x.add(L, "attn_probs", "softmax probabilities (fused kernel, compute dtype)", t > 1 ? "H·T/t" : "H·T",
+              a, 0, H, false);
+        break;
+    }
+    if (b.dropout && !flash) {
+        // Korthikanti et al. 2022 §4.1: a one-byte mask (as²b) and the dropped probabilities
+        // (2as²b), which the ·V matmul keeps. FlashAttention regenerates its mask from the seed.
+        x.add(L, "attn_dropout_mask", "dropout mask on the probabilities (1 byte)", t > 1 ? "H·T/t" : "H·T",
+              StorageDtype::Int8, 0, H, false);
+        x.add(L, "attn_dropout_output", "dropped-out probabilities = ·V input", t > 1 ? "H·T/t" : "H·T", a, 0,
+              H, false);
+    }
+    x.add(L, "attn_output", "attention output = o_proj input", t > 1 ? "H·h/t" : "H·h", a, H * h, 0, false);
+    if (b.dropout)
+        x.add(L, "attn_residual_dropout_mask", "dropout mask after attention (1 byte)", "d",
+              StorageDtype::Int8, d, 0, true);
+
+    // MLP. SwiGLU keeps the SiLU input, both factors of the product and the product itself.
+    if (b.gatedMlp) {
+        const char* ft = t > 1 ? "f/t" : "f";
+        x.add(L, "mlp_gate", "gate_proj output (SiLU input)", ft, a, f, 0, false);
+        x.add(L, "mlp_up", "up_proj output", ft, a, f, 0, false);
+        x.add(L, "mlp_act", "SiLU(gate)", ft, a, f, 0, false);
+        x.add(L, "mlp_down_input", "SiLU(gate)·up = down_proj input", ft, a, f, 0, false);
+    } else {
+        const char* ft = t > 1 ? "f/t" : "f";
+        x.add(L, "mlp_fc1", "first matmul output (GeLU input)", ft, a, f, 0, false);
+        x.add(L, "mlp_act", "GeLU output = second matmul input", ft, a, f, 0, false);
+    }
+    if (b.dropout)
+        x.add(L, "mlp_residual_dropout_mask", "dropout mask after the MLP (1 byte)", "d", StorageDtype::Int8,
+              d, 0, true);
+}
+
+} // namespace
+
+std::vector<ActivationTerm> activationTerms(const BlockShape& b, const ActivationOptions& o)
+{
+    if (o.tensorParallel < 1)
+        throw InvalidArgument("tensor parallelism must be at least 1");
+    if (o.sequenceParallel && o.tensorParallel == 1)
+        throw InvalidArgument("sequence parallelism splits what tensor parallelism replicates: it needs a "
+                              "tensor-parallel size above 1");
+    if (b.hidden < 1 || b.heads < 1 || b.kvHeads < 1 || b.headDim < 1 || b.intermediate < 1 || b.vocab < 1 ||
+        b.layers < 1)
+        throw InvalidArgument("the block shape has a size below 1");
+    const Count t = o.tensorParallel, d = b.hidden;
+    const StorageDtype a = o.compute;
+    std::vector<ActivationTerm> layer;
+    layer.reserve(24);
+    layerTerms(layer, b, o);
+
+    std::vector<ActivationTerm> out;
+    out.reserve(40);
+    Terms x(out);
+    switch (o.recompute) {
+    case Recompute::None: out.insert(out.end(), layer.begin(), layer.end()); break;
+    case Recompute::Selective:
+        // Korthikanti et al. 2022 §5: recompute the attention core; the T×T tensors of one
+        // layer exist only while that layer's backward runs.
+        for (const ActivationTerm& term : layer)
+            if (term.perTokenKey == 0)
+                out.push_back(term);
+        for (ActivationTerm term : layer)
+            if (term.perTokenKey != 0) {
+                term.scope = ActivationScope::WorkingSet;
+                out.push_back(term);
+            }
+        break;
+    case Recompute::Full:
+        x.add(ActivationScope::Layer, "checkpoint_inputs", "each layer's input, kept by checkpointing", "d",
+              a, d, 0, true);
+        for (ActivationTerm term : layer) {
+            term.scope = ActivationScope::WorkingSet;
+            out.push_back(term);
+        }
+        break;
+    }
+
+    // Before the layers. transformers' eager path builds a 4-D additive causal mask once per
+    // forward; GPT drops out the embedding output (Korthikanti et al. §4.3).
+    if (o.attention == AttentionKernel::Eager)
+        x.add(ActivationScope::MicroBatch, "causal_mask", "4-D additive causal mask, built once", "T", a, 0,
+              1, false);
+    if (b.dropout)
+        x.add(ActivationScope::MicroBatch, "embedding_dropout_mask",
+              "dropout mask on the embeddings (1 byte)", "d", StorageDtype::Int8, d, 0, true);
+
+    // After the last layer: the final norm, whose output is the lm_head input.
+    const bool unfusedRms = !o.fusedNorm && b.norm == NormKind::RMSNorm;
+    if (unfusedRms) {
+        x.add(ActivationScope::Head, "final_norm", "final RMSNorm: fp32 input and 1/rms", "d+1",
+              StorageDtype::F32, d + 1, 0, true);
+        x.add(ActivationScope::Head, "final_norm_outputs",
+              "final RMSNorm: normalized x and output (lm_head input)", "2d", a, 2 * d, 0, true);
+    } else {
+        const bool rms = b.norm == NormKind::RMSNorm;
+        x.add(ActivationScope::Head, "final_norm_input", "final norm input (fused kernel)", "d", a, d, 0,
+              true);
+        x.add(ActivationScope::Head, rms ? "final_norm_rstd" : "final_norm_stats",
+              rms ? "final RMSNorm 1/rms" : "final LayerNorm mean and 1/std", rms ? "1" : "2",
+              StorageDtype::F32, rms ? 1 : 2, 0, true);
+        x.add(ActivationScope::Head, "final_norm_output", "final norm output = lm_head input", "d", a, d, 0,
+              true);
+    }
+
+    // The logits: split by vocabulary across TP ranks when the lm_head is vocab-parallel
+    // (V rounded up to a multiple of t, as Megatron-LM pads it).
+    const bool split = o.vocabParallel && t > 1;
+    const Count V = split ? (b.vocab + t - 1) / t : b.vocab;
+    if (o.fusedCrossEntropy) {
+        x.add(ActivationScope::Logits, "logits_fp32", "fp32 logits kept by the fused cross-entropy",
+              split ? "V/t" : "V", StorageDtype::F32, V, 0, false);
+    } else {
+        x.add(ActivationScope::Logits, "logits", "logits, held by the model output", split ? "V/t" : "V", a,
+              V, 0, false);
+        x.add(ActivationScope::Logits, "logits_log_softmax",
+              "fp32 log-softmax kept by the cross-entropy loss", split ? "V/t" : "V", StorageDtype::F32, V, 0,
+              false);
+    }
+    return out;
+}
+
+Count activationElements(const ActivationTerm& term, const ActivationOptions& o, Count b, Count s, Count cp)
+{
+    if (b < 1 || s < 1 || cp < 1)
+        throw InvalidArgument("batch, sequence length and context parallelism must be at least 1");
+    const char* what = "activations";
+    // Tokens of this GPU: the sequence split over cp ranks, and over t ranks for the terms
+    // that sequence parallelism splits.
+    if (s % cp != 0)
+        throw InvalidArgument("context parallelism of " + std::to_string(cp) +
+                              " does not divide the sequence length " + std::to_string(s));
+    Count local = s / cp;
+    if (term.sequenceSplit && o.sequenceParallel) {
+        if (local % o.tensorParallel != 0)
+            throw InvalidArgument("sequence parallelism over " + std::to_string(o.tensorParallel) +
+                                  " ranks does not divide the " + std::to_string(local) +
+                                  " tokens of a sequence shard");
+        local /= o.tensorParallel;
+    }
+    const Count tokens = mulChecked(b, local, what);
+    const Count perToken = addChecked(term.perToken, mulChecked(term.perTokenKey, s, what), what);
+    return mulChecked(tokens, perToken, what);
+}
+
+Count layerActivationBytes(const BlockShape& block, const ActivationOptions& options, Count b, Count s,
+                           bool withNormStatistics)
+{
+    Count sum = 0;
+    for (const ActivationTerm& term : activationTerms(block, options)) {
+        if (term.scope != ActivationScope::Layer)
+            continue;
+        const std::string_view k = term.key;
+        if (!withNormStatistics && (k.ends_with("_stats") || k.ends_with("_rstd")))
+            continue;
+        sum = addChecked(sum, bytesOf(activationElements(term, options, b, s), term.dtype), "activations");
+    }
+    return sum;
+}
+
+} // namespace llamascope

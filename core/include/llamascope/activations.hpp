@@ -80,7 +80,8 @@ struct ActivationOptions {
 enum class ActivationScope {
     Layer,      ///< in every layer whose activations are kept
     WorkingSet, ///< one layer's worth while it is recomputed in backward (selective / full)
-    MicroBatch, ///< once per micro-batch: a mask built before the layers
+    MicroBatch, ///< once per micro-batch on every stage: a mask built before the layers
+    Embedding,  ///< once per micro-batch on the first stage: the embedding output's dropout mask
     Head,       ///< after the last layer: final norm (last pipeline stage)
     Logits,     ///< lm_head output and the loss (last pipeline stage)
 };

@@ -222,8 +222,8 @@ std::vector<ActivationTerm> activationTerms(const BlockShape& b, const Activatio
         x.add(ActivationScope::MicroBatch, "causal_mask", "4-D additive causal mask, built once", "T", a, 0,
               1, false);
     if (b.dropout)
-        x.add(ActivationScope::MicroBatch, "embedding_dropout_mask",
-              "dropout mask on the embeddings (1 byte)", "d", StorageDtype::Int8, d, 0, true);
+        x.add(ActivationScope::Embedding, "embedding_dropout_mask", "dropout mask on the embeddings (1 byte)",
+              "d", StorageDtype::Int8, d, 0, true);
 
     // After the last layer: the final norm, whose output is the lm_head input.
     const bool unfusedRms = !o.fusedNorm && b.norm == NormKind::RMSNorm;

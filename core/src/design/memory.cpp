@@ -232,6 +232,7 @@ void addActivations(std::vector<MemoryTerm>& out, const ModelConfig& c, const Me
             break;
         case ActivationScope::WorkingSet: formula = times("B·T·", t.perTokenText) + " (one layer)"; break;
         case ActivationScope::MicroBatch:
+        case ActivationScope::Embedding:
         case ActivationScope::Head: formula = times("B·T·", t.perTokenText); break;
         case ActivationScope::Logits:
             formula = times("B·T·", t.perTokenText);

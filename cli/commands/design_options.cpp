@@ -48,6 +48,26 @@ double parseNumber(const std::string& text, std::string_view option)
     return number(text);
 }
 
+bool parseYesNo(const std::string& text, std::string_view option)
+{
+    if (text == "yes" || text == "on" || text == "true" || text == "1")
+        return true;
+    if (text == "no" || text == "off" || text == "false" || text == "0")
+        return false;
+    throw UsageError("--" + std::string(option) + " must be yes or no, got \"" + text + "\"");
+}
+
+double parseHeadroom(const po::variables_map& vm)
+{
+    if (!vm.count("headroom"))
+        return kDefaultHeadroom;
+    const double h = parseNumber(vm["headroom"].as<std::string>(), "headroom");
+    if (!(h >= 0 && h < 1))
+        throw UsageError("--headroom must be in [0, 1) (or 0%–99%), got \"" +
+                         vm["headroom"].as<std::string>() + "\"");
+    return h;
+}
+
 std::string formatDuration(double seconds)
 {
     if (seconds < 120)
@@ -61,17 +81,28 @@ std::string formatDuration(double seconds)
 
 void addMemoryOptions(po::options_description& options)
 {
-    options.add_options()(
-        "optimizer", po::value<std::string>()->default_value("mixed-adamw"),
-        "none (inference), adamw (all fp32), mixed-adamw, bf16-adam, adam8bit, galore, lora")(
-        "rank", po::value<std::string>(), "GaLore / LoRA rank r")(
-        "dtype", po::value<std::string>(),
-        "weight dtype: fp32, bf16, fp16, int8, int4 (default: fp32 for adamw, else bf16)")(
+    options.add_options()("optimizer", po::value<std::string>()->default_value("mixed-adamw"),
+                          "none (inference), adamw (all fp32), mixed-adamw, bf16-adam, adam8bit, galore, "
+                          "lora, adafactor, lion, "
+                          "sgd (with momentum), qlora")("rank", po::value<std::string>(),
+                                                        "GaLore / LoRA / QLoRA rank r")(
+        "master-weights", po::value<std::string>(),
+        "yes or no: an fp32 master copy of 16-bit weights (default: the optimizer's; mixed-adamw always, "
+        "adafactor/lion/sgd with 16-bit weights)")(
+        "grad-dtype", po::value<std::string>(),
+        "gradient dtype: fp32, bf16 or fp16 (default: the weights'; fp32 = Megatron-LM's "
+        "--accumulate-allreduce-grads-in-fp32)")("dtype", po::value<std::string>(),
+                                                 "weight dtype: fp32, bf16, fp16, int8, int4 (nf4), fp8 "
+                                                 "(default: fp32 for adamw, int4 for qlora, else "
+                                                 "bf16)")(
         "batch", po::value<std::string>()->default_value("1"), "sequences per step B")(
         "seq", po::value<std::string>(), "tokens per sequence T (default: the context length)")(
         "recompute", "full activation checkpointing (keep only each layer's input)")(
         "attention", po::value<std::string>()->default_value("flash"),
-        "flash (FlashAttention-2: no T×T matrix) or eager (keeps the T×T probabilities)");
+        "flash (FlashAttention-2: no T×T matrix), sdpa (transformers' sdpa path: K/V repeated to H heads), "
+        "eager "
+        "(keeps the T×T probabilities in fp32 and 16 bits) or fused-softmax (Megatron-LM's unfused "
+        "attention)");
 }
 
 MemoryOptions memoryOptionsFrom(const po::variables_map& vm)
@@ -84,16 +115,30 @@ MemoryOptions memoryOptionsFrom(const po::variables_map& vm)
     o.optimizer = *optimizer;
     if (vm.count("rank"))
         o.rank = parsePositive(vm["rank"].as<std::string>(), "rank");
-    if ((o.optimizer == Optimizer::GaLore || o.optimizer == Optimizer::LoRA) && o.rank == 0)
+    if ((o.optimizer == Optimizer::GaLore || o.optimizer == Optimizer::LoRA ||
+         o.optimizer == Optimizer::QLoRA) &&
+        o.rank == 0)
         throw UsageError("--optimizer " + opt + " needs --rank R (e.g. 128)");
     if (vm.count("dtype")) {
         const std::string d = vm["dtype"].as<std::string>();
         const auto dtype = storageDtypeFromString(d);
         if (!dtype) {
-            static constexpr std::string_view kNames[] = {"fp32", "bf16", "fp16", "int8", "int4"};
+            static constexpr std::string_view kNames[] = {"fp32", "bf16", "fp16", "int8",
+                                                          "int4", "nf4",  "fp8"};
             unknownName("dtype", d, kNames);
         }
         o.weightDtype = *dtype;
+    }
+    if (vm.count("master-weights"))
+        o.masterWeights = parseYesNo(vm["master-weights"].as<std::string>(), "master-weights");
+    if (vm.count("grad-dtype")) {
+        const std::string g = vm["grad-dtype"].as<std::string>();
+        const auto dtype = storageDtypeFromString(g);
+        if (!dtype) {
+            static constexpr std::string_view kNames[] = {"fp32", "bf16", "fp16"};
+            unknownName("grad-dtype", g, kNames);
+        }
+        o.gradDtype = *dtype;
     }
     o.batch = parsePositive(vm["batch"].as<std::string>(), "batch");
     if (vm.count("seq"))
@@ -101,10 +146,8 @@ MemoryOptions memoryOptionsFrom(const po::variables_map& vm)
     o.recompute = vm.count("recompute") != 0;
     const std::string a = vm["attention"].as<std::string>();
     const auto kernel = attentionKernelFromString(a);
-    if (!kernel) {
-        static constexpr std::string_view kNames[] = {"flash", "eager"};
-        unknownName("attention", a, kNames);
-    }
+    if (!kernel)
+        unknownName("attention", a, attentionKernelNames());
     o.attention = *kernel;
     return o;
 }
@@ -114,7 +157,10 @@ void addDeviceOptions(po::options_description& options, bool withCost)
     options.add_options()("device", po::value<std::string>(),
                           "accelerator from the table (h100, a100-40gb, rtx-4090, mi300x, ...)")(
         "accelerators", po::value<std::string>(),
-        "accelerator table to use instead of the built-in one (same format as core/data/accelerators.json)");
+        "accelerator table to use instead of the built-in one (same format as core/data/accelerators.json)")(
+        "headroom", po::value<std::string>(),
+        "share of a device kept free for what the model does not count: CUDA context, workspaces, "
+        "fragmentation (default 10%)");
     if (!withCost)
         return;
     options.add_options()("mfu", po::value<std::string>()->default_value("0.4"),

@@ -15,7 +15,7 @@
 
 namespace llamascope::cli {
 
-/// --optimizer --rank --dtype --batch --seq --recompute --attention
+/// --optimizer --rank --master-weights --grad-dtype --dtype --batch --seq --recompute --attention
 void addMemoryOptions(po::options_description& options);
 /// Throws UsageError for unknown names (with a suggestion) and bad numbers.
 MemoryOptions memoryOptionsFrom(const po::variables_map& vm);
@@ -39,6 +39,10 @@ double parseNumber(const std::string& text, std::string_view option);
 std::vector<std::string> writeConfigFiles(const std::vector<const DesignCandidate*>& files,
                                           const std::filesystem::path& dir, const OutputPolicy& policy);
 
+/// yes/no/on/off/true/false/1/0; UsageError otherwise.
+bool parseYesNo(const std::string& text, std::string_view option);
+/// --headroom as a fraction in [0, 1); core's kDefaultHeadroom when absent.
+double parseHeadroom(const po::variables_map& vm);
 /// "17.0 min", "3.4 h", "5.2 days".
 std::string formatDuration(double seconds);
 

@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "design_options.hpp"
+#include "fits_option.hpp"
 #include "generate_law.hpp"
 #include "progress.hpp"
 
@@ -13,6 +14,7 @@
 #include "llamascope/format.hpp"
 #include "llamascope/io.hpp"
 #include "llamascope/json_io.hpp"
+#include "llamascope/plan.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -284,13 +286,15 @@ int run(const std::vector<std::string>& args, Context& ctx)
     addMemoryOptions(memory);
     po::options_description device("device and cost");
     addDeviceOptions(device, true);
+    po::options_description cluster("cluster (--fits)");
+    addFitsOptions(cluster);
     po::options_description output("output");
     output.add_options()("top", po::value<std::string>()->default_value("5"), "candidates to list")(
         "out", po::value<std::string>(), "write the top candidate (or every ladder rung) into this folder")(
         "force", "overwrite existing files in --out")(
         "format", po::value<std::string>()->default_value("text"), "text, json, csv or markdown");
     po::options_description all("options");
-    all.add(targets).add(constraints).add(memory).add(device).add(output);
+    all.add(targets).add(constraints).add(memory).add(device).add(cluster).add(output);
     const ParsedArgs p = parseArgs(
         args, "generate",
         "--params 500M | --flops F | --memory 80GiB [--device NAME] | --device NAME | --compute 1e21 |\n"
@@ -315,13 +319,19 @@ int run(const std::vector<std::string>& args, Context& ctx)
     if (given == 0 && !vm.count("device"))
         throw UsageError("give a target: --params 500M, --flops 2e9, --memory 80GiB, --device h100, "
                          "--compute 1e21 or --ladder 9m 7b");
-    const DesignConstraints cons = constraintsFrom(vm);
+    DesignConstraints cons = constraintsFrom(vm);
+    if (vm.count("fits") && (vm.count("ladder") || vm.count("compute-ladder")))
+        throw UsageError("--fits applies to a single design, not to a ladder");
+    // --fits: the designer keeps only candidates some layout of the named cluster holds.
+    const AcceleratorTable table = acceleratorsFrom(vm);
+    const std::optional<FitsConstraint> fits = fitsFrom(vm, table);
+    if (fits)
+        cons.candidateFilter = fitFilter(fits->cluster, fits->options, fits->filter, fits->microBatch);
     if (const auto law = runLawDesign(vm, cons, format, ctx))
         return *law;
     if (vm.count("ladder"))
         return runLadder(vm, cons, format, ctx);
 
-    const AcceleratorTable table = acceleratorsFrom(vm);
     const Accelerator* dev = deviceFrom(vm, table);
     const MemoryOptions memOptions = memoryOptionsFrom(vm);
     DesignTarget target;
@@ -381,9 +391,13 @@ int run(const std::vector<std::string>& args, Context& ctx)
         CostOptions co = costOptionsFrom(vm, StorageDtype::BF16);
         co.seqLen = memOptions.seqLen;
         if (result.compute && !vm.count("tokens"))
-            co.tokens = kChinchillaTokensPerParam * static_cast<double>(result.candidates.front().parameters);
+            co.tokens = chinchillaOptimalTokens(result.candidates.front().parameters);
         cost = estimateCost(result.candidates.front().config, *dev, co);
     }
+    std::optional<FitCheck> fitCheck;
+    if (fits && hit)
+        fitCheck = checkFit(result.candidates.front().config, fits->cluster, fits->options, fits->filter,
+                            fits->microBatch);
     std::vector<std::string> written;
     if (vm.count("out")) {
         if (hit)
@@ -403,6 +417,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
         j["design"] = toJson(result);
         if (cost)
             j["cost"] = toJson(*cost);
+        if (fits)
+            j["fits"] = fitsJson(*fits, fitCheck);
         j["elapsed_ms"] = ms;
         j["written"] = written;
         printJson(j, ctx.out);
@@ -427,17 +443,16 @@ int run(const std::vector<std::string>& args, Context& ctx)
     if (!result.note.empty())
         ctx.out << "\nNote: " << result.note << "\n";
     if (result.compute && hit) {
-        // C = 6·N·D is Chinchilla's accounting; PaLM's count adds attention (12·L·H·h·T per token).
         const DesignCandidate& top = result.candidates.front();
-        const double tokens = kChinchillaTokensPerParam * static_cast<double>(top.parameters);
-        const FlopReport f =
-            computeFlops(top.config, FlopOptions{top.config.contextLength, AttentionMask::Causal});
-        ctx.out << "\nFor " << top.fileName << ": D = 20·N = " << formatShort(tokens)
-                << " tokens; 6·N·D = " << formatScientific(6.0 * static_cast<double>(top.parameters) * tokens)
+        const ChinchillaBudget b = chinchillaBudget(top.config);
+        ctx.out << "\nFor " << top.fileName << ": D = 20·N = " << formatShort(b.tokens)
+                << " tokens; 6·N·D = " << formatScientific(b.sixND)
                 << " FLOPs (C = " << formatScientific(result.compute->compute)
-                << "); with attention at T = " << formatCount(top.config.contextLength) << " (palm) "
-                << formatScientific(trainingFlops(f.get(FlopConventionId::Palm), tokens)) << ".\n";
+                << "); with attention at T = " << formatCount(b.seqLen) << " (palm) "
+                << formatScientific(b.palmTrainingFlops) << ".\n";
     }
+    if (fitCheck)
+        ctx.out << "\n" << result.candidates.front().fileName << " " << fitCheck->reason << ".\n";
     if (cost) {
         ctx.out << "\nTraining " << result.candidates.front().fileName << " on " << cost->options.devices
                 << " × " << dev->name << " at " << formatFixed(cost->options.mfu * 100, 0)

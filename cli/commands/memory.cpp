@@ -83,19 +83,18 @@ std::string headline(const ModelConfig& c, const MemoryReport& r)
     return s;
 }
 
-void printDevice(const MemoryReport& r, const Accelerator& a, const std::optional<CostReport>& cost,
+void printDevice(const Accelerator& a, const DeviceFit& fit, const std::optional<CostReport>& cost,
                  std::ostream& os)
 {
-    const Count total = r.totalBytes();
-    const double used = static_cast<double>(total) / static_cast<double>(a.memoryBytes);
-    os << "\nOn " << a.name << " (" << formatBytes(static_cast<double>(a.memoryBytes)) << "): ";
-    if (total <= a.memoryBytes)
-        os << "fits, using " << formatFixed(used * 100, 1) << " % ("
-           << formatBytes(static_cast<double>(a.memoryBytes - total))
-           << " left before the uncounted overheads).\n";
+    os << "\nOn " << a.name << " (" << formatBytes(static_cast<double>(a.memoryBytes)) << ", "
+       << formatBytes(static_cast<double>(fit.usable)) << " usable with "
+       << formatFixed(fit.headroom * 100, 0) << " % headroom): ";
+    if (fit.fits)
+        os << "fits, using " << formatFixed(fit.used * 100, 1) << " % ("
+           << formatBytes(static_cast<double>(fit.spare)) << " to spare within the headroom).\n";
     else
-        os << "does NOT fit: needs " << formatFixed(used, 2) << "× the device memory ("
-           << formatBytes(static_cast<double>(total - a.memoryBytes)) << " over).\n";
+        os << "does NOT fit: needs " << formatFixed(fit.used, 2) << "× the device memory ("
+           << formatBytes(static_cast<double>(-fit.spare)) << " over the usable part).\n";
     if (!cost)
         return;
     const CostReport& c = *cost;
@@ -104,9 +103,13 @@ void printDevice(const MemoryReport& r, const Accelerator& a, const std::optiona
        << formatFixed(c.options.mfu * 100, 0) << " % MFU on " << c.options.devices << " device(s), "
        << toString(c.options.precision) << " peak " << formatFixed(c.peakFlopsPerDevice / 1e12, 1)
        << " TFLOP/s:\n"
-       << "  " << formatScientific(c.trainingFlops) << " FLOPs (" << c.conventionKey
+       << "  " << formatScientific(c.trainingFlops) << " model FLOPs (" << c.conventionKey
        << ", T = " << formatCount(c.options.seqLen) << ") -> " << formatDuration(c.seconds) << ", "
        << formatFixed(c.deviceHours, 1) << " device-hours\n";
+    if (c.options.recompute)
+        os << "  recomputation adds " << formatScientific(c.hardwareFlops - c.trainingFlops)
+           << " hardware FLOPs: at this MFU that is an HFU of " << formatFixed(c.hfu * 100, 1)
+           << " % (MFU excludes recomputation; PaLM, App. B)\n";
 }
 
 int run(const std::vector<std::string>& args, Context& ctx)
@@ -125,11 +128,13 @@ int run(const std::vector<std::string>& args, Context& ctx)
         args, "memory",
         "CONFIG [--optimizer NAME] [--rank R] [--dtype T] [--batch B] [--seq T] [--recompute] [--device "
         "NAME]",
-        "What training (or inference) keeps in memory, term by term: weights by dtype; gradients and\n"
-        "optimizer state for adamw (fp32), mixed-adamw, bf16-adam, adam8bit (bitsandbytes), galore and\n"
-        "lora; the activations a backward pass keeps for B×T tokens (flash or eager attention, with or\n"
-        "without full recompute); logits; the KV cache for inference (--optimizer none). With --device,\n"
-        "whether it fits and how long Chinchilla-optimal training takes at --mfu.\n"
+        "What training (or inference) keeps in memory on one device, term by term: weights by dtype;\n"
+        "gradients and optimizer state for adamw (fp32), mixed-adamw, bf16-adam, adam8bit (bitsandbytes),\n"
+        "galore, lora, adafactor, lion, sgd and qlora; the activations a backward pass keeps for B×T tokens\n"
+        "(flash, sdpa, eager or fused-softmax attention, with or without full recompute); logits; the KV\n"
+        "cache for inference (--optimizer none). With --device, whether it fits with --headroom free and\n"
+        "how long Chinchilla-optimal training takes at --mfu. For many GPUs (ZeRO, tensor/pipeline\n"
+        "parallel) use `llamascope plan`.\n"
         "--galore-table reproduces the GaLore paper's Table 2 side by side. Derivations: docs/memory.md.",
         options, positional, ctx);
     if (p.help)
@@ -153,7 +158,11 @@ int run(const std::vector<std::string>& args, Context& ctx)
         return kExitFindings;
     }
     const ModelConfig& config = *loaded.config;
+    const double headroom = parseHeadroom(p.vm);
     const MemoryReport report = estimateMemory(config, memOptions);
+    std::optional<DeviceFit> fit;
+    if (device != nullptr)
+        fit = fitOnDevice(report.totalBytes(), device->memoryBytes, headroom);
     std::optional<CostReport> cost;
     if (device != nullptr && memOptions.optimizer != Optimizer::None) {
         CostOptions co = costOptionsFrom(p.vm, report.activationDtype);
@@ -170,7 +179,9 @@ int run(const std::vector<std::string>& args, Context& ctx)
             j["device"] = {{"key", device->key},
                            {"name", device->name},
                            {"memory_bytes", device->memoryBytes},
-                           {"fits", report.totalBytes() <= device->memoryBytes}};
+                           {"headroom", fit->headroom},
+                           {"usable_bytes", fit->usable},
+                           {"fits", fit->fits}};
             if (cost)
                 j["cost"] = toJson(*cost);
         }
@@ -191,7 +202,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         ctx.out << "  " << toString(w.dtype) << " " << formatBytes(static_cast<double>(w.bytes));
     ctx.out << "\n";
     if (device != nullptr)
-        printDevice(report, *device, cost, ctx.out);
+        printDevice(*device, *fit, cost, ctx.out);
     ctx.out << "\n" << kNotCounted;
     return kExitOk;
 }

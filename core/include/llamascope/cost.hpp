@@ -77,13 +77,26 @@ struct ComputeOptimal {
 };
 ComputeOptimal chinchillaFromCompute(double computeFlops);
 
+/// A designed config against Chinchilla's accounting: D = 20·N tokens, C = 6·N·D, and the
+/// PaLM count (6N + 12·L·H·h·T per token, attention included) for the same D at T.
+struct ChinchillaBudget {
+    Count parameters = 0;
+    Count seqLen = 0; ///< T; the config's context length unless given
+    double tokens = 0;
+    double sixND = 0;
+    double palmTrainingFlops = 0;
+};
+ChinchillaBudget chinchillaBudget(const ModelConfig& config, Count seqLen = 0);
+
 struct CostOptions {
     double tokens = 0; ///< training tokens D; 0 means Chinchilla's 20·N
     Count seqLen = 0;  ///< T for the FLOP count; 0 means the config's context length
     FlopConventionId convention = FlopConventionId::Palm; ///< PaLM's 6N + 12LHhT is the MFU convention
-    bool recompute = false; ///< count the extra forward of full activation checkpointing
-    double mfu = 0.40;      ///< model FLOPs utilisation in (0, 1]
-    Count devices = 1;      ///< accelerators training together
+    /// Full activation checkpointing: an extra forward pass, which is hardware work, not model
+    /// work. It leaves the time at a given MFU unchanged and shows as HFU (PaLM, App. B).
+    bool recompute = false;
+    double mfu = 0.40; ///< model FLOPs utilisation in (0, 1]
+    Count devices = 1; ///< accelerators training together
     Precision precision = Precision::BF16;
 };
 
@@ -91,18 +104,21 @@ struct CostReport {
     CostOptions options; ///< tokens and seqLen resolved
     Count parameters = 0;
     double chinchillaTokens = 0;
-    double trainingFlopsPerToken = 0;
-    double trainingFlops = 0; ///< for options.tokens
+    double trainingFlopsPerToken = 0; ///< model FLOPs: 3 × forward, recomputation excluded
+    double trainingFlops = 0;         ///< model FLOPs for options.tokens
+    double hardwareFlopsPerToken = 0; ///< with recompute 4 × forward, else the model FLOPs
+    double hardwareFlops = 0;
+    double hfu = 0; ///< hardware FLOPs utilisation: mfu × hardware / model FLOPs
     std::string_view conventionKey;
     Accelerator accelerator;
     double peakFlopsPerDevice = 0;
-    double sustainedFlops = 0; ///< peak × MFU × devices
-    double seconds = 0;
-    double deviceHours = 0; ///< seconds × devices / 3600
+    double sustainedFlops = 0; ///< peak × MFU × devices (model FLOPs per second)
+    double seconds = 0;        ///< trainingFlops / sustainedFlops
+    double deviceHours = 0;    ///< seconds × devices / 3600
 };
 
-/// Throws InvalidArgument when the accelerator lacks `precision`, MFU is outside (0, 1],
-/// devices < 1 or tokens < 0.
+/// time = model FLOPs / (peak × MFU × devices). Throws InvalidArgument when the accelerator
+/// lacks `precision`, MFU is outside (0, 1], devices < 1 or tokens < 0.
 CostReport estimateCost(const ModelConfig& config, const Accelerator& accelerator,
                         const CostOptions& options);
 

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -105,6 +106,9 @@ struct DesignConstraints {
     std::optional<double> tolerance;
     /// Drop candidates whose config.json would draw any validator finding (even a note).
     bool requireClean = true;
+    /// An extra test every listed candidate must pass: "" accepts, anything else is the reason
+    /// it is dropped (generate --fits sets it from the planner's fitFilter()). Not serialised.
+    std::function<std::string(const LlamaConfig&)> candidateFilter;
 };
 
 /// Throws InvalidArgument naming the first constraint that cannot hold (empty head_dim list,

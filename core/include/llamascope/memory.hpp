@@ -114,6 +114,8 @@ struct MemoryReport {
     MemoryOptions options; ///< as given, with seqLen and weightDtype resolved
     StorageDtype weightDtype = StorageDtype::BF16;
     StorageDtype activationDtype = StorageDtype::BF16; ///< compute dtype of activations
+    StorageDtype gradientDtype = StorageDtype::BF16;   ///< resolved (unused for inference)
+    bool masterWeights = false;                        ///< an fp32 master copy is kept
     Count parameters = 0;                              ///< N, from countParameters()
     Count trainableParameters = 0;               ///< N, or the adapters' count for LoRA, 0 for inference
     std::vector<MemoryTerm> terms;               ///< in display order; see MemoryCategory

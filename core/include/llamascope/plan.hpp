@@ -268,8 +268,13 @@ struct FitSpec {
     LayoutFilter filter;
 };
 
-/// Throws InvalidArgument naming the token it cannot read.
+/// Throws InvalidArgument naming the token it cannot read. `filter` holds what the text names.
 FitSpec parseFitSpec(std::string_view text);
+
+/// The layout a spec means: what it names, and the plain value of everything it does not
+/// (tp = pp = cp = 1, ZeRO 0, no sequence parallelism, no hybrid sharding, no recomputation);
+/// dp follows from the GPU count. "8xH100 zero3" is ZeRO-3 data parallelism over 8 GPUs.
+LayoutFilter fixedLayoutOf(const FitSpec& spec);
 
 /// The spec's cluster: its device from `accelerators`, links from `links`' node defaults.
 ClusterSpec clusterOf(const FitSpec& spec, const AcceleratorTable& accelerators,

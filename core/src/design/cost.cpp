@@ -222,6 +222,19 @@ ComputeOptimal chinchillaFromCompute(double computeFlops)
     return c;
 }
 
+ChinchillaBudget chinchillaBudget(const ModelConfig& config, Count seqLen)
+{
+    ChinchillaBudget b;
+    b.parameters = countParameters(config).total;
+    b.seqLen = seqLen > 0 ? seqLen : config.contextLength;
+    b.tokens = chinchillaOptimalTokens(b.parameters);
+    // C = 6·N·D is Chinchilla's accounting; PaLM's count adds attention (12·L·H·h·T per token).
+    b.sixND = 6.0 * static_cast<double>(b.parameters) * b.tokens;
+    const FlopReport f = computeFlops(config, FlopOptions{b.seqLen, AttentionMask::Causal});
+    b.palmTrainingFlops = trainingFlops(f.get(FlopConventionId::Palm), b.tokens);
+    return b;
+}
+
 CostReport estimateCost(const ModelConfig& config, const Accelerator& accelerator, const CostOptions& options)
 {
     if (!(options.mfu > 0 && options.mfu <= 1))
@@ -240,9 +253,13 @@ CostReport estimateCost(const ModelConfig& config, const Accelerator& accelerato
     const FlopReport flops = computeFlops(config, FlopOptions{r.options.seqLen, AttentionMask::Causal});
     const FlopConvention& conv = flops.get(options.convention);
     r.conventionKey = conv.key;
-    r.trainingFlopsPerToken =
+    // MFU counts model FLOPs only (Chowdhery et al. 2022, App. B): recomputation changes the
+    // hardware FLOPs, and so the HFU, never the time at a given MFU.
+    r.trainingFlopsPerToken = static_cast<double>(conv.trainingPerToken);
+    r.trainingFlops = trainingFlops(conv, r.options.tokens, false);
+    r.hardwareFlopsPerToken =
         static_cast<double>(options.recompute ? conv.trainingPerTokenRecompute : conv.trainingPerToken);
-    r.trainingFlops = trainingFlops(conv, r.options.tokens, options.recompute);
+    r.hardwareFlops = trainingFlops(conv, r.options.tokens, options.recompute);
     r.accelerator = accelerator;
     r.peakFlopsPerDevice = accelerator.peakFlops(options.precision);
     if (r.peakFlopsPerDevice <= 0)
@@ -250,6 +267,7 @@ CostReport estimateCost(const ModelConfig& config, const Accelerator& accelerato
                               " peak in the accelerator table");
     r.sustainedFlops = r.peakFlopsPerDevice * options.mfu * static_cast<double>(options.devices);
     r.seconds = r.trainingFlops / r.sustainedFlops;
+    r.hfu = options.mfu * r.hardwareFlopsPerToken / r.trainingFlopsPerToken;
     r.deviceHours = r.seconds * static_cast<double>(options.devices) / 3600.0;
     return r;
 }

@@ -554,6 +554,8 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
     std::vector<DesignCandidate> unclean;
     std::set<std::string> uncleanCodes;
     std::size_t validations = 0;
+    std::size_t filtered = 0;
+    std::string firstFiltered;
     for (const Shape& x : pool.shapes) {
         if (result.candidates.size() >= topK)
             break;
@@ -571,8 +573,21 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
                 continue;
             }
         }
+        if (constraints.candidateFilter) {
+            // The candidate filter hook (generate --fits): a listed config must pass it.
+            if (std::string why = constraints.candidateFilter(c.config); !why.empty()) {
+                if (filtered++ == 0)
+                    firstFiltered = c.fileName + " " + why;
+                continue;
+            }
+        }
         result.candidates.push_back(std::move(c));
     }
+    if (filtered > 0 && (result.candidates.empty() || !result.candidates.front().onTarget))
+        result.note = std::to_string(filtered) +
+                      " candidate(s) on or near the target were dropped by the extra "
+                      "constraint, e.g. " +
+                      firstFiltered;
     if (result.candidates.empty() && !unclean.empty()) {
         std::string codes;
         for (const std::string& code : uncleanCodes)

@@ -29,7 +29,8 @@ std::string_view conventionKey(FlopConventionId id)
 ordered_json toJson(const MemoryReport& r)
 {
     const MemoryOptions& o = r.options;
-    const bool lowRank = o.optimizer == Optimizer::GaLore || o.optimizer == Optimizer::LoRA;
+    const bool lowRank =
+        o.optimizer == Optimizer::GaLore || o.optimizer == Optimizer::LoRA || o.optimizer == Optimizer::QLoRA;
     ordered_json j;
     j["parameters"] = r.parameters;
     j["trainable_parameters"] = r.trainableParameters;
@@ -37,6 +38,10 @@ ordered_json toJson(const MemoryReport& r)
                     {"rank", lowRank ? ordered_json(o.rank) : ordered_json(nullptr)},
                     {"weight_dtype", toString(r.weightDtype)},
                     {"activation_dtype", toString(r.activationDtype)},
+                    {"gradient_dtype", o.optimizer == Optimizer::None
+                                           ? ordered_json(nullptr)
+                                           : ordered_json(toString(r.gradientDtype))},
+                    {"master_weights", r.masterWeights},
                     {"batch", o.batch},
                     {"seq_len", o.seqLen},
                     {"recompute", o.recompute},
@@ -106,6 +111,9 @@ ordered_json toJson(const CostReport& r)
             {"recompute", r.options.recompute},
             {"training_flops_per_token", r.trainingFlopsPerToken},
             {"training_flops", r.trainingFlops},
+            {"hardware_flops_per_token", r.hardwareFlopsPerToken},
+            {"hardware_flops", r.hardwareFlops},
+            {"hfu", r.hfu},
             {"sustained_flops", r.sustainedFlops},
             {"seconds", r.seconds},
             {"device_hours", r.deviceHours}};

@@ -257,6 +257,8 @@ MemoryReport estimateMemory(const ModelConfig& config, const MemoryOptions& opti
     r.options.weightDtype = r.weightDtype;
     r.options.seqLen = resolveSeqLen(config, options);
     r.activationDtype = computeDtypeOf(recipe);
+    r.gradientDtype = recipe.gradients;
+    r.masterWeights = recipe.masterWeights;
     const ParameterCounts p = countParameters(config);
     r.parameters = p.total;
     for (StorageDtype t :

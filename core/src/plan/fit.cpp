@@ -88,19 +88,23 @@ FitSpec parseFitSpec(std::string_view text)
         if (!gpus)
             throw fail("must start with the number of GPUs");
         spec.gpus = *gpus;
-        std::string rest = t.substr(digits);
+        std::string_view rest = std::string_view(t).substr(digits);
         next = 1;
-        if (rest.empty() && next < tokens.size() && lower(tokens[next]) == "x")
-            ++next, rest = "x";
-        if (rest.empty() || std::tolower(static_cast<unsigned char>(rest[0])) != 'x')
+        bool times = !rest.empty() && std::tolower(static_cast<unsigned char>(rest[0])) == 'x';
+        if (rest.empty() && next < tokens.size() && lower(tokens[next]) == "x") {
+            ++next;
+            times = true;
+        }
+        if (!times)
             throw fail("write the GPUs as NxDEVICE");
-        rest = rest.substr(1);
+        if (!rest.empty())
+            rest.remove_prefix(1);
         if (rest.empty()) {
             if (next >= tokens.size())
                 throw fail("names no device");
             rest = tokens[next++];
         }
-        spec.device = rest;
+        spec.device = std::string(rest);
     }
     LayoutFilter& f = spec.filter;
     for (; next < tokens.size(); ++next) {
@@ -146,6 +150,19 @@ FitSpec parseFitSpec(std::string_view text)
     return spec;
 }
 
+LayoutFilter fixedLayoutOf(const FitSpec& spec)
+{
+    LayoutFilter f = spec.filter;
+    f.tp = f.tp.value_or(1);
+    f.pp = f.pp.value_or(1);
+    f.cp = f.cp.value_or(1);
+    f.zero = f.zero.value_or(ZeroStage::None);
+    f.sequenceParallel = f.sequenceParallel.value_or(false);
+    f.hybridShard = f.hybridShard.value_or(false);
+    f.recompute = f.recompute.value_or(Recompute::None);
+    return f;
+}
+
 ClusterSpec clusterOf(const FitSpec& spec, const AcceleratorTable& accelerators,
                       const InterconnectTable& links)
 {
@@ -157,7 +174,11 @@ ClusterSpec clusterOf(const FitSpec& spec, const AcceleratorTable& accelerators,
                               joinQuoted(keys) + ")" +
                               (guess.empty() ? "" : "; did you mean \"" + guess + "\"?"));
     }
-    return makeCluster(*device, spec.gpus, spec.nodes, 0, links);
+    // A fit check is about memory alone: a device the table lists no links for still gets a
+    // cluster (PCIe within a node, 100 GbE between nodes) so that its memory can be checked.
+    const bool known = links.defaultsFor(device->key) != nullptr;
+    return makeCluster(*device, spec.gpus, spec.nodes, 0, links, known ? "" : "pcie4",
+                       known ? "" : "eth-100");
 }
 
 } // namespace llamascope

@@ -175,9 +175,11 @@ std::vector<PlanColumn> makeColumns()
     c.push_back(numeric(
         "cost", "Cost", "GPU-hours × $/GPU-hour", false,
         [](E e, R r) {
-            return r.cluster.dollarsPerGpuHour > 0
-                       ? Cell{"$" + formatShort(e.run.cost), formatNumber(e.run.cost)}
-                       : Cell{"—", ""};
+            if (r.cluster.dollarsPerGpuHour <= 0)
+                return Cell{"—", ""};
+            std::string text = formatShort(e.run.cost);
+            text.insert(text.begin(), '$');
+            return Cell{text, formatNumber(e.run.cost)};
         },
         [](E e, R) { return e.run.cost; }));
     c.push_back(PlanColumn{"layout", "Layout", "the layout in one line", Align::Left, false,

@@ -26,6 +26,7 @@ std::span<const Command* const> allCommands()
         &generateCommand(),
         &fitCommand(),
         &predictCommand(),
+        &planCommand(),
         &forwardCommand(),
         &verifyCommand(),
         &familiesCommand(),

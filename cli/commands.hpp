@@ -21,6 +21,7 @@ const Command& memoryCommand();
 const Command& generateCommand();
 const Command& fitCommand();
 const Command& predictCommand();
+const Command& planCommand();
 
 /// Every command, in the order `--help` lists them.
 std::span<const Command* const> allCommands();

@@ -10,8 +10,6 @@
 
 namespace llamascope::cli {
 
-namespace {
-
 [[noreturn]] void unknownName(std::string_view option, const std::string& value,
                               std::span<const std::string_view> known)
 {
@@ -19,8 +17,6 @@ namespace {
     throw UsageError("--" + std::string(option) + " \"" + value + "\" is not one of " + joinQuoted(known) +
                      (guess.empty() ? "" : "; did you mean \"" + guess + "\"?"));
 }
-
-} // namespace
 
 double parseNumber(const std::string& text, std::string_view option)
 {
@@ -79,13 +75,13 @@ std::string formatDuration(double seconds)
     return formatFixed(seconds / 86400, 1) + " days";
 }
 
-void addMemoryOptions(po::options_description& options)
+void addRecipeOptions(po::options_description& options)
 {
     options.add_options()("optimizer", po::value<std::string>()->default_value("mixed-adamw"),
                           "none (inference), adamw (all fp32), mixed-adamw, bf16-adam, adam8bit, galore, "
-                          "lora, adafactor, lion, "
-                          "sgd (with momentum), qlora")("rank", po::value<std::string>(),
-                                                        "GaLore / LoRA / QLoRA rank r")(
+                          "lora, adafactor, lion, sgd "
+                          "(with momentum), qlora")("rank", po::value<std::string>(),
+                                                    "GaLore / LoRA / QLoRA rank r")(
         "master-weights", po::value<std::string>(),
         "yes or no: an fp32 master copy of 16-bit weights (default: the optimizer's; mixed-adamw always, "
         "adafactor/lion/sgd with 16-bit weights)")(
@@ -95,17 +91,21 @@ void addMemoryOptions(po::options_description& options)
                                                  "weight dtype: fp32, bf16, fp16, int8, int4 (nf4), fp8 "
                                                  "(default: fp32 for adamw, int4 for qlora, else "
                                                  "bf16)")(
-        "batch", po::value<std::string>()->default_value("1"), "sequences per step B")(
-        "seq", po::value<std::string>(), "tokens per sequence T (default: the context length)")(
-        "recompute", "full activation checkpointing (keep only each layer's input)")(
         "attention", po::value<std::string>()->default_value("flash"),
-        "flash (FlashAttention-2: no T×T matrix), sdpa (transformers' sdpa path: K/V repeated to H heads), "
-        "eager "
-        "(keeps the T×T probabilities in fp32 and 16 bits) or fused-softmax (Megatron-LM's unfused "
-        "attention)");
+        "flash (FlashAttention-2: no T×T matrix), sdpa (transformers' sdpa path: K/V repeated to H "
+        "heads), eager (keeps the T×T probabilities in fp32 and 16 bits) or fused-softmax "
+        "(Megatron-LM's unfused attention)");
 }
 
-MemoryOptions memoryOptionsFrom(const po::variables_map& vm)
+void addMemoryOptions(po::options_description& options)
+{
+    addRecipeOptions(options);
+    options.add_options()("batch", po::value<std::string>()->default_value("1"), "sequences per step B")(
+        "seq", po::value<std::string>(), "tokens per sequence T (default: the context length)")(
+        "recompute", "full activation checkpointing (keep only each layer's input)");
+}
+
+MemoryOptions recipeOptionsFrom(const po::variables_map& vm)
 {
     MemoryOptions o;
     const std::string opt = vm["optimizer"].as<std::string>();
@@ -140,15 +140,21 @@ MemoryOptions memoryOptionsFrom(const po::variables_map& vm)
         }
         o.gradDtype = *dtype;
     }
-    o.batch = parsePositive(vm["batch"].as<std::string>(), "batch");
-    if (vm.count("seq"))
-        o.seqLen = parsePositive(vm["seq"].as<std::string>(), "seq");
-    o.recompute = vm.count("recompute") != 0;
     const std::string a = vm["attention"].as<std::string>();
     const auto kernel = attentionKernelFromString(a);
     if (!kernel)
         unknownName("attention", a, attentionKernelNames());
     o.attention = *kernel;
+    return o;
+}
+
+MemoryOptions memoryOptionsFrom(const po::variables_map& vm)
+{
+    MemoryOptions o = recipeOptionsFrom(vm);
+    o.batch = parsePositive(vm["batch"].as<std::string>(), "batch");
+    if (vm.count("seq"))
+        o.seqLen = parsePositive(vm["seq"].as<std::string>(), "seq");
+    o.recompute = vm.count("recompute") != 0;
     return o;
 }
 

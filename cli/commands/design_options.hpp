@@ -9,16 +9,24 @@
 #include "llamascope/memory.hpp"
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace llamascope::cli {
 
-/// --optimizer --rank --master-weights --grad-dtype --dtype --batch --seq --recompute --attention
+/// --optimizer --rank --master-weights --grad-dtype --dtype --attention: the training recipe.
+void addRecipeOptions(po::options_description& options);
+/// The recipe options only (batch, sequence and recompute keep their defaults).
+MemoryOptions recipeOptionsFrom(const po::variables_map& vm);
+/// addRecipeOptions() and --batch --seq --recompute.
 void addMemoryOptions(po::options_description& options);
 /// Throws UsageError for unknown names (with a suggestion) and bad numbers.
 MemoryOptions memoryOptionsFrom(const po::variables_map& vm);
+/// UsageError "--OPTION "VALUE" is not one of ...; did you mean ...?".
+[[noreturn]] void unknownName(std::string_view option, const std::string& value,
+                              std::span<const std::string_view> known);
 
 /// --device --accelerators, and with `withCost` --mfu --num-devices --precision --tokens.
 void addDeviceOptions(po::options_description& options, bool withCost);

@@ -16,4 +16,5 @@ target_sources(llamascope_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/plan/inference.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/plan/views.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/plan/json.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/plan/launch.cpp
   "${interconnect_cpp}")

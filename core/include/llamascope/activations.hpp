@@ -63,6 +63,9 @@ struct ActivationOptions {
     /// input and the fp32 statistics. Unfused (transformers' LlamaRMSNorm) keeps an fp32 copy
     /// of the input, 1/rms and the normalised 16-bit x before the gain.
     bool fusedNorm = false;
+    /// Fused SwiGLU kernel (Megatron-LM's bias_swiglu, Transformer Engine): keeps gate and up,
+    /// recomputes SiLU in backward. Unfused (transformers) also keeps SiLU(gate).
+    bool fusedSwiglu = false;
     /// Fused cross-entropy (Megatron-LM's vocab-parallel loss): keeps fp32 logits only.
     /// Unfused (transformers): the 16-bit logits and the fp32 log-softmax.
     bool fusedCrossEntropy = false;

@@ -105,6 +105,7 @@ struct PlanOptions {
     // Kernels.
     AttentionKernel attention = AttentionKernel::Flash;
     bool fusedNorm = false;         ///< Apex/TE fused RMSNorm (default: transformers' unfused one)
+    bool fusedSwiglu = false;       ///< fused SwiGLU kernel (keeps gate and up, recomputes SiLU)
     bool fusedCrossEntropy = false; ///< Megatron-LM's fused loss (default: transformers')
     bool vocabParallel = true;      ///< embedding and lm_head split by vocabulary under TP
     // The step.
@@ -226,6 +227,11 @@ struct PlanResult {
     Count fitting = 0;                       ///< of those, layouts that fit
     std::string note;
 };
+
+/// A global batch in tokens: "4M" (4,000,000), "4Mi" (4,194,304 = 2^22), "2097152", or in
+/// sequences of `seqLen` tokens: "1024seq", "1024 sequences". Throws InvalidArgument naming
+/// `what`.
+double parseGlobalBatch(std::string_view text, Count seqLen, std::string_view what = "global batch");
 
 /// Resolves the options (sequence length, tokens, precision) and checks them. Throws
 /// InvalidArgument naming the option.

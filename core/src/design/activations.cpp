@@ -159,7 +159,8 @@ void layerTerms(std::vector<ActivationTerm>& out, const BlockShape& b, const Act
         const char* ft = t > 1 ? "f/t" : "f";
         x.add(L, "mlp_gate", "gate_proj output (SiLU input)", ft, a, f, 0, false);
         x.add(L, "mlp_up", "up_proj output", ft, a, f, 0, false);
-        x.add(L, "mlp_act", "SiLU(gate)", ft, a, f, 0, false);
+        if (!o.fusedSwiglu)
+            x.add(L, "mlp_act", "SiLU(gate)", ft, a, f, 0, false);
         x.add(L, "mlp_down_input", "SiLU(gate)·up = down_proj input", ft, a, f, 0, false);
     } else {
         const char* ft = t > 1 ? "f/t" : "f";

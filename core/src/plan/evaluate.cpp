@@ -6,9 +6,11 @@
 #include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
 #include "llamascope/params.hpp"
+#include "llamascope/parse.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 
 namespace llamascope {
@@ -169,6 +171,42 @@ ClusterSpec makeCluster(const Accelerator& device, Count gpus, Count nodes, Coun
     c.intraNode = pick(intraKey, defaults != nullptr ? &defaults->intraNode : nullptr, "in-node");
     c.interNode = pick(interKey, defaults != nullptr ? &defaults->interNode : nullptr, "between-node");
     return c;
+}
+
+double parseGlobalBatch(std::string_view text, Count seqLen, std::string_view what)
+{
+    constexpr std::string_view howTo = "write tokens (4M, 4Mi, 2097152) or sequences (1024seq)";
+    const NumberAndUnit n = parseNumberAndUnit(text, what, howTo);
+    std::string unit;
+    for (char c : n.unit)
+        unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    double scale = 0;
+    if (unit.empty())
+        scale = 1;
+    else if (unit == "k")
+        scale = 1e3;
+    else if (unit == "m")
+        scale = 1e6;
+    else if (unit == "b" || unit == "g")
+        scale = 1e9;
+    else if (unit == "ki")
+        scale = 1024.0;
+    else if (unit == "mi")
+        scale = 1048576.0;
+    else if (unit == "gi")
+        scale = 1073741824.0;
+    else if (unit == "seq" || unit == "seqs" || unit == "sequences" || unit == "sequence") {
+        if (seqLen < 1)
+            throw InvalidArgument(
+                badValueMessage(text, what, "counts sequences, but the sequence length is unknown", howTo));
+        scale = static_cast<double>(seqLen);
+    } else {
+        throw InvalidArgument(badValueMessage(text, what, "has an unknown unit '" + n.unit + "'", howTo));
+    }
+    const double tokens = n.value * scale;
+    if (!std::isfinite(tokens) || tokens >= 9e18)
+        throw InvalidArgument(badValueMessage(text, what, "is too large", howTo));
+    return tokens;
 }
 
 PlanOptions resolvePlanOptions(const LlamaConfig& config, const ClusterSpec& cluster,

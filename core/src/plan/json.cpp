@@ -146,6 +146,7 @@ ordered_json toJson(const PlanResult& r)
                     {"rank", r.recipe.rank > 0 ? ordered_json(r.recipe.rank) : ordered_json(nullptr)},
                     {"attention", toString(o.attention)},
                     {"fused_norm", o.fusedNorm},
+                    {"fused_swiglu", o.fusedSwiglu},
                     {"fused_cross_entropy", o.fusedCrossEntropy},
                     {"vocab_parallel", o.vocabParallel},
                     {"seq_len", o.seqLen},

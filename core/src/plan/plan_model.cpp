@@ -168,6 +168,7 @@ ActivationOptions PlanModel::activationOptions(Count tp, bool sp, Recompute r) c
     ActivationOptions a;
     a.attention = options_.attention;
     a.fusedNorm = options_.fusedNorm;
+    a.fusedSwiglu = options_.fusedSwiglu;
     a.fusedCrossEntropy = options_.fusedCrossEntropy;
     a.recompute = r;
     a.tensorParallel = tp;

@@ -43,13 +43,27 @@ struct Candidate {
     ParallelLayout layout;
     double secondsPerToken = 0;
     Count peak = 0;
+    Count batchDistance = 0; ///< |global batch − requested| in sequences
 };
 
-/// Fastest first; then less memory; then the layout's fields, so the order is total.
+/// Speeds within 0.1 % of each other are one speed: the model is not finer than that, and a
+/// batch rounded up must not win on the optimizer step it amortises over more tokens.
+long long speedBucket(double secondsPerToken)
+{
+    if (!(secondsPerToken > 0))
+        return 0; // memory-only comparisons (the closest miss, fit checks) carry no speed
+    return static_cast<long long>(std::floor(std::log(secondsPerToken) / std::log1p(1e-3)));
+}
+
+/// Fastest first; then the batch nearest the request; then less memory; then the layout's
+/// fields, so the order is total.
 bool ranksBefore(const Candidate& a, const Candidate& b)
 {
-    if (a.secondsPerToken != b.secondsPerToken)
-        return a.secondsPerToken < b.secondsPerToken;
+    const long long sa = speedBucket(a.secondsPerToken), sb = speedBucket(b.secondsPerToken);
+    if (sa != sb)
+        return sa < sb;
+    if (a.batchDistance != b.batchDistance)
+        return a.batchDistance < b.batchDistance;
     if (a.peak != b.peak)
         return a.peak < b.peak;
     const ParallelLayout &x = a.layout, &y = b.layout;
@@ -213,8 +227,8 @@ struct Search {
     void seeClosest(const ParallelLayout& l, Count peak)
     {
         if (!closest || peak < closest->peak ||
-            (peak == closest->peak && ranksBefore({l, 0, peak}, *closest)))
-            closest = Candidate{l, 0, peak};
+            (peak == closest->peak && ranksBefore({l, 0, peak, 0}, *closest)))
+            closest = Candidate{l, 0, peak, 0};
     }
 };
 
@@ -338,7 +352,8 @@ PlanResult planTrainingNaive(const LlamaConfig& config, const ClusterSpec& clust
                 if (!e.fit.fits)
                     continue;
                 ++s.result.fitting;
-                s.top.offer(Candidate{l, e.time.total / e.globalBatchTokens, e.peakBytes()});
+                s.top.offer(Candidate{l, e.time.total / e.globalBatchTokens, e.peakBytes(),
+                                      std::abs(l.globalBatch() - s.result.requestedSequences)});
             }
         },
         nullptr);
@@ -366,7 +381,7 @@ FitCheck checkFit(const LlamaConfig& config, const ClusterSpec& cluster, const P
             l.microBatch = mbs.front().first;
             l.accumulation = mbs.front().second;
             const Count peak = model.peakTotal(l, model.classData(l));
-            const Candidate c{l, 0, peak};
+            const Candidate c{l, 1, peak, 0};
             if (!closest || ranksBefore(c, *closest))
                 closest = c;
             if (peak <= usable && (!best || ranksBefore(c, *best)))

@@ -172,6 +172,12 @@ LayoutFilter filterFrom(const po::variables_map& vm)
             unknownName("recompute", r, recomputeNames());
         f.recompute = *mode;
     }
+    if (vm.count("recompute-layers")) {
+        if (f.recompute && *f.recompute != Recompute::Full)
+            throw UsageError("--recompute-layers needs --recompute full");
+        f.recompute = Recompute::Full;
+        f.recomputeLayers = parsePositive(vm["recompute-layers"].as<std::string>(), "recompute-layers");
+    }
     if (vm.count("sp"))
         f.sequenceParallel = parseYesNo(vm["sp"].as<std::string>(), "sp");
     if (vm.count("hybrid"))

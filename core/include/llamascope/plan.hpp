@@ -55,6 +55,9 @@ struct ParallelLayout {
     bool hybridShard = false;
     bool sequenceParallel = false; ///< with tp > 1 (Korthikanti et al. 2022)
     Recompute recompute = Recompute::None;
+    /// With full recomputation: how many layers of each stage are recomputed (Megatron-LM's
+    /// --recompute-method block); the others keep their activations. 0: every layer.
+    Count recomputeLayers = 0;
     Count microBatch = 1;   ///< sequences per micro-batch per replica
     Count accumulation = 1; ///< micro-batches per step per replica (m)
 
@@ -77,6 +80,11 @@ struct ClusterSpec {
     [[nodiscard]] Count nodes() const;
 };
 
+/// ZeRO's division of one model-state term (Rajbhandari et al. 2020, §5.1): the optimizer state
+/// (master copy included) is partitioned from stage 1, gradients from stage 2, weights from
+/// stage 3, each over `degree` ranks (rounded up to whole bytes); anything else is unchanged.
+Count zeroShardBytes(const MemoryTerm& term, ZeroStage zero, Count degree);
+
 /// Builds a cluster of `gpus` `device`s. `gpusPerNode` 0 takes the node size the interconnect
 /// table lists for the device (else 8), or gpus/nodes when `nodes` is given; the links default
 /// to the table's node defaults for the device. Throws InvalidArgument for a GPU count that does
@@ -90,6 +98,7 @@ struct LayoutFilter {
     std::optional<Count> dp, tp, pp, cp, microBatch;
     std::optional<ZeroStage> zero;
     std::optional<Recompute> recompute;
+    std::optional<Count> recomputeLayers; ///< with full recomputation; unset: every layer
     std::optional<bool> sequenceParallel;
     std::optional<bool> hybridShard;
     Count maxTensorParallel = 0; ///< 0: the GPUs of one node (a TP group never leaves a node)

@@ -103,6 +103,8 @@ std::string ParallelLayout::describe() const
     if (sequenceParallel)
         s += " sp";
     s += " recompute=" + std::string(toString(recompute));
+    if (recompute == Recompute::Full && recomputeLayers > 0)
+        s += "(" + std::to_string(recomputeLayers) + " layers/stage)";
     s += " mb" + std::to_string(microBatch) + "×" + std::to_string(accumulation);
     return s;
 }

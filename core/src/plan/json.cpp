@@ -50,6 +50,7 @@ ordered_json toJson(const ParallelLayout& l)
             {"hybrid_shard", l.hybridShard},
             {"sequence_parallel", l.sequenceParallel},
             {"recompute", toString(l.recompute)},
+            {"recompute_layers", l.recomputeLayers},
             {"micro_batch", l.microBatch},
             {"accumulation", l.accumulation}};
 }

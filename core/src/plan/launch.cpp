@@ -63,6 +63,10 @@ void dataParallelOnly(LaunchEngine e, const ParallelLayout& l)
     if (l.recompute == Recompute::Selective)
         refuse(e, "selective recomputation is Megatron-LM's; HF Trainer checkpoints whole layers (plan with "
                   "--recompute none or full)");
+    if (l.recomputeLayers > 0)
+        refuse(
+            e,
+            "recomputing only some layers is Megatron-LM's block method; HF Trainer checkpoints every layer");
 }
 
 std::string precisionFlag(const PlanResult& p)
@@ -354,8 +358,13 @@ std::vector<LaunchFile> megatronFiles(const LlamaConfig& config, const PlanResul
     case Recompute::Selective: parallel.emplace_back("--recompute-granularity selective"); break;
     case Recompute::Full:
         parallel.emplace_back("--recompute-granularity full");
-        parallel.emplace_back("--recompute-method uniform");
-        parallel.emplace_back("--recompute-num-layers 1");
+        if (l.recomputeLayers > 0 && l.recomputeLayers < config.numHiddenLayers / l.pp) {
+            parallel.emplace_back("--recompute-method block");
+            parallel.push_back("--recompute-num-layers " + std::to_string(l.recomputeLayers));
+        } else {
+            parallel.emplace_back("--recompute-method uniform");
+            parallel.emplace_back("--recompute-num-layers 1");
+        }
         break;
     }
 

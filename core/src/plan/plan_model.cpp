@@ -114,6 +114,22 @@ double exposed(double comm, double window, bool overlap)
 
 } // namespace
 
+} // namespace llamascope::plan_detail
+
+namespace llamascope {
+
+Count zeroShardBytes(const MemoryTerm& term, ZeroStage zero, Count degree)
+{
+    if (degree < 1)
+        throw InvalidArgument("the ZeRO sharding degree must be at least 1");
+    return plan_detail::shardedByZero(term.category, zero) ? plan_detail::ceilDiv(term.bytes, degree)
+                                                           : term.bytes;
+}
+
+} // namespace llamascope
+
+namespace llamascope::plan_detail {
+
 MemoryOptions memoryOptionsOf(const PlanOptions& o)
 {
     MemoryOptions m;
@@ -153,13 +169,25 @@ PlanModel::PlanModel(const LlamaConfig& config, const ClusterSpec& cluster, cons
     headForward_ = static_cast<double>(em.lmHead) / s;
 }
 
-double PlanModel::hardwareRatio(Recompute r) const
+Count PlanModel::recomputedLayers(const ParallelLayout& l) const
 {
+    if (l.recompute != Recompute::Full)
+        return 0;
+    const Count perStage = config_.numHiddenLayers / l.pp;
+    return l.recomputeLayers > 0 ? std::min(l.recomputeLayers, perStage) : perStage;
+}
+
+double PlanModel::hardwareRatio(const ParallelLayout& l) const
+{
+    // Hardware FLOPs add the recomputed forward work to the model FLOPs (Chowdhery et al. 2022,
+    // App. B): a full layer forward for each recomputed layer, the attention core for selective.
     const auto L = static_cast<double>(config_.numHiddenLayers);
     const double train = 3 * (L * layerForward_ + headForward_);
-    const double extra = r == Recompute::Full        ? L * layerForward_
-                         : r == Recompute::Selective ? L * attentionCoreForward_
-                                                     : 0.0;
+    const double share =
+        static_cast<double>(recomputedLayers(l)) / static_cast<double>(config_.numHiddenLayers / l.pp);
+    const double extra = l.recompute == Recompute::Full        ? share * L * layerForward_
+                         : l.recompute == Recompute::Selective ? L * attentionCoreForward_
+                                                               : 0.0;
     return (train + extra) / train;
 }
 
@@ -212,6 +240,10 @@ std::string PlanModel::invalidReason(const ParallelLayout& l) const
             return "sequence parallelism needs the " + n(s / l.cp) +
                    " tokens per sequence shard to divide by tp " + n(l.tp);
     }
+    if (l.recomputeLayers < 0 || (l.recomputeLayers > 0 && l.recompute != Recompute::Full))
+        return "a number of recomputed layers needs full recomputation";
+    if (l.recomputeLayers > L / l.pp)
+        return "recomputing " + n(l.recomputeLayers) + " layers per stage, but a stage holds " + n(L / l.pp);
     if (l.hybridShard) {
         if (l.zero < ZeroStage::Gradients)
             return "hybrid sharding shards gradients (ZeRO 2) or everything (ZeRO 3) within a node";
@@ -335,7 +367,7 @@ Count PlanModel::addState(const ParallelLayout& l, const LayoutShape& shape, Cou
     Count total = 0;
     for (const MemoryTerm& t : st.terms) {
         const bool sharded = shape.shardDegree > 1 && shardedByZero(t.category, l.zero);
-        const Count bytes = sharded ? ceilDiv(t.bytes, shape.shardDegree) : t.bytes;
+        const Count bytes = zeroShardBytes(t, l.zero, shape.shardDegree);
         sink.add(t.key, groupOf(t), t.label, t.formula, "", sharded ? " / N_d" : "", bytes);
         total = addChecked(total, bytes, "memory bytes");
     }
@@ -404,41 +436,62 @@ Count PlanModel::composeStage(const ParallelLayout& l, const LayoutShape& shape,
     const Count inFlight = inFlightOf(l, stage);
     Count total = addState(l, shape, stage, sink);
 
-    const ActivationOptions opts = activationOptions(l.tp, l.sequenceParallel, l.recompute);
-    for (const ActivationTerm& t : activations(l.tp, l.sequenceParallel, l.recompute)) {
-        Count times = 0;
-        std::string_view prefix, suffix;
-        switch (t.scope) {
-        case ActivationScope::Layer:
-            times = mulChecked(shape.layersPerStage, inFlight, "activations");
-            prefix = "n_l·n_f·b·s'·";
-            break;
-        case ActivationScope::WorkingSet:
-            times = 1;
-            prefix = "b·s'·";
-            suffix = " (one layer, recomputed)";
-            break;
-        case ActivationScope::MicroBatch:
-            times = inFlight;
-            prefix = "n_f·b·s'·";
-            break;
-        case ActivationScope::Embedding:
-            times = first ? inFlight : 0;
-            prefix = "n_f·b·s'·";
-            break;
-        case ActivationScope::Head:
-        case ActivationScope::Logits:
-            times = last ? 1 : 0;
-            prefix = "b·s'·";
-            break;
+    // With full recomputation of k of the stage's n_l layers (Megatron-LM's block method), the
+    // other n_l − k layers keep everything, as without recomputation.
+    const Count recomputed = recomputedLayers(l);
+    const Count layerCount = l.recompute == Recompute::Full ? recomputed : shape.layersPerStage;
+    auto addTerms = [&](const std::vector<ActivationTerm>& terms, const ActivationOptions& opts,
+                        bool layersOnly, Count layers, std::string_view layerPrefix,
+                        std::string_view keySuffix) {
+        for (const ActivationTerm& t : terms) {
+            Count times = 0;
+            std::string_view prefix, suffix;
+            switch (t.scope) {
+            case ActivationScope::Layer:
+                times = mulChecked(layers, inFlight, "activations");
+                prefix = layerPrefix;
+                break;
+            case ActivationScope::WorkingSet:
+                times = 1;
+                prefix = "b·s'·";
+                suffix = " (one layer, recomputed)";
+                break;
+            case ActivationScope::MicroBatch:
+                times = inFlight;
+                prefix = "n_f·b·s'·";
+                break;
+            case ActivationScope::Embedding:
+                times = first ? inFlight : 0;
+                prefix = "n_f·b·s'·";
+                break;
+            case ActivationScope::Head:
+            case ActivationScope::Logits:
+                times = last ? 1 : 0;
+                prefix = "b·s'·";
+                break;
+            }
+            if (times == 0 || (layersOnly && t.scope != ActivationScope::Layer))
+                continue;
+            const Count bytes =
+                mulChecked(bytesOf(activationElements(t, opts, l.microBatch, seq_, l.cp), t.dtype), times,
+                           "activations");
+            std::string key(t.key);
+            if (t.scope == ActivationScope::WorkingSet)
+                key += "_recompute";
+            key += keySuffix;
+            sink.add(key, PlanMemoryGroup::Activations, t.label, prefix, t.perTokenText, suffix, bytes);
+            total = addChecked(total, bytes, "memory bytes");
         }
-        if (times == 0)
-            continue;
-        const Count bytes = mulChecked(
-            bytesOf(activationElements(t, opts, l.microBatch, seq_, l.cp), t.dtype), times, "activations");
-        sink.add(t.key, PlanMemoryGroup::Activations, t.label, prefix, t.perTokenText, suffix, bytes);
-        total = addChecked(total, bytes, "memory bytes");
-    }
+    };
+    addTerms(activations(l.tp, l.sequenceParallel, l.recompute),
+             activationOptions(l.tp, l.sequenceParallel, l.recompute), false, layerCount,
+             l.recompute == Recompute::Full && recomputed < shape.layersPerStage ? "k·n_f·b·s'·"
+                                                                                 : "n_l·n_f·b·s'·",
+             "");
+    if (l.recompute == Recompute::Full && recomputed < shape.layersPerStage)
+        addTerms(activations(l.tp, l.sequenceParallel, Recompute::None),
+                 activationOptions(l.tp, l.sequenceParallel, Recompute::None), true,
+                 shape.layersPerStage - recomputed, "(n_l−k)·n_f·b·s'·", "_kept");
     return addChecked(total, addBuffers(l, shape, stage, sink), "memory bytes");
 }
 
@@ -447,6 +500,9 @@ PlanModel::ClassData PlanModel::classData(const ParallelLayout& l)
     ClassData c;
     c.shape = shape(l);
     c.activation = activationBytes(l.tp, l.sequenceParallel, l.recompute, l.cp);
+    c.recomputed = recomputedLayers(l);
+    if (l.recompute == Recompute::Full && c.recomputed < c.shape.layersPerStage)
+        c.keptLayer = activationBytes(l.tp, l.sequenceParallel, Recompute::None, l.cp).layer;
     c.bufferPerSequence = bufferPerSequence(l);
     c.stageCount = l.pp > 1 ? 2 : 1;
     const bool adapters = recipe_.optimizer == Optimizer::LoRA || recipe_.optimizer == Optimizer::QLoRA;
@@ -493,7 +549,13 @@ Count PlanModel::stageTotal(const ParallelLayout& l, const ClassData& c, int i) 
     const Count inFlight = inFlightOf(l, st.index);
     const ActivationBytes& a = c.activation;
     const char* what = "memory bytes";
-    Count perSequence = mulChecked(a.layer, mulChecked(c.shape.layersPerStage, inFlight, what), what);
+    const Count layers = l.recompute == Recompute::Full ? c.recomputed : c.shape.layersPerStage;
+    Count perSequence = mulChecked(a.layer, mulChecked(layers, inFlight, what), what);
+    if (l.recompute == Recompute::Full && c.recomputed < c.shape.layersPerStage)
+        perSequence = addChecked(
+            perSequence,
+            mulChecked(c.keptLayer, mulChecked(c.shape.layersPerStage - c.recomputed, inFlight, what), what),
+            what);
     perSequence = addChecked(perSequence, a.workingSet, what);
     perSequence = addChecked(perSequence, mulChecked(a.microBatch, inFlight, what), what);
     if (first)
@@ -530,7 +592,10 @@ PlanModel::Time PlanModel::stepTime(const ParallelLayout& l, const ClassData& c)
     const double tokensPerMb = static_cast<double>(l.microBatch) * static_cast<double>(seq_);
     const double share = tokensPerMb / static_cast<double>(l.tp * l.cp); // tokens' worth of matmuls per GPU
     const auto layers = static_cast<double>(shape.layersPerStage);
-    const double extra = l.recompute == Recompute::Full        ? layerForward_
+    // Recomputed forward work per layer of the stage, on average.
+    const double recomputedShare =
+        static_cast<double>(c.recomputed) / static_cast<double>(shape.layersPerStage);
+    const double extra = l.recompute == Recompute::Full        ? recomputedShare * layerForward_
                          : l.recompute == Recompute::Selective ? attentionCoreForward_
                                                                : 0.0;
     const Link intra = linkOf(cluster_.intraNode), inter = linkOf(cluster_.interNode);
@@ -558,7 +623,7 @@ PlanModel::Time PlanModel::stepTime(const ParallelLayout& l, const ClassData& c)
         // all-reduces its output, the output layer its input gradient. Not overlapped.
         if (l.tp > 1) {
             const double x = static_cast<double>(l.microBatch) * local * d * a;
-            const double count = layers * (4.0 + (l.recompute == Recompute::Full ? 2.0 : 0.0)) +
+            const double count = layers * 4.0 + 2.0 * static_cast<double>(c.recomputed) +
                                  (first ? 1.0 : 0.0) + (last ? 1.0 : 0.0);
             const Link& link = shape.tpCrossesNodes ? inter : intra;
             t.tp = m * count * allReduce(x, l.tp, link);
@@ -653,7 +718,7 @@ PlanModel::Time PlanModel::stepTime(const ParallelLayout& l, const ClassData& c)
     st.total = st.compute + st.bubble + st.exposedCommunication() + st.optimizer;
     const double tokensPerStep = static_cast<double>(l.globalBatch()) * static_cast<double>(seq_);
     out.modelFlopsPerStep = modelPerToken_ * tokensPerStep;
-    out.hardwareFlopsPerStep = out.modelFlopsPerStep * hardwareRatio(l.recompute);
+    out.hardwareFlopsPerStep = out.modelFlopsPerStep * hardwareRatio(l);
     return out;
 }
 

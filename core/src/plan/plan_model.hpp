@@ -89,6 +89,8 @@ public:
         Stage stages[2];
         int stageCount = 1;
         ActivationBytes activation;  ///< per sequence
+        Count keptLayer = 0;         ///< partial recompute: one kept (not recomputed) layer, per sequence
+        Count recomputed = 0;        ///< layers per stage whose activations are recomputed
         Count bufferPerSequence = 0; ///< pipeline and ring-attention buffers per sequence
         Count embeddingRows = 0;     ///< first stage's embedding rows (tied all-reduce)
     };
@@ -114,7 +116,9 @@ public:
 
     /// Model FLOPs per token under the MFU convention, and hardware/model for a recompute mode.
     [[nodiscard]] double modelFlopsPerToken() const { return modelPerToken_; }
-    [[nodiscard]] double hardwareRatio(Recompute r) const;
+    [[nodiscard]] double hardwareRatio(const ParallelLayout& l) const;
+    /// Layers of each stage recomputed under `l` (all for full recompute unless limited).
+    [[nodiscard]] Count recomputedLayers(const ParallelLayout& l) const;
 
 private:
     ActivationOptions activationOptions(Count tp, bool sp, Recompute r) const;

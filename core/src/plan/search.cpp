@@ -201,6 +201,8 @@ struct Enumerator {
                             l.hybridShard = hybrid;
                             l.sequenceParallel = sp;
                             l.recompute = rc;
+                            if (rc == Recompute::Full && filter.recomputeLayers)
+                                l.recomputeLayers = *filter.recomputeLayers;
                             l.microBatch = mbs.front().first;
                             l.accumulation = mbs.front().second;
                             if (!model.invalidReason(l).empty())

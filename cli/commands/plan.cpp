@@ -82,9 +82,11 @@ void addOptions(po::options_description& all)
         "pp", po::value<std::string>(), "pipeline stages")("cp", po::value<std::string>(),
                                                            "context-parallel size")(
         "zero", po::value<std::string>(), "ZeRO stage 0–3 (or no_shard, shard_grad_op, full_shard)")(
-        "recompute", po::value<std::string>(),
-        "none, selective or full")("micro-batch", po::value<std::string>(), "sequences per micro-batch")(
-        "sp", po::value<std::string>(), "yes or no: sequence parallelism")(
+        "recompute", po::value<std::string>(), "none, selective or full")(
+        "recompute-layers", po::value<std::string>(),
+        "with full recomputation: layers per pipeline stage to recompute (Megatron-LM's block method)")(
+        "micro-batch", po::value<std::string>(),
+        "sequences per micro-batch")("sp", po::value<std::string>(), "yes or no: sequence parallelism")(
         "hybrid", po::value<std::string>(), "yes or no: hybrid sharding (shard in a node, replicate across)")(
         "max-tp", po::value<std::string>(), "largest tensor-parallel size searched (default: GPUs per node)");
     po::options_description inference("inference (--inference)");

@@ -107,7 +107,13 @@ class AnalysisSchemaTest(CliTestCase):
                                 (["report", "--runs", os.path.join(DATA_DIR, "scaling", "ladder.csv"),
                                   "--bootstrap", "0"], 0),
                                 (["generate", "--compute", "1e20", "--law", "chinchilla", "--top", "2"], 0),
-                                (["generate", "--compute-ladder", "1e18", "1e20", "--steps", "3"], 0)]:
+                                (["generate", "--compute-ladder", "1e18", "1e20", "--steps", "3"], 0),
+                                (["plan", "llama_60m", "--gpus", "8", "--device", "h100", "--top", "2"], 0),
+                                (["plan", "llama_7b", "--gpus", "1", "--device", "rtx-4090"], 1),
+                                (["plan", "llama_60m", "--inference", "--device", "h100"], 0),
+                                (["plan", "--list-interconnects"], 0),
+                                (["memory", "llama_7b", "--device", "h100", "--recompute"], 0),
+                                (["generate", "--params", "1b", "--fits", "8xA100 zero2"], 0)]:
             with self.subTest(args=args):
                 out = self.run_json(*args, expect_exit=exit_code)
                 errors = sorted(self.validator.iter_errors(out), key=str)

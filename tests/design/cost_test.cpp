@@ -140,3 +140,32 @@ TEST(Cost, BadOptions)
     o.precision = Precision::BF16; // V100 has no bf16
     EXPECT_THROW(estimateCost(c, *t.find("v100"), o), InvalidArgument);
 }
+
+TEST(Cost, RecomputationShowsAsHfuNotAsTime)
+{
+    // MFU counts model FLOPs only (Chowdhery et al. 2022, App. B). At a given MFU, full
+    // recomputation leaves the time alone; the extra forward pass raises the hardware FLOPs
+    // from 3× to 4× forward, an HFU of 4/3 × MFU.
+    const AcceleratorTable t = builtinAccelerators();
+    CostOptions o;
+    o.tokens = 1e12;
+    o.mfu = 0.45;
+    const CostReport plain = estimateCost(bundled("llama_7b"), *t.find("a100-80gb"), o);
+    o.recompute = true;
+    const CostReport recompute = estimateCost(bundled("llama_7b"), *t.find("a100-80gb"), o);
+    EXPECT_DOUBLE_EQ(recompute.seconds, plain.seconds);
+    EXPECT_DOUBLE_EQ(recompute.trainingFlops, plain.trainingFlops);
+    EXPECT_DOUBLE_EQ(recompute.hardwareFlops, plain.trainingFlops * 4 / 3);
+    EXPECT_NEAR(recompute.hfu, 0.6, 1e-12);
+    EXPECT_DOUBLE_EQ(plain.hfu, 0.45);
+}
+
+TEST(Cost, ChinchillaBudgetOfADesignedConfig)
+{
+    // llama_60m: D = 20·N = 1,161,472,000 tokens; 6·N·D = 4.0470e17.
+    const ChinchillaBudget b = chinchillaBudget(bundled("llama_60m"));
+    EXPECT_DOUBLE_EQ(b.tokens, 20.0 * 58'073'600);
+    EXPECT_DOUBLE_EQ(b.sixND, 6.0 * 58'073'600 * 20.0 * 58'073'600);
+    EXPECT_EQ(b.seqLen, 1024);
+    EXPECT_GT(b.palmTrainingFlops, b.sixND); // attention adds 12·L·H·h·T per token
+}

@@ -303,3 +303,100 @@ TEST(Memory, NamesRoundTrip)
     for (std::string_view n : attentionKernelNames())
         EXPECT_EQ(toString(*attentionKernelFromString(n)), n);
 }
+
+// ---- the optimizers of issue 11, llama_60m (N = 58,073,600) ---------------------------------
+
+TEST(Memory, LionAndSgdKeepOneMomentum)
+{
+    // Mixed precision by default: bf16 weights and gradients (2 + 2), fp32 master copy (4) and
+    // one fp32 momentum (4): 12 bytes per parameter; without the master copy the momentum
+    // follows the weights' dtype: 2 + 2 + 2.
+    EXPECT_EQ(memoryOf("llama_60m", Optimizer::Lion).modelStateBytes(), 12 * 58'073'600LL);
+    EXPECT_EQ(memoryOf("llama_60m", Optimizer::SgdMomentum).modelStateBytes(), 12 * 58'073'600LL);
+    MemoryOptions o;
+    o.optimizer = Optimizer::Lion;
+    o.masterWeights = false;
+    o.seqLen = 256;
+    EXPECT_EQ(estimateMemory(bundled("llama_60m"), o).modelStateBytes(), 6 * 58'073'600LL);
+}
+
+TEST(Memory, AdafactorFactorsEveryMatrix)
+{
+    // Shazeer & Stern 2018: a matrix keeps rows + cols second-moment statistics, a vector its
+    // full second moment, no first moment. Matrices: embedding and lm_head 32,000 + 512 =
+    // 32,512 each; per layer q,k,v,o 4·(512 + 512) = 4,096 and gate, up, down 3·(1,376 + 512)
+    // = 5,664; × 8 layers = 78,080. 65,024 + 78,080 = 143,104 fp32 values = 572,416 B.
+    // Vectors: 8·2·512 + 512 = 8,704 values = 34,816 B. Plus the fp32 master copy 4N.
+    const MemoryReport r = memoryOf("llama_60m", Optimizer::Adafactor);
+    EXPECT_EQ(termBytes(r, "adafactor_factored"), 572'416);
+    EXPECT_EQ(termBytes(r, "adafactor_unfactored"), 34'816);
+    EXPECT_EQ(r.bytes(MemoryCategory::OptimizerState), 4 * 58'073'600LL + 572'416 + 34'816);
+}
+
+TEST(Memory, QloraHandWorked)
+{
+    // Dettmers et al. 2023: NF4 (4 bits) per value of the seven matrices, one 8-bit absmax per
+    // 64 values and one fp32 scale per 256 absmaxes (double quantisation). The matrices hold
+    // N − embeddings − norms = 58,073,600 − 32,768,000 − 8,704 = 25,296,896 values:
+    //   NF4            25,296,896 / 2                          = 12,648,448 B
+    //   absmax         8·(4·262,144/64 + 3·704,512/64)         =    395,264 B
+    //   scales         8·(4·ceil(4,096/256) + 3·ceil(11,008/256)) · 4 = 8·193·4 = 6,176 B
+    //   bf16 rest      32,776,704 · 2                          = 65,553,408 B
+    // 4.127 bits per quantised value, as the paper's 4 + 0.127. Adapters (r = 8): 624,640 × 16 B.
+    const MemoryReport r = memoryOf("llama_60m", Optimizer::QLoRA, 8);
+    EXPECT_EQ(termBytes(r, "nf4_weights"), 12'648'448);
+    EXPECT_EQ(termBytes(r, "nf4_absmax"), 395'264);
+    EXPECT_EQ(termBytes(r, "nf4_absmax_scales"), 6'176);
+    EXPECT_EQ(termBytes(r, "weights_16bit"), 65'553'408);
+    EXPECT_EQ(r.trainableParameters, 624'640);
+    const double bits = 8.0 * (12'648'448 + 395'264 + 6'176) / 25'296'896;
+    EXPECT_NEAR(bits, 4.127, 0.001);
+    EXPECT_EQ(r.modelStateBytes(), 12'648'448 + 395'264 + 6'176 + 65'553'408 + 16 * 624'640LL);
+    MemoryOptions o;
+    o.optimizer = Optimizer::QLoRA;
+    o.rank = 8;
+    o.weightDtype = StorageDtype::BF16; // the base must be NF4
+    EXPECT_THROW(estimateMemory(bundled("llama_60m"), o), InvalidArgument);
+}
+
+TEST(Memory, MasterCopyAndGradientDtypeOptions)
+{
+    // 8-bit Adam with an fp32 master copy adds 4N; fp32 gradients with mixed AdamW make the
+    // 18 B/param Megatron-LM counts without its distributed optimizer (2 + 4 + 12).
+    MemoryOptions o;
+    o.seqLen = 256;
+    o.optimizer = Optimizer::Adam8bit;
+    const Count plain = estimateMemory(bundled("llama_60m"), o).modelStateBytes();
+    o.masterWeights = true;
+    EXPECT_EQ(estimateMemory(bundled("llama_60m"), o).modelStateBytes() - plain, 4 * 58'073'600LL);
+    o = {};
+    o.seqLen = 256;
+    o.gradDtype = StorageDtype::F32;
+    const MemoryReport r = estimateMemory(bundled("llama_60m"), o);
+    EXPECT_EQ(r.modelStateBytes(), 18 * 58'073'600LL);
+    EXPECT_EQ(r.gradientDtype, StorageDtype::F32);
+    o.masterWeights = false; // mixed-adamw is defined by its master copy
+    EXPECT_THROW(estimateMemory(bundled("llama_60m"), o), InvalidArgument);
+    o = {};
+    o.optimizer = Optimizer::AdamW;
+    o.masterWeights = true; // fp32 weights need no master copy
+    EXPECT_THROW(estimateMemory(bundled("llama_60m"), o), InvalidArgument);
+    o = {};
+    o.optimizer = Optimizer::None;
+    o.gradDtype = StorageDtype::F32;
+    EXPECT_THROW(estimateMemory(bundled("llama_60m"), o), InvalidArgument);
+}
+
+TEST(Memory, FitVerdict)
+{
+    // 80 GiB with 10 % headroom: 77,309,411,328 usable bytes.
+    const DeviceFit f = fitOnDevice(70LL << 30, 80LL << 30, 0.10);
+    EXPECT_TRUE(f.fits);
+    EXPECT_EQ(f.usable, 77'309'411'328LL);
+    EXPECT_EQ(f.spare, 77'309'411'328LL - (70LL << 30));
+    EXPECT_DOUBLE_EQ(f.used, 70.0 / 80.0);
+    EXPECT_FALSE(fitOnDevice(75LL << 30, 80LL << 30, 0.10).fits);
+    EXPECT_TRUE(fitOnDevice(75LL << 30, 80LL << 30, 0.0).fits);
+    EXPECT_THROW(fitOnDevice(1, 80LL << 30, 1.0), InvalidArgument);
+    EXPECT_THROW(fitOnDevice(1, 0, 0.1), InvalidArgument);
+}

@@ -581,6 +581,27 @@ Count PlanModel::lowerBound(const ParallelLayout& l, const ClassData& c) const
     return peakTotal(one, c);
 }
 
+double PlanModel::stepTimeBound(const ParallelLayout& l, const ClassData& c) const
+{
+    // The compute part of stepTime(), term for term.
+    const double share =
+        static_cast<double>(l.microBatch) * static_cast<double>(seq_) / static_cast<double>(l.tp * l.cp);
+    const auto layers = static_cast<double>(c.shape.layersPerStage);
+    const double recomputedShare =
+        static_cast<double>(c.recomputed) / static_cast<double>(c.shape.layersPerStage);
+    const double extra = l.recompute == Recompute::Full        ? recomputedShare * layerForward_
+                         : l.recompute == Recompute::Selective ? attentionCoreForward_
+                                                               : 0.0;
+    double busy = 0, optimizer = 0;
+    for (int i = 0; i < c.stageCount; ++i) {
+        const bool last = c.stages[i].index == l.pp - 1;
+        const double all = share * (layers * (3 * layerForward_ + extra) + (last ? 3 * headForward_ : 0.0));
+        busy = std::max(busy, all / (peak_ * options_.efficiency));
+        optimizer = std::max(optimizer, c.stages[i].optimizerSeconds);
+    }
+    return (static_cast<double>(l.accumulation) + static_cast<double>(l.pp - 1)) * busy + optimizer;
+}
+
 PlanModel::Time PlanModel::stepTime(const ParallelLayout& l, const ClassData& c) const
 {
     Time out;

@@ -113,6 +113,9 @@ public:
         double hardwareFlopsPerStep = 0;
     };
     Time stepTime(const ParallelLayout& l, const ClassData& c) const;
+    /// Compute + bubble + optimizer of stepTime(), without communication: a lower bound the
+    /// search uses to skip layouts that cannot enter its list.
+    [[nodiscard]] double stepTimeBound(const ParallelLayout& l, const ClassData& c) const;
 
     /// Model FLOPs per token under the MFU convention, and hardware/model for a recompute mode.
     [[nodiscard]] double modelFlopsPerToken() const { return modelPerToken_; }

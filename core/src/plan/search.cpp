@@ -39,13 +39,6 @@ bool allowed(const std::optional<T>& fixed, const T& value)
 }
 
 /// A layout that fits, with what it is ranked by.
-struct Candidate {
-    ParallelLayout layout;
-    double secondsPerToken = 0;
-    Count peak = 0;
-    Count batchDistance = 0; ///< |global batch − requested| in sequences
-};
-
 /// Speeds within 0.1 % of each other are one speed: the model is not finer than that, and a
 /// batch rounded up must not win on the optimizer step it amortises over more tokens.
 long long speedBucket(double secondsPerToken)
@@ -55,13 +48,20 @@ long long speedBucket(double secondsPerToken)
     return static_cast<long long>(std::floor(std::log(secondsPerToken) / std::log1p(1e-3)));
 }
 
+struct Candidate {
+    ParallelLayout layout;
+    double secondsPerToken = 0;
+    Count peak = 0;
+    Count batchDistance = 0; ///< |global batch − requested| in sequences
+    long long bucket = speedBucket(secondsPerToken);
+};
+
 /// Fastest first; then the batch nearest the request; then less memory; then the layout's
 /// fields, so the order is total.
 bool ranksBefore(const Candidate& a, const Candidate& b)
 {
-    const long long sa = speedBucket(a.secondsPerToken), sb = speedBucket(b.secondsPerToken);
-    if (sa != sb)
-        return sa < sb;
+    if (a.bucket != b.bucket)
+        return a.bucket < b.bucket;
     if (a.batchDistance != b.batchDistance)
         return a.batchDistance < b.batchDistance;
     if (a.peak != b.peak)
@@ -85,6 +85,11 @@ public:
             heap_.pop();
             heap_.push(c);
         }
+    }
+    /// The speed bucket a candidate must reach to enter, once the list is full.
+    [[nodiscard]] std::optional<long long> entryBucket() const
+    {
+        return heap_.size() < k_ ? std::nullopt : std::optional<long long>(heap_.top().bucket);
     }
     std::vector<Candidate> sorted()
     {
@@ -306,7 +311,8 @@ PlanResult planTraining(const LlamaConfig& config, const ClusterSpec& cluster, c
                     continue; // counted: it cannot fit either
                 l.microBatch = mb;
                 l.accumulation = accum;
-                if (model.lowerBound(l, cd) > s.usable) {
+                const bool boundIsPeak = l.pp == 1 || l.accumulation == 1;
+                if (!boundIsPeak && model.lowerBound(l, cd) > s.usable) {
                     // Even one micro-batch in flight does not fit, nor will any larger one. The
                     // smallest micro-batch still gets its full total for the "closest" report.
                     if (mb == mbs.front().first)
@@ -317,14 +323,22 @@ PlanResult planTraining(const LlamaConfig& config, const ClusterSpec& cluster, c
                 const Count peak = model.peakTotal(l, cd);
                 if (mb == mbs.front().first)
                     s.seeClosest(l, peak);
-                if (peak > s.usable)
+                if (peak > s.usable) {
+                    pruned = boundIsPeak; // then the peak was the bound: no larger micro-batch fits
                     continue;
+                }
                 ++s.result.fitting;
+                const double tokens =
+                    static_cast<double>(l.globalBatch()) * static_cast<double>(model.seqLen());
+                if (const auto entry = s.top.entryBucket()) {
+                    // Compute, bubble and optimizer alone already rank below the list: the full
+                    // step time (communication only adds) cannot enter it.
+                    if (speedBucket(model.stepTimeBound(l, cd) * (1 - 1e-9) / tokens) > *entry)
+                        continue;
+                }
                 const PlanModel::Time t = model.stepTime(l, cd);
-                s.top.offer(Candidate{l,
-                                      t.step.total / (static_cast<double>(l.globalBatch()) *
-                                                      static_cast<double>(model.seqLen())),
-                                      peak});
+                s.top.offer(Candidate{l, t.step.total / tokens, peak,
+                                      std::abs(l.globalBatch() - s.result.requestedSequences)});
             }
         },
         progress);

@@ -65,7 +65,7 @@ void addOptions(po::options_description& all)
         "batch-tolerance", po::value<std::string>()->default_value("5%"),
         "how far dp × micro-batch × accumulation may round the global batch")(
         "headroom", po::value<std::string>(), "share of each GPU kept free (default 10%)")(
-        "efficiency", po::value<std::string>()->default_value("60%"),
+        "efficiency", po::value<std::string>()->default_value("50%"),
         "share of the peak the compute sustains (HFU before communication and bubbles)")(
         "precision", po::value<std::string>(),
         "peak to use: bf16, fp16, tf32, fp32 (default: the compute dtype's)")(

@@ -125,8 +125,8 @@ struct PlanOptions {
     double batchTolerance = 0.05;
     double headroom = kDefaultHeadroom;
     /// Fraction of the peak the matmul-bound compute sustains (an HFU ceiling before
-    /// communication and bubbles). 0.6: a documented assumption, see docs/planning.md.
-    double efficiency = 0.6;
+    /// communication and bubbles). 0.5: a documented assumption, see docs/planning.md.
+    double efficiency = 0.5;
     std::optional<Precision> precision;                   ///< peak to use; unset: the compute dtype's
     FlopConventionId convention = FlopConventionId::Palm; ///< the MFU convention
     bool overlapCommunication = true; ///< data-parallel and context-parallel traffic hides behind compute
@@ -326,7 +326,7 @@ struct InferenceOptions {
     Count slidingWindow = 0;
     Count tensorParallel = 1;
     double headroom = kDefaultHeadroom;
-    double efficiency = 0.6; ///< prefill: fraction of peak, as for training
+    double efficiency = 0.5; ///< prefill: fraction of peak, as for training
     /// Decode: fraction of the memory bandwidth reached when streaming weights and cache.
     double bandwidthEfficiency = 0.8;
 };

@@ -340,12 +340,16 @@ std::vector<LaunchFile> megatronFiles(const LlamaConfig& config, const PlanResul
     case ZeroStage::None: break;
     case ZeroStage::OptimizerStates: parallel.emplace_back("--use-distributed-optimizer"); break;
     case ZeroStage::Gradients:
-        parallel.emplace_back("--use-megatron-fsdp");
-        parallel.emplace_back("--data-parallel-sharding-strategy optim_grads");
-        break;
     case ZeroStage::Parameters:
+        // Megatron-FSDP (arguments.py): runs on the distributed optimizer, saves fsdp_dtensor
+        // checkpoints, trains with adam or sgd, and needs CUDA_DEVICE_MAX_CONNECTIONS unset or > 1.
+        if (optimizer == "lion")
+            refuse(me, "Megatron-FSDP (ZeRO 2/3) trains with adam or sgd only; plan lion with --zero 0 or 1");
         parallel.emplace_back("--use-megatron-fsdp");
-        parallel.emplace_back("--data-parallel-sharding-strategy optim_grads_params");
+        parallel.emplace_back("--use-distributed-optimizer");
+        parallel.emplace_back(l.zero == ZeroStage::Gradients ? "--data-parallel-sharding-strategy optim_grads"
+                                                             : "--data-parallel-sharding-strategy optim_grads_params");
+        parallel.emplace_back("--ckpt-format fsdp_dtensor");
         break;
     }
     if (p.options.overlapCommunication && l.dp > 1) {
@@ -397,7 +401,10 @@ std::vector<LaunchFile> megatronFiles(const LlamaConfig& config, const PlanResul
           "TOKENIZER=\"${TOKENIZER:?set TOKENIZER to the HF tokenizer of this model}\"\n"
           "MASTER_ADDR=\"${MASTER_ADDR:-localhost}\"\n"
           "NODE_RANK=\"${NODE_RANK:-0}\"\n"
-          "source \"${OUT}/megatron_args.sh\"\n\n"
+          "source \"${OUT}/megatron_args.sh\"\n" +
+          std::string(l.zero >= ZeroStage::Gradients ? "unset CUDA_DEVICE_MAX_CONNECTIONS   # Megatron-FSDP needs it unset or > 1\n"
+                                                      : "export CUDA_DEVICE_MAX_CONNECTIONS=1  # Megatron-LM's setting for overlapping TP communication\n") +
+          "\n"
           "torchrun --nnodes " +
           std::to_string(p.cluster.nodes()) + " --nproc_per_node " + std::to_string(p.cluster.gpusPerNode) +
           " --node_rank \"${NODE_RANK}\" --rdzv_backend c10d --rdzv_endpoint \"${MASTER_ADDR}:29500\" \\\n"

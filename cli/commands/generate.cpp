@@ -369,7 +369,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
                 throw UsageError(e.what());
             }
         } else {
-            target.value = static_cast<double>(dev->memoryBytes);
+            // The device's usable memory: the same verdict as `memory --device` (core's fitOnDevice).
+            target.value = static_cast<double>(fitOnDevice(0, dev->memoryBytes, parseHeadroom(vm)).usable);
         }
         target.memory = memOptions;
         if (target.memory.optimizer == Optimizer::None)

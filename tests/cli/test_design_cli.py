@@ -118,7 +118,7 @@ class GenerateTest(DesignCliTestCase):
     def test_other_targets(self):
         out = self.run_json("generate", "--device", "h100", "--top", "2")
         self.assertEqual(out["design"]["target"]["kind"], "memory")
-        self.assertLessEqual(out["design"]["candidates"][0]["achieved"], 80 * 2**30)
+        self.assertLessEqual(out["design"]["candidates"][0]["achieved"], 0.9 * 80 * 2**30)  # 10 % headroom
         out = self.run_json("generate", "--compute", "1e21", "--device", "a100-80gb", "--num-devices", "8")
         self.assertAlmostEqual(out["design"]["compute"]["parameters"] / 2.887e9, 1.0, places=3)
         self.assertGreater(out["cost"]["seconds"], 0)

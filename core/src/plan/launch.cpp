@@ -347,8 +347,9 @@ std::vector<LaunchFile> megatronFiles(const LlamaConfig& config, const PlanResul
             refuse(me, "Megatron-FSDP (ZeRO 2/3) trains with adam or sgd only; plan lion with --zero 0 or 1");
         parallel.emplace_back("--use-megatron-fsdp");
         parallel.emplace_back("--use-distributed-optimizer");
-        parallel.emplace_back(l.zero == ZeroStage::Gradients ? "--data-parallel-sharding-strategy optim_grads"
-                                                             : "--data-parallel-sharding-strategy optim_grads_params");
+        parallel.emplace_back(l.zero == ZeroStage::Gradients
+                                  ? "--data-parallel-sharding-strategy optim_grads"
+                                  : "--data-parallel-sharding-strategy optim_grads_params");
         parallel.emplace_back("--ckpt-format fsdp_dtensor");
         break;
     }
@@ -402,8 +403,10 @@ std::vector<LaunchFile> megatronFiles(const LlamaConfig& config, const PlanResul
           "MASTER_ADDR=\"${MASTER_ADDR:-localhost}\"\n"
           "NODE_RANK=\"${NODE_RANK:-0}\"\n"
           "source \"${OUT}/megatron_args.sh\"\n" +
-          std::string(l.zero >= ZeroStage::Gradients ? "unset CUDA_DEVICE_MAX_CONNECTIONS   # Megatron-FSDP needs it unset or > 1\n"
-                                                      : "export CUDA_DEVICE_MAX_CONNECTIONS=1  # Megatron-LM's setting for overlapping TP communication\n") +
+          std::string(l.zero >= ZeroStage::Gradients
+                          ? "unset CUDA_DEVICE_MAX_CONNECTIONS   # Megatron-FSDP needs it unset or > 1\n"
+                          : "export CUDA_DEVICE_MAX_CONNECTIONS=1  # Megatron-LM's setting for overlapping "
+                            "TP communication\n") +
           "\n"
           "torchrun --nnodes " +
           std::to_string(p.cluster.nodes()) + " --nproc_per_node " + std::to_string(p.cluster.gpusPerNode) +

@@ -173,7 +173,7 @@ Count PlanModel::recomputedLayers(const ParallelLayout& l) const
 {
     if (l.recompute != Recompute::Full)
         return 0;
-    const Count perStage = config_.numHiddenLayers / l.pp;
+    const Count perStage = block_.layers / l.pp;
     return l.recomputeLayers > 0 ? std::min(l.recomputeLayers, perStage) : perStage;
 }
 
@@ -181,10 +181,9 @@ double PlanModel::hardwareRatio(const ParallelLayout& l) const
 {
     // Hardware FLOPs add the recomputed forward work to the model FLOPs (Chowdhery et al. 2022,
     // App. B): a full layer forward for each recomputed layer, the attention core for selective.
-    const auto L = static_cast<double>(config_.numHiddenLayers);
+    const auto L = static_cast<double>(block_.layers);
     const double train = 3 * (L * layerForward_ + headForward_);
-    const double share =
-        static_cast<double>(recomputedLayers(l)) / static_cast<double>(config_.numHiddenLayers / l.pp);
+    const double share = static_cast<double>(recomputedLayers(l)) / static_cast<double>(block_.layers / l.pp);
     const double extra = l.recompute == Recompute::Full        ? share * L * layerForward_
                          : l.recompute == Recompute::Selective ? L * attentionCoreForward_
                                                                : 0.0;
@@ -208,8 +207,8 @@ ActivationOptions PlanModel::activationOptions(Count tp, bool sp, Recompute r) c
 
 std::string PlanModel::invalidReason(const ParallelLayout& l) const
 {
-    const Count H = config_.numAttentionHeads, K = config_.numKeyValueHeads, f = config_.intermediateSize;
-    const Count L = config_.numHiddenLayers, s = seq_;
+    const Count H = block_.heads, K = block_.kvHeads, f = block_.intermediate;
+    const Count L = block_.layers, s = seq_;
     auto n = [](Count v) { return std::to_string(v); };
     if (l.dp < 1 || l.tp < 1 || l.pp < 1 || l.cp < 1 || l.microBatch < 1 || l.accumulation < 1)
         return "every parallel size, the micro-batch and the accumulation steps must be at least 1";
@@ -263,7 +262,7 @@ LayoutShape PlanModel::shape(const ParallelLayout& l) const
 {
     LayoutShape s;
     const Count node = cluster_.gpusPerNode;
-    s.layersPerStage = config_.numHiddenLayers / l.pp;
+    s.layersPerStage = block_.layers / l.pp;
     // Megatron-LM's rank order: tp fastest, then cp, dp, pp. A group crosses a node boundary
     // when the ranks it spans do not fit in one node.
     s.tpCrossesNodes = l.tp > node;
@@ -304,7 +303,7 @@ const StageState& PlanModel::state(Count tp, Count pp, Count stage)
             perLayer = addChecked(perLayer, t.size(), "parameters");
         else
             st.largestUnit = std::max(st.largestUnit, t.size());
-        if (t.role == TensorRole::Embedding || t.name == "lm_head_tied_copy")
+        if (t.name == "lm_head_tied_copy")
             st.embeddingRows = t.rows;
     }
     st.largestUnit = std::max(st.largestUnit, perLayer);
@@ -380,15 +379,14 @@ Count PlanModel::bufferPerSequence(const ParallelLayout& l) const
     const Count local = seq_ / l.cp;
     Count bytes = 0;
     if (l.pp > 1)
-        bytes = addChecked(bytes,
-                           productChecked({2, local / (l.sequenceParallel ? l.tp : 1), config_.hiddenSize, a},
-                                          "memory bytes"),
-                           "memory bytes");
+        bytes = addChecked(
+            bytes,
+            productChecked({2, local / (l.sequenceParallel ? l.tp : 1), block_.hidden, a}, "memory bytes"),
+            "memory bytes");
     if (l.cp > 1)
-        bytes = addChecked(bytes,
-                           productChecked({2, 2, local, config_.numKeyValueHeads / l.tp, config_.headDim, a},
-                                          "memory bytes"),
-                           "memory bytes");
+        bytes = addChecked(
+            bytes, productChecked({2, 2, local, block_.kvHeads / l.tp, block_.headDim, a}, "memory bytes"),
+            "memory bytes");
     return bytes;
 }
 
@@ -420,12 +418,12 @@ Count PlanModel::addBuffers(const ParallelLayout& l, const LayoutShape& shape, C
     const Count local = seq_ / l.cp;
     if (l.pp > 1)
         add("pipeline_buffers", "activation sent and gradient received between stages", "2·b·s'·d·s_a",
-            productChecked({2, l.microBatch, local / (l.sequenceParallel ? l.tp : 1), config_.hiddenSize, a},
+            productChecked({2, l.microBatch, local / (l.sequenceParallel ? l.tp : 1), block_.hidden, a},
                            "memory bytes"));
     if (l.cp > 1)
         add("ring_attention_buffers", "K/V chunks in flight around the context-parallel ring (two)",
             "2·2·b·(s/cp)·(K/t)·h·s_a",
-            productChecked({2, 2, l.microBatch, local, config_.numKeyValueHeads / l.tp, config_.headDim, a},
+            productChecked({2, 2, l.microBatch, local, block_.kvHeads / l.tp, block_.headDim, a},
                            "memory bytes"));
     return total;
 }
@@ -518,8 +516,8 @@ PlanModel::ClassData PlanModel::classData(const ParallelLayout& l)
         st.fixedBuffers = addBuffers(one, c.shape, st.index, sink) - c.bufferPerSequence;
         st.gradientBytes = static_cast<double>(state.gradientBytes);
         st.weightBytes = static_cast<double>(state.weightBytes);
-        if (i == 0)
-            c.embeddingRows = state.embeddingRows;
+        if (i == 1)
+            c.embeddingRows = state.embeddingRows; // the last stage's copy of tied embeddings
         // The optimizer step streams its state, gradients and weights through HBM once: it
         // reads and writes the state, reads the gradients and writes the trainable weights;
         // under ZeRO each rank updates only its shard.
@@ -621,7 +619,7 @@ PlanModel::Time PlanModel::stepTime(const ParallelLayout& l, const ClassData& c)
                                                                : 0.0;
     const Link intra = linkOf(cluster_.intraNode), inter = linkOf(cluster_.interNode);
     const double a = static_cast<double>(bytesOf(1, compute_));
-    const auto d = static_cast<double>(config_.hiddenSize);
+    const auto d = static_cast<double>(block_.hidden);
     const double local = static_cast<double>(seq_) / static_cast<double>(l.cp);
 
     struct StageTimes {
@@ -713,7 +711,7 @@ PlanModel::Time PlanModel::stepTime(const ParallelLayout& l, const ClassData& c)
                          static_cast<double>(l.sequenceParallel ? l.tp : 1);
         st.exposedPipeline = 2 * m * pointToPoint(x, link);
         out.volume.pipeline = 2 * m * x;
-        if (config_.tieWordEmbeddings && c.embeddingRows > 0) {
+        if (c.embeddingRows > 0) {
             const double g =
                 static_cast<double>(c.embeddingRows) * d * static_cast<double>(bytesOf(1, recipe_.gradients));
             st.exposedPipeline += allReduce(g, 2, link);
@@ -727,8 +725,8 @@ PlanModel::Time PlanModel::stepTime(const ParallelLayout& l, const ClassData& c)
     if (l.cp > 1) {
         const Link& link = shape.cpCrossesNodes ? inter : intra;
         const double kv = 2 * static_cast<double>(l.microBatch) * local *
-                          static_cast<double>(config_.numKeyValueHeads / l.tp) *
-                          static_cast<double>(config_.headDim) * a;
+                          static_cast<double>(block_.kvHeads / l.tp) * static_cast<double>(block_.headDim) *
+                          a;
         const double hops = static_cast<double>(l.cp - 1);
         const double comm = 3 * hops * pointToPoint(kv, link);
         const double window = share * 3 * attentionCoreForward_ / (peak_ * eta);

@@ -21,7 +21,7 @@ struct StageState {
     Count largestUnit = 0;   ///< parameters of the largest FSDP unit (a layer, embedding, lm_head)
     Count weightBytes = 0;   ///< Weights category
     Count gradientBytes = 0; ///< Gradients category
-    Count embeddingRows = 0; ///< vocabulary rows of this GPU's embedding (first stage)
+    Count embeddingRows = 0; ///< rows of the tied-embedding copy an output stage keeps, else 0
 };
 
 /// Everything about a layout that follows from its fields alone.
@@ -52,6 +52,8 @@ public:
     PlanModel(const LlamaConfig& config, const ClusterSpec& cluster, const PlanOptions& options);
 
     [[nodiscard]] const LlamaConfig& config() const { return config_; }
+    /// The shape the planner reads (blockShapeOf(): the one place a config's fields are read).
+    [[nodiscard]] const BlockShape& block() const { return block_; }
     [[nodiscard]] const ClusterSpec& cluster() const { return cluster_; }
     [[nodiscard]] const PlanOptions& options() const { return options_; }
     [[nodiscard]] const TrainingRecipe& recipe() const { return recipe_; }
@@ -92,7 +94,7 @@ public:
         Count keptLayer = 0;         ///< partial recompute: one kept (not recomputed) layer, per sequence
         Count recomputed = 0;        ///< layers per stage whose activations are recomputed
         Count bufferPerSequence = 0; ///< pipeline and ring-attention buffers per sequence
-        Count embeddingRows = 0;     ///< first stage's embedding rows (tied all-reduce)
+        Count embeddingRows = 0;     ///< the last stage's tied-embedding copy (all-reduced each step)
     };
     ClassData classData(const ParallelLayout& l);
 

@@ -147,7 +147,7 @@ struct Enumerator {
     template <class PerClass>
     void run(PerClass&& perClass, Progress* progress)
     {
-        const LlamaConfig& c = model.config();
+        const BlockShape& b = model.block();
         const ClusterSpec& cluster = model.cluster();
         const Count gpus = cluster.gpus, s = model.seqLen();
         const Count maxTp = filter.maxTensorParallel > 0 ? filter.maxTensorParallel : cluster.gpusPerNode;
@@ -156,13 +156,13 @@ struct Enumerator {
         for (Count tp : divisors(gpus)) {
             if (!allowed(filter.tp, tp) || (!filter.tp && tp > maxTp))
                 continue;
-            if (c.numAttentionHeads % tp != 0 || c.numKeyValueHeads % tp != 0 || c.intermediateSize % tp != 0)
+            if (b.heads % tp != 0 || b.kvHeads % tp != 0 || b.intermediate % tp != 0)
                 continue;
             for (Count cp : divisors(gpus / tp)) {
                 if (!allowed(filter.cp, cp) || (cp > 1 && (!flash || s % (2 * cp) != 0)))
                     continue;
                 for (Count pp : divisors(gpus / (tp * cp))) {
-                    if (!allowed(filter.pp, pp) || c.numHiddenLayers % pp != 0)
+                    if (!allowed(filter.pp, pp) || b.layers % pp != 0)
                         continue;
                     if (!allowed(filter.dp, gpus / (tp * cp * pp)))
                         continue;

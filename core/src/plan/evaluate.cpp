@@ -103,8 +103,11 @@ std::string ParallelLayout::describe() const
     if (sequenceParallel)
         s += " sp";
     s += " recompute=" + std::string(toString(recompute));
-    if (recompute == Recompute::Full && recomputeLayers > 0)
-        s += "(" + std::to_string(recomputeLayers) + " layers/stage)";
+    if (recompute == Recompute::Full && recomputeLayers > 0) {
+        s += '(';
+        s += std::to_string(recomputeLayers);
+        s += " layers/stage)";
+    }
     s += " mb" + std::to_string(microBatch) + "×" + std::to_string(accumulation);
     return s;
 }

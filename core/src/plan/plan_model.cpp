@@ -516,6 +516,9 @@ PlanModel::ClassData PlanModel::classData(const ParallelLayout& l)
         st.fixedBuffers = addBuffers(one, c.shape, st.index, sink) - c.bufferPerSequence;
         st.gradientBytes = static_cast<double>(state.gradientBytes);
         st.weightBytes = static_cast<double>(state.weightBytes);
+        for (const MemoryTerm& term : state.terms)
+            if (term.key == "lora_adapters" || (term.key == "weights" && !adapters))
+                st.trainableWeightBytes += static_cast<double>(term.bytes);
         if (i == 1)
             c.embeddingRows = state.embeddingRows; // the last stage's copy of tied embeddings
         // The optimizer step streams its state, gradients and weights through HBM once: it
@@ -649,8 +652,10 @@ PlanModel::Time PlanModel::stepTime(const ParallelLayout& l, const ClassData& c)
             t.tpVolume = m * count * ringVolume(x, l.tp, 2);
         }
 
-        // Data parallel / ZeRO (Rajbhandari et al. 2020, §7): G gradient bytes, W weight bytes.
-        const double G = stage.gradientBytes, W = stage.weightBytes;
+        // Data parallel / ZeRO (Rajbhandari et al. 2020, §7): G gradient bytes, W weight bytes
+        // gathered for compute (ZeRO 3), U the updated weights gathered after the step (ZeRO 1–2:
+        // only the trainable ones — a frozen LoRA base is never updated).
+        const double G = stage.gradientBytes, W = stage.weightBytes, U = stage.trainableWeightBytes;
         if (l.dp > 1 && (G > 0 || l.zero == ZeroStage::Parameters)) {
             const Count n = shape.shardDegree;
             const Link& link = shape.shardCrossesNodes ? inter : intra;
@@ -662,13 +667,13 @@ PlanModel::Time PlanModel::stepTime(const ParallelLayout& l, const ClassData& c)
                 break;
             case ZeroStage::OptimizerStates:
                 comm = exposed(gatherOrScatter(G, n, link), backward, overlap) +
-                       exposed(gatherOrScatter(W, n, link), t.forward, overlap);
-                vol = ringVolume(G, n, 1) + ringVolume(W, n, 1);
+                       exposed(gatherOrScatter(U, n, link), t.forward, overlap);
+                vol = ringVolume(G, n, 1) + ringVolume(U, n, 1);
                 break;
             case ZeroStage::Gradients:
                 comm = m * exposed(gatherOrScatter(G, n, link), backward, overlap) +
-                       exposed(gatherOrScatter(W, n, link), t.forward, overlap);
-                vol = m * ringVolume(G, n, 1) + ringVolume(W, n, 1);
+                       exposed(gatherOrScatter(U, n, link), t.forward, overlap);
+                vol = m * ringVolume(G, n, 1) + ringVolume(U, n, 1);
                 break;
             case ZeroStage::Parameters:
                 comm = m * (exposed(gatherOrScatter(W, n, link), t.forward, overlap) +

@@ -86,7 +86,7 @@ public:
             Count index = 0;
             Count state = 0;        ///< model state after ZeRO
             Count fixedBuffers = 0; ///< ZeRO-3 units or gradient buckets
-            double gradientBytes = 0, weightBytes = 0, optimizerSeconds = 0;
+            double gradientBytes = 0, weightBytes = 0, trainableWeightBytes = 0, optimizerSeconds = 0;
         };
         Stage stages[2];
         int stageCount = 1;

@@ -93,10 +93,12 @@ void addOptions(po::options_description& all)
     inference.add_options()("inference", "plan serving instead of training")(
         "batch", po::value<std::string>()->default_value("1"), "sequences decoded together")(
         "prompt", po::value<std::string>(), "prompt tokens (default: the context length)")(
-        "generate", po::value<std::string>()->default_value("256"), "tokens generated per sequence")(
-        "kv-dtype", po::value<std::string>()->default_value("bf16"),
-        "KV cache dtype: bf16, fp16, fp8, int8, fp32")("window", po::value<std::string>(),
-                                                       "sliding-window attention: keys kept per layer");
+        "generate", po::value<std::string>()->default_value("256"),
+        "tokens generated per sequence")("kv-dtype", po::value<std::string>()->default_value("bf16"),
+                                         "KV cache dtype: bf16, fp16, fp8, int8, fp32")(
+        "window", po::value<std::string>(),
+        "sliding-window attention on every layer: keys kept (default: the config's window on its sliding "
+        "layers)");
     po::options_description output("output");
     output.add_options()("top", po::value<std::string>()->default_value("10"), "layouts to list")(
         "columns", po::value<std::string>(),
@@ -188,7 +190,7 @@ LayoutFilter filterFrom(const po::variables_map& vm)
     return f;
 }
 
-PlanOptions planOptionsFrom(const po::variables_map& vm, const LlamaConfig& config)
+PlanOptions planOptionsFrom(const po::variables_map& vm, const ModelConfig& config)
 {
     const MemoryOptions m = recipeOptionsFrom(vm);
     if (m.optimizer == Optimizer::None)
@@ -374,7 +376,7 @@ void printDetail(const PlanResult& r, const LayoutEvaluation& e, std::size_t ran
         os << "Note: " << n << ".\n";
 }
 
-int runInference(const po::variables_map& vm, const LlamaConfig& config, const Accelerator& device,
+int runInference(const po::variables_map& vm, const ModelConfig& config, const Accelerator& device,
                  OutputFormat format, Context& ctx)
 {
     InferenceOptions o;
@@ -415,13 +417,18 @@ int runInference(const po::variables_map& vm, const LlamaConfig& config, const A
                 << ": batch " << o.batch << ", " << formatCount(p.options.promptTokens) << " prompt + "
                 << formatCount(o.generatedTokens) << " generated tokens, " << toString(o.weightDtype)
                 << " weights, " << toString(o.kvDtype) << " KV cache"
-                << (p.options.slidingWindow > 0 ? ", window " + formatCount(p.options.slidingWindow) : "")
+                << (p.slidingLayers > 0 ? ", window " + formatCount(p.options.slidingWindow) + " on " +
+                                              std::to_string(p.slidingLayers) + " of " +
+                                              std::to_string(config.numHiddenLayers) + " layers"
+                                        : "")
                 << "\n\n";
     ctx.out << render(inferenceTable(p), tf);
     if (format == OutputFormat::Text)
         ctx.out << "\n"
                 << (p.fit.fits ? "Fits" : "Does NOT fit") << " with " << formatFixed(o.headroom * 100, 0)
-                << " % headroom. Decode reads every weight and the whole cache once per step (bandwidth "
+                << " % headroom. Decode reads the weights (of a mixture of experts, those some token picked) "
+                   "and the "
+                   "whole cache once per step (bandwidth "
                 << formatFixed(device.memoryBandwidthGBs, 0) << " GB/s); docs/planning.md \"Inference\".\n";
     return p.fit.fits ? kExitOk : kExitFindings;
 }
@@ -477,7 +484,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         printFindings(loaded.report, ctx.err);
         return kExitFindings;
     }
-    const LlamaConfig& config = *loaded.config;
+    const ModelConfig& config = *loaded.config;
     if (vm.count("inference"))
         return runInference(vm, config, *device, format, ctx);
 

@@ -22,7 +22,7 @@ using namespace llamascope;
 namespace {
 
 struct Case {
-    LlamaConfig config = *loadBundled("llama_7b")->config;
+    ModelConfig config = *loadBundled("llama_7b")->config;
     AcceleratorTable accelerators = builtinAccelerators();
     InterconnectTable links = builtinInterconnects();
     PlanOptions options;

@@ -178,7 +178,7 @@ TEST(Activations, BadOptions)
 // 2 layer inputs per micro-batch, plus one layer while it is recomputed.
 TEST(Activations, PipelineStagesHoldOneFOneBMicroBatches)
 {
-    const LlamaConfig c = *loadBundled("llama_7b")->config;
+    const ModelConfig c = *loadBundled("llama_7b")->config;
     const AcceleratorTable acc = builtinAccelerators();
     const ClusterSpec cluster = makeCluster(*acc.find("h100"), 8, 1, 0, builtinInterconnects());
     PlanOptions o;

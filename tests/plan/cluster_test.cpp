@@ -14,7 +14,7 @@ using namespace llamascope;
 
 namespace {
 
-LlamaConfig bundled(std::string_view name)
+ModelConfig bundled(std::string_view name)
 {
     return *loadBundled(name)->config;
 }
@@ -149,7 +149,7 @@ TEST(FitSpec, Parses)
 // 8 H100s holds 1/8 of the state (13.5 GB) plus activations; without sharding it does not fit.
 TEST(FitSpec, ChecksAConfigAgainstACluster)
 {
-    const LlamaConfig c = bundled("llama_7b");
+    const ModelConfig c = bundled("llama_7b");
     const AcceleratorTable acc = builtinAccelerators();
     const InterconnectTable links = builtinInterconnects();
     const FitSpec zero3 = parseFitSpec("8xH100 zero3");

@@ -23,7 +23,7 @@ const Accelerator& h100()
 // per token, 524,288 B in bf16 (0.5 MiB), 262,144 B in fp8.
 TEST(Inference, Llama7bHandWorked)
 {
-    const LlamaConfig c = *loadBundled("llama_7b")->config;
+    const ModelConfig c = *loadBundled("llama_7b")->config;
     InferenceOptions o;
     o.batch = 4;
     o.promptTokens = 1792;
@@ -32,6 +32,8 @@ TEST(Inference, Llama7bHandWorked)
     EXPECT_EQ(p.weightBytes, 13'476'831'232LL);
     EXPECT_EQ(p.kvBytesPerToken, 524'288);
     EXPECT_EQ(p.kvTokensPerSequence, 2048);
+    EXPECT_EQ(p.slidingLayers, 0);
+    EXPECT_EQ(p.kvBytesPerSequence, 2048LL * 524'288);
     EXPECT_EQ(p.kvBytes, 4LL * 2048 * 524'288);
     // Usable: 80 GiB × 0.9 = 77,309,411,328 B; (usable − weights) / (2048 × 524,288) = 59.
     EXPECT_EQ(p.fit.usable, 77'309'411'328LL);
@@ -51,14 +53,18 @@ TEST(Inference, Llama7bHandWorked)
 
 TEST(Inference, DtypeWindowAndTensorParallelism)
 {
-    const LlamaConfig c = *loadBundled("llama_7b")->config;
+    const ModelConfig c = *loadBundled("llama_7b")->config;
     InferenceOptions o;
     o.promptTokens = 8000;
     o.generatedTokens = 192;
     o.kvDtype = StorageDtype::F8;
     EXPECT_EQ(planInference(c, h100(), o).kvBytesPerToken, 262'144);
-    o.slidingWindow = 4096; // Mistral's window: only the last 4096 keys per layer
-    EXPECT_EQ(planInference(c, h100(), o).kvTokensPerSequence, 4096);
+    o.slidingWindow = 4096; // a window on every layer: only the last 4096 keys per layer
+    const InferencePlan windowed = planInference(c, h100(), o);
+    EXPECT_EQ(windowed.kvTokensPerSequence, 8192);
+    EXPECT_EQ(windowed.slidingLayers, 32);
+    EXPECT_EQ(windowed.kvWindowTokens, 4096);
+    EXPECT_EQ(windowed.kvBytesPerSequence, 4096LL * 262'144);
     o.slidingWindow = 0;
     o.tensorParallel = 2; // each GPU keeps half the heads and half of every matrix
     const InferencePlan tp = planInference(c, h100(), o);
@@ -73,7 +79,7 @@ TEST(Inference, DtypeWindowAndTensorParallelism)
 
 TEST(Inference, LargeBatchesBecomeComputeBound)
 {
-    const LlamaConfig c = *loadBundled("llama_7b")->config;
+    const ModelConfig c = *loadBundled("llama_7b")->config;
     InferenceOptions o;
     o.promptTokens = 1;
     o.generatedTokens = 1;

@@ -14,7 +14,7 @@ using namespace llamascope;
 namespace {
 
 struct Planned {
-    LlamaConfig config;
+    ModelConfig config;
     PlanResult plan;
     LayoutEvaluation layout;
 };

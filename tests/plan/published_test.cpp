@@ -15,9 +15,9 @@ using namespace llamascope;
 
 namespace {
 
-LlamaConfig shape(Count d, Count L, Count H, Count K, Count h, Count f, Count V, Count ctx, bool tied = false)
+ModelConfig shape(Count d, Count L, Count H, Count K, Count h, Count f, Count V, Count ctx, bool tied = false)
 {
-    LlamaConfig c = LlamaConfig::withShape(d, L, H, f, V, ctx);
+    ModelConfig c = ModelConfig::withShape(d, L, H, f, V, ctx);
     c.numKeyValueHeads = K;
     c.headDim = h;
     c.tieWordEmbeddings = tied;
@@ -28,12 +28,12 @@ LlamaConfig shape(Count d, Count L, Count H, Count K, Count h, Count f, Count V,
 /// PaLM 540B (Chowdhery et al. 2022, Table 1): d 18,432, 118 layers, 48 heads of 256, one
 /// key/value head (multi-query), SwiGLU with f = 4d, 256k vocabulary, shared embeddings. It
 /// uses one norm per (parallel) layer where LLaMA has two: 2.2M parameters apart.
-LlamaConfig palm540b()
+ModelConfig palm540b()
 {
     return shape(18432, 118, 48, 1, 256, 73728, 256000, 2048, true);
 }
 
-double trainingFlopsPerToken(const LlamaConfig& c, Count T)
+double trainingFlopsPerToken(const ModelConfig& c, Count T)
 {
     return static_cast<double>(
         computeFlops(c, FlopOptions{T, AttentionMask::Causal}).get(FlopConventionId::Palm).trainingPerToken);
@@ -64,7 +64,7 @@ TEST(Published, PalmParameterCount)
 // 6·540,358,649,856 + 12·118·48·256·2048 = 3.2778e12; × 238,300 / (6144 × 275e12) = 46.23 %.
 TEST(Published, PalmMfuFromItsThroughput)
 {
-    const LlamaConfig c = palm540b();
+    const ModelConfig c = palm540b();
     const AcceleratorTable accelerators = [] {
         AcceleratorTable t;
         t.accelerators.push_back(tpuV4());
@@ -97,7 +97,7 @@ TEST(Published, PalmMfuFromItsThroughput)
 // reports for that setting, while none gives HFU = MFU and all 118 layers 61.5 %.
 TEST(Published, PalmHfuAndItsRecomputation)
 {
-    const LlamaConfig c = palm540b();
+    const ModelConfig c = palm540b();
     AcceleratorTable table;
     table.accelerators.push_back(tpuV4());
     const ClusterSpec cluster =
@@ -130,11 +130,11 @@ TEST(Published, PalmHfuAndItsRecomputation)
 // published hours include everything a run costs beyond its steady state.
 TEST(Published, Llama2GpuHoursAtLlama1Throughput)
 {
-    const LlamaConfig llama65b = shape(8192, 80, 64, 64, 128, 22016, 32000, 2048);
+    const ModelConfig llama65b = shape(8192, 80, 64, 64, 128, 22016, 32000, 2048);
     const double mfu = 380.0 * trainingFlopsPerToken(llama65b, 2048) / 312e12;
     EXPECT_NEAR(mfu, 0.497, 0.001);
     struct Case {
-        LlamaConfig config;
+        ModelConfig config;
         double gpuHours;
     };
     const Case cases[] = {{shape(4096, 32, 32, 32, 128, 11008, 32000, 4096), 184'320},
@@ -155,7 +155,7 @@ TEST(Published, Llama2GpuHoursAtLlama1Throughput)
 // reported band (38–43 %) brackets 26.9M–30.4M.
 TEST(Published, Llama3GpuHoursAtItsReportedMfu)
 {
-    const LlamaConfig c = shape(16384, 126, 128, 8, 128, 53248, 128256, 8192);
+    const ModelConfig c = shape(16384, 126, 128, 8, 128, 53248, 128256, 8192);
     EXPECT_NEAR(static_cast<double>(countParameters(c).total) / 1e9, 405.85, 0.01);
     const double f = trainingFlopsPerToken(c, 8192);
     const RunEstimate mid = runAtMfu(f, 15.6e12, 16384, 989.4e12, 0.41);

@@ -17,7 +17,7 @@ using namespace llamascope;
 
 namespace {
 
-LlamaConfig bundled(std::string_view name)
+ModelConfig bundled(std::string_view name)
 {
     return *loadBundled(name)->config;
 }
@@ -38,7 +38,7 @@ ClusterSpec h100s(Count gpus)
 //              16-bit weights written
 TEST(StepTime, HandWorkedDataParallel)
 {
-    const LlamaConfig c = bundled("llama_60m");
+    const ModelConfig c = bundled("llama_60m");
     PlanOptions o;
     o.seqLen = 1024;
     o.globalBatchTokens = 32.0 * 1024;
@@ -77,7 +77,7 @@ TEST(StepTime, PipelineBubbleIsPMinusOneSlots)
 {
     // Narayanan et al. 2021: bubble / ideal = (p − 1)/m, i.e. (p − 1)/(m + p − 1) of the step
     // time of compute and bubble. pp = 4, m = 8: 3/8.
-    const LlamaConfig c = bundled("llama_60m");
+    const ModelConfig c = bundled("llama_60m");
     PlanOptions o;
     o.seqLen = 1024;
     o.globalBatchTokens = 16.0 * 1024;
@@ -95,7 +95,7 @@ TEST(StepTime, RecomputationShowsAsHfu)
     // Full recomputation adds a forward pass of every layer: hardware FLOPs / model FLOPs =
     // 1 + F_layers / (3 F). The step takes longer (the extra work runs at the same efficiency),
     // so MFU falls while HFU stays where the hardware is.
-    const LlamaConfig c = bundled("llama_1b");
+    const ModelConfig c = bundled("llama_1b");
     PlanOptions o;
     o.seqLen = 1024;
     o.globalBatchTokens = 32.0 * 1024;
@@ -119,7 +119,7 @@ TEST(StepTime, TensorParallelAllReducesPerLayer)
 {
     // Megatron-LM: 4 all-reduces of b·s·d·2 bytes per layer per micro-batch (2 forward,
     // 2 backward), plus the embedding's and the output layer's: 8·4 + 2 = 34 on one stage.
-    const LlamaConfig c = bundled("llama_60m");
+    const ModelConfig c = bundled("llama_60m");
     PlanOptions o;
     o.seqLen = 1024;
     o.globalBatchTokens = 8.0 * 1024;
@@ -136,7 +136,7 @@ TEST(StepTime, TensorParallelAllReducesPerLayer)
 
 TEST(Search, FastEqualsNaive)
 {
-    const LlamaConfig c = bundled("llama_60m");
+    const ModelConfig c = bundled("llama_60m");
     PlanOptions o;
     o.seqLen = 1024;
     o.globalBatchTokens = 128.0 * 1024;
@@ -158,7 +158,7 @@ TEST(Search, FastEqualsNaive)
 TEST(Search, FastEqualsNaiveWhenMemoryIsTight)
 {
     // llama_1b on 4 RTX 4090 (24 GB): most layouts do not fit, so the fast search prunes.
-    const LlamaConfig c = bundled("llama_1b");
+    const ModelConfig c = bundled("llama_1b");
     PlanOptions o;
     o.seqLen = 1024;
     o.globalBatchTokens = 64.0 * 1024;
@@ -176,7 +176,7 @@ TEST(Search, FastEqualsNaiveWhenMemoryIsTight)
 
 TEST(Search, EveryListedLayoutFitsAndIsRanked)
 {
-    const LlamaConfig c = bundled("llama_7b");
+    const ModelConfig c = bundled("llama_7b");
     PlanOptions o;
     o.seqLen = 4096;
     o.top = 200; // every listed layout is re-evaluated term by term (planTraining checks totals)
@@ -202,7 +202,7 @@ TEST(Search, EveryListedLayoutFitsAndIsRanked)
 
 TEST(Search, FiltersFixDimensions)
 {
-    const LlamaConfig c = bundled("llama_7b");
+    const ModelConfig c = bundled("llama_7b");
     PlanOptions o;
     o.seqLen = 4096;
     o.filter.tp = 2;
@@ -256,7 +256,7 @@ TEST(Search, ReportsProgressToTheEnd)
 
 TEST(Search, InvalidLayoutsAreNamed)
 {
-    const LlamaConfig c = bundled("llama_7b");
+    const ModelConfig c = bundled("llama_7b");
     PlanOptions o;
     ParallelLayout l;
     l.dp = 8;

@@ -11,7 +11,7 @@ using namespace llamascope;
 
 namespace {
 
-LlamaConfig bundled(std::string_view name)
+ModelConfig bundled(std::string_view name)
 {
     return *loadBundled(name)->config;
 }
@@ -78,7 +78,7 @@ TEST(Zero, ActivationsAreNeverSharded)
 // Hybrid sharding divides by the 8 GPUs of a node instead: 16N/8 = 13,476,831,232.
 TEST(Zero, PlannerShardsTheModelStateOfLlama7b)
 {
-    const LlamaConfig c = bundled("llama_7b");
+    const ModelConfig c = bundled("llama_7b");
     const AcceleratorTable acc = builtinAccelerators();
     const ClusterSpec cluster = makeCluster(*acc.find("h100"), 64, 8, 0, builtinInterconnects());
     PlanOptions o;
@@ -113,7 +113,7 @@ TEST(Zero, TensorAndPipelineShardsOfLlama7b)
     // two norms 8,192 (replicated): 101,195,776. Eight layers: 809,566,208.
     // First stage + embedding 16,000·4096 = 65,536,000: 875,102,208.
     // Last stage + final norm 4,096 + lm_head 65,536,000: 875,106,304.
-    const LlamaConfig c = bundled("llama_7b");
+    const ModelConfig c = bundled("llama_7b");
     ShardSpec first{2, true, 4, 0}, last{2, true, 4, 3}, middle{2, true, 4, 1};
     EXPECT_EQ(parameterInventory(c, first).total(), 875'102'208LL);
     EXPECT_EQ(parameterInventory(c, last).total(), 875'106'304LL);
@@ -130,7 +130,7 @@ TEST(Zero, TiedEmbeddingsGetACopyOnTheLastStage)
 {
     // SmolLM-style tied embeddings with two stages: Megatron-LM keeps the word embedding on the
     // last stage too, for the output layer; with one stage there is one copy.
-    LlamaConfig c = LlamaConfig::withShape(512, 8, 8, 1376, 32000, 1024);
+    ModelConfig c = ModelConfig::withShape(512, 8, 8, 1376, 32000, 1024);
     c.tieWordEmbeddings = true;
     const Count emb = 32000LL * 512;
     const TensorInventory last = parameterInventory(c, ShardSpec{1, true, 2, 1});

@@ -46,15 +46,26 @@ struct BlockShape {
     Count intermediate = 0; ///< f
     Count vocab = 0;        ///< V
     Count layers = 0;       ///< L
-    bool gatedMlp = true;   ///< SwiGLU (gate, up, SiLU, product) or a plain MLP (fc1, GeLU)
+    bool gatedMlp = true;   ///< act(gate)·up (SwiGLU, GeGLU) or a plain MLP (fc1, GeLU)
     NormKind norm = NormKind::RMSNorm;
+    /// Norms per layer: 2 (pre- or post-norm) or 4 (Gemma 2's sandwich). Every norm keeps its
+    /// input; two outputs per layer feed matmuls whatever the placement.
+    Count normsPerLayer = 2;
+    QkNorm qkNorm = QkNorm::None; ///< RMSNorm on queries and keys (Qwen3 per head, OLMo 2 full width)
+    Count experts = 0;            ///< E: 0 for a dense MLP, else routed experts
+    Count expertsPerToken = 0;    ///< k: experts each token runs through
+    /// Attention scores are soft-capped (cap·tanh(x/cap), Gemma 2): a kernel that materialises
+    /// the scores keeps the tanh output.
+    bool attentionSoftcap = false;
+    bool logitSoftcap = false; ///< the logits are soft-capped: the tanh output is kept
     /// GPT-style dropout: a mask on the attention probabilities and on both residual branches
     /// (and on the embedding output). LLaMA trains without dropout.
     bool dropout = false;
 };
 
-/// The block of a LLaMA config: SwiGLU, RMSNorm, no dropout.
-BlockShape blockShapeOf(const LlamaConfig& config);
+/// The block of a config: its MLP (gated or not, experts), norm placement, q/k norms and
+/// soft-caps. RMSNorm, no dropout (none of the supported families trains with dropout).
+BlockShape blockShapeOf(const ModelConfig& config);
 
 /// The kernels and parallelism a layer runs with.
 struct ActivationOptions {

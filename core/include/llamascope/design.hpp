@@ -108,7 +108,7 @@ struct DesignConstraints {
     bool requireClean = true;
     /// An extra test every listed candidate must pass: "" accepts, anything else is the reason
     /// it is dropped (generate --fits sets it from the planner's fitFilter()). Not serialised.
-    std::function<std::string(const LlamaConfig&)> candidateFilter;
+    std::function<std::string(const ModelConfig&)> candidateFilter;
 };
 
 /// Throws InvalidArgument naming the first constraint that cannot hold (empty head_dim list,

@@ -37,7 +37,7 @@ struct LaunchFile {
 /// the engine cannot express, for layouts it cannot run (DeepSpeed and HF FSDP: data
 /// parallelism only; FSDP has no ZeRO-1; Megatron-LM trains with Adam or SGD, without
 /// adapters; selective recomputation is Megatron-LM's; hybrid sharding is FSDP's).
-std::vector<LaunchFile> launchFiles(LaunchEngine engine, const LlamaConfig& config, const PlanResult& plan,
+std::vector<LaunchFile> launchFiles(LaunchEngine engine, const ModelConfig& config, const PlanResult& plan,
                                     const LayoutEvaluation& layout);
 
 } // namespace llamascope

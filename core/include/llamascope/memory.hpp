@@ -137,8 +137,19 @@ struct MemoryReport {
 /// and CountOverflow if a count does not fit in int64.
 MemoryReport estimateMemory(const ModelConfig& config, const MemoryOptions& options);
 
-/// KV cache bytes per token: 2·L·K·h·bytes(dtype) (keys and values of every layer).
+/// KV cache bytes per token: 2·L·K·h·bytes(dtype) (keys and values of every layer, no window).
 Count kvCacheBytesPerToken(const ModelConfig& config, StorageDtype dtype);
+
+/// The (layer, token) pairs one sequence of `tokens` tokens keeps in its KV cache: every token
+/// on a full-attention layer, at most W on a sliding layer. `window` > 0 puts a window of that
+/// many keys on every layer; 0 takes the config's window on its sliding layers.
+struct KvCacheShape {
+    Count window = 0;        ///< W (0: none)
+    Count slidingLayers = 0; ///< layers that keep at most W tokens
+    Count windowTokens = 0;  ///< min(tokens, W) on a sliding layer (tokens when none)
+    Count layerTokens = 0;   ///< (L − slidingLayers)·tokens + slidingLayers·windowTokens
+};
+KvCacheShape kvCacheShape(const ModelConfig& config, Count tokens, Count window = 0);
 
 /// The share of a device left free for what the model does not count (CUDA context and
 /// library workspaces, allocator fragmentation, activation gradients in flight): 10 %.

@@ -55,7 +55,7 @@ struct ShardSpec {
 /// The tensors one GPU holds. With the default ShardSpec: the whole model, which sums to
 /// countParameters().total. Throws InvalidArgument when t does not divide the heads, kv heads
 /// or FFN width, p does not divide the layers, or the stage is out of range.
-TensorInventory parameterInventory(const LlamaConfig& config, const ShardSpec& shard = {});
+TensorInventory parameterInventory(const ModelConfig& config, const ShardSpec& shard = {});
 
 /// An optimizer with its precision, resolved from MemoryOptions.
 struct TrainingRecipe {

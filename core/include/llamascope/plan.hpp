@@ -244,25 +244,25 @@ double parseGlobalBatch(std::string_view text, Count seqLen, std::string_view wh
 
 /// Resolves the options (sequence length, tokens, precision) and checks them. Throws
 /// InvalidArgument naming the option.
-PlanOptions resolvePlanOptions(const LlamaConfig& config, const ClusterSpec& cluster,
+PlanOptions resolvePlanOptions(const ModelConfig& config, const ClusterSpec& cluster,
                                const PlanOptions& options);
 
 /// Memory, time and run totals of one layout, term by term. Throws InvalidArgument when the
 /// layout is not valid for the config and cluster (sizes that do not divide, dp·tp·pp·cp not
 /// the cluster's GPUs, context parallelism without FlashAttention, ...).
-LayoutEvaluation evaluateLayout(const LlamaConfig& config, const ClusterSpec& cluster,
+LayoutEvaluation evaluateLayout(const ModelConfig& config, const ClusterSpec& cluster,
                                 const PlanOptions& options, const ParallelLayout& layout);
 
 /// Every valid layout of the cluster that the filter allows, evaluated; those that fit with the
 /// headroom, ranked by time per token (then memory, then the layout's fields): the top
 /// `options.top` in detail. Exhaustive; precomputes per-config constants and prunes
 /// micro-batches that cannot fit. Progress and cancellation through `progress`.
-PlanResult planTraining(const LlamaConfig& config, const ClusterSpec& cluster, const PlanOptions& options,
+PlanResult planTraining(const ModelConfig& config, const ClusterSpec& cluster, const PlanOptions& options,
                         Progress* progress = nullptr);
 
 /// The same search by calling evaluateLayout() on every candidate: the benchmark's baseline
 /// and the tests' oracle. Same result as planTraining().
-PlanResult planTrainingNaive(const LlamaConfig& config, const ClusterSpec& cluster,
+PlanResult planTrainingNaive(const ModelConfig& config, const ClusterSpec& cluster,
                              const PlanOptions& options);
 
 /// The run at a given MFU instead of the modelled step time: model FLOPs per token × tokens /
@@ -304,12 +304,12 @@ struct FitCheck {
 /// Whether some layout the spec allows holds `config` with micro-batch `microBatch` at sequence
 /// length `seqLen`, assuming a full pipeline (p micro-batches in flight). The recipe and kernels
 /// come from `options` (its batch fields are ignored). Throws InvalidArgument for a bad spec.
-FitCheck checkFit(const LlamaConfig& config, const ClusterSpec& cluster, const PlanOptions& options,
+FitCheck checkFit(const ModelConfig& config, const ClusterSpec& cluster, const PlanOptions& options,
                   const LayoutFilter& filter, Count microBatch);
 
 /// A designer filter (DesignConstraints::candidateFilter): "" when checkFit() finds a layout,
 /// else the reason. Captures copies of its arguments.
-std::function<std::string(const LlamaConfig&)> fitFilter(const ClusterSpec& cluster,
+std::function<std::string(const ModelConfig&)> fitFilter(const ClusterSpec& cluster,
                                                          const PlanOptions& options,
                                                          const LayoutFilter& filter, Count microBatch);
 
@@ -321,8 +321,9 @@ struct InferenceOptions {
     Count generatedTokens = 256;
     StorageDtype weightDtype = StorageDtype::BF16;
     StorageDtype kvDtype = StorageDtype::BF16;
-    /// Sliding-window attention keeps only the last W keys per layer (Mistral). 0: none (or the
-    /// config's, once the config model carries it).
+    /// Sliding-window attention keeps only the last W keys per layer. 0: the config's window on
+    /// its sliding layers (Mistral: all, Gemma 2: every other one, Qwen2: from max_window_layers);
+    /// W > 0: a window of W on every layer.
     Count slidingWindow = 0;
     Count tensorParallel = 1;
     double headroom = kDefaultHeadroom;
@@ -336,8 +337,14 @@ struct InferencePlan {
     Accelerator device;
     Count weightBytes = 0;         ///< per GPU
     Count kvBytesPerToken = 0;     ///< per GPU, all layers
-    Count kvTokensPerSequence = 0; ///< min(prompt + generated, window)
+    Count kvTokensPerSequence = 0; ///< tokens a full-attention layer keeps: prompt + generated
+    Count slidingLayers = 0;       ///< layers that keep only the window
+    Count kvWindowTokens = 0;      ///< tokens a sliding layer keeps: min(prompt + generated, W)
+    Count kvBytesPerSequence = 0;  ///< per GPU, all layers
     Count kvBytes = 0;             ///< per GPU for the batch
+    /// Mixture of experts: the expected share of expert weights one decode step reads, when each
+    /// of the batch's tokens picks k of E experts uniformly: 1 − (1 − k/E)^batch. 1 when dense.
+    double expertReadFraction = 1.0;
     DeviceFit fit;
     Count maxBatch = 0;      ///< the largest batch whose KV cache fits beside the weights
     double prefillFlops = 0; ///< forward FLOPs of the prompts (exact convention)
@@ -349,7 +356,7 @@ struct InferencePlan {
 };
 
 /// Throws InvalidArgument for bad options (batch < 1, t not dividing the heads, ...).
-InferencePlan planInference(const LlamaConfig& config, const Accelerator& device,
+InferencePlan planInference(const ModelConfig& config, const Accelerator& device,
                             const InferenceOptions& options);
 
 // ---- output forms ------------------------------------------------------------------------------

@@ -39,10 +39,10 @@ std::span<const std::string_view> recomputeNames()
     return kRecomputeNames;
 }
 
-BlockShape blockShapeOf(const LlamaConfig& c)
+BlockShape blockShapeOf(const ModelConfig& c)
 {
-    // The one place the activation model reads a config: a family with other traits (sliding
-    // window, experts, q/k norms) changes this function, not the terms.
+    // The one place the activation model reads a config. Sliding windows change no kept
+    // tensor (eager attention still materialises T×T scores, masked); they enter the KV cache.
     BlockShape b;
     b.hidden = c.hiddenSize;
     b.heads = c.numAttentionHeads;
@@ -51,8 +51,14 @@ BlockShape blockShapeOf(const LlamaConfig& c)
     b.intermediate = c.intermediateSize;
     b.vocab = c.vocabSize;
     b.layers = c.numHiddenLayers;
-    b.gatedMlp = true;
+    b.gatedMlp = c.mlp.gated;
     b.norm = NormKind::RMSNorm;
+    b.normsPerLayer = c.normsPerLayer();
+    b.qkNorm = c.attention.qkNorm;
+    b.experts = c.mlp.numExperts;
+    b.expertsPerToken = c.mlp.moe() ? c.mlp.expertsPerToken : 0;
+    b.attentionSoftcap = c.attention.logitSoftcap.has_value();
+    b.logitSoftcap = c.embedding.finalLogitSoftcap.has_value();
     b.dropout = false;
     return b;
 }
@@ -93,26 +99,57 @@ void layerTerms(std::vector<ActivationTerm>& out, const BlockShape& b, const Act
     const auto L = ActivationScope::Layer;
     Terms x(out);
 
-    // Norms (two per layer). transformers' LlamaRMSNorm upcasts its input: the fp32 copy feeds
-    // pow() and the multiply by 1/rms; the normalised x is cast back and kept by the gain.
+    // Norms (two per layer, four with Gemma 2's sandwich). transformers' RMSNorm upcasts its
+    // input: the fp32 copy feeds pow() and the multiply by 1/rms; the normalised x is cast back
+    // and kept by the gain. Whatever the placement, two tensors per layer are the inputs of
+    // the first matmuls (norm outputs with pre-norm; the residual stream with post-norm).
+    const Count n = b.normsPerLayer;
+    const bool four = n == 4;
     const bool unfusedRms = !o.fusedNorm && b.norm == NormKind::RMSNorm;
     if (unfusedRms) {
-        x.add(L, "norm_input_fp32", "RMSNorm inputs upcast to fp32 (2 per layer)", "2d", StorageDtype::F32,
-              2 * d, 0, true);
-        x.add(L, "norm_rstd", "RMSNorm 1/rms per token (2 per layer)", "2", StorageDtype::F32, 2, 0, true);
-        x.add(L, "norm_normalized", "normalized x before the gain (2 per layer)", "2d", a, 2 * d, 0, true);
+        x.add(L, "norm_input_fp32",
+              four ? "RMSNorm inputs upcast to fp32 (4 per layer)"
+                   : "RMSNorm inputs upcast to fp32 (2 per layer)",
+              four ? "4d" : "2d", StorageDtype::F32, n * d, 0, true);
+        x.add(L, "norm_rstd",
+              four ? "RMSNorm 1/rms per token (4 per layer)" : "RMSNorm 1/rms per token (2 per layer)",
+              four ? "4" : "2", StorageDtype::F32, n, 0, true);
+        x.add(L, "norm_normalized",
+              four ? "normalized x before the gain (4 per layer)"
+                   : "normalized x before the gain (2 per layer)",
+              four ? "4d" : "2d", a, n * d, 0, true);
     } else {
-        x.add(L, "norm_input", "norm inputs, kept by the fused kernel (2 per layer)", "2d", a, 2 * d, 0,
-              true);
+        x.add(L, "norm_input",
+              four ? "norm inputs, kept by the fused kernel (4 per layer)"
+                   : "norm inputs, kept by the fused kernel (2 per layer)",
+              four ? "4d" : "2d", a, n * d, 0, true);
         if (b.norm == NormKind::RMSNorm)
-            x.add(L, "norm_rstd", "RMSNorm 1/rms per token (2 per layer)", "2", StorageDtype::F32, 2, 0,
-                  true);
+            x.add(L, "norm_rstd",
+                  four ? "RMSNorm 1/rms per token (4 per layer)" : "RMSNorm 1/rms per token (2 per layer)",
+                  four ? "4" : "2", StorageDtype::F32, n, 0, true);
         else
             x.add(L, "norm_stats", "LayerNorm mean and 1/std per token (2 per layer)", "4", StorageDtype::F32,
-                  4, 0, true);
+                  2 * n, 0, true);
     }
-    x.add(L, "norm_output", "norm outputs = inputs of q/k/v and of the MLP's first matmuls", "2d", a, 2 * d,
-          0, true);
+    x.add(L, "norm_output", "inputs of q/k/v and of the MLP's first matmuls", "2d", a, 2 * d, 0, true);
+
+    // q/k norms (Qwen3 per head, OLMo 2 over the whole projection) normalise the q and k
+    // projections before RoPE: an RMSNorm each, on H·h and K·h values per token.
+    if (b.qkNorm != QkNorm::None) {
+        const Count stats = b.qkNorm == QkNorm::PerHead ? H + K : 2;
+        const char* width = t > 1 ? "(H+K)·h/t" : "(H+K)·h";
+        const char* statsText = b.qkNorm == QkNorm::PerHead ? (t > 1 ? "(H+K)/t" : "H+K") : "2";
+        if (unfusedRms) {
+            x.add(L, "qk_norm_input_fp32", "q/k norm inputs upcast to fp32", width, StorageDtype::F32,
+                  (H + K) * h, 0, false);
+            x.add(L, "qk_norm_rstd", "q/k norm 1/rms", statsText, StorageDtype::F32, stats, 0, false);
+            x.add(L, "qk_norm_normalized", "q/k normalized before the gain", width, a, (H + K) * h, 0, false);
+        } else {
+            x.add(L, "qk_norm_input", "q/k norm inputs, kept by the fused kernel", width, a, (H + K) * h, 0,
+                  false);
+            x.add(L, "qk_norm_rstd", "q/k norm 1/rms", statsText, StorageDtype::F32, stats, 0, false);
+        }
+    }
 
     // Attention. Only FlashAttention reads grouped K/V directly; the other kernels work on K
     // and V repeated to H heads (transformers' repeat_kv, Megatron-LM's expansion).
@@ -123,6 +160,17 @@ void layerTerms(std::vector<ActivationTerm>& out, const BlockShape& b, const Act
           flash ? (t > 1 ? "K·h/t" : "K·h") : (t > 1 ? "H·h/t" : "H·h"), a, kv * h, 0, false);
     x.add(L, "v", flash ? "values" : "values, repeated to H heads",
           flash ? (t > 1 ? "K·h/t" : "K·h") : (t > 1 ? "H·h/t" : "H·h"), a, kv * h, 0, false);
+    // Soft-capped scores (Gemma 2: cap·tanh(scores/cap)): tanh keeps its output where the
+    // scores are materialised. FlashAttention ≥ 2.6 caps inside the kernel; PyTorch's SDPA has
+    // no soft-cap (transformers issue #32877), so that kernel cannot run such a model.
+    if (b.attentionSoftcap) {
+        if (o.attention == AttentionKernel::Sdpa)
+            throw InvalidArgument("PyTorch's SDPA kernel has no attention-score soft-cap (Gemma 2's "
+                                  "attn_logit_softcapping): choose eager, flash or fused-softmax attention");
+        if (o.attention == AttentionKernel::Eager || o.attention == AttentionKernel::FusedSoftmax)
+            x.add(L, "attn_softcap_tanh", "tanh of the soft-capped scores (compute dtype)",
+                  t > 1 ? "H·T/t" : "H·T", a, 0, H, false);
+    }
     switch (o.attention) {
     case AttentionKernel::Flash:
     case AttentionKernel::Sdpa:
@@ -154,19 +202,37 @@ void layerTerms(std::vector<ActivationTerm>& out, const BlockShape& b, const Act
         x.add(L, "attn_residual_dropout_mask", "dropout mask after attention (1 byte)", "d",
               StorageDtype::Int8, d, 0, true);
 
-    // MLP. SwiGLU keeps the SiLU input, both factors of the product and the product itself.
-    if (b.gatedMlp) {
-        const char* ft = t > 1 ? "f/t" : "f";
-        x.add(L, "mlp_gate", "gate_proj output (SiLU input)", ft, a, f, 0, false);
-        x.add(L, "mlp_up", "up_proj output", ft, a, f, 0, false);
-        if (!o.fusedSwiglu)
-            x.add(L, "mlp_act", "SiLU(gate)", ft, a, f, 0, false);
-        x.add(L, "mlp_down_input", "SiLU(gate)·up = down_proj input", ft, a, f, 0, false);
-    } else {
-        const char* ft = t > 1 ? "f/t" : "f";
-        x.add(L, "mlp_fc1", "first matmul output (GeLU input)", ft, a, f, 0, false);
-        x.add(L, "mlp_act", "GeLU output = second matmul input", ft, a, f, 0, false);
+    // MLP. A gated MLP keeps the activation's input, both factors of the product and the
+    // product itself. A mixture of experts (Mixtral) runs each token through k of E experts:
+    // the router keeps its fp32 softmax over E and the top-k weights and indices; every
+    // expert keeps its gathered input and its MLP tensors (k per token in all), and the
+    // weighting multiply keeps each expert's output.
+    const Count k = b.experts > 0 ? b.expertsPerToken : 1;
+    if (b.experts > 0) {
+        if (k < 1 || k > b.experts)
+            throw InvalidArgument("a mixture of experts routes each token to between 1 and E experts");
+        x.add(L, "router_probs", "router softmax over the experts (fp32)", "E", StorageDtype::F32, b.experts,
+              0, true);
+        x.add(L, "router_topk", "top-k weights (fp32) and expert indices (int64), in fp32 units", "3k",
+              StorageDtype::F32, 3 * k, 0, true);
+        x.add(L, "expert_inputs", "tokens gathered for their experts (expert matmul inputs)", "k·d", a, k * d,
+              0, false);
     }
+    const bool moe = b.experts > 0;
+    const char* ft = moe ? (t > 1 ? "k·f/t" : "k·f") : (t > 1 ? "f/t" : "f");
+    if (b.gatedMlp) {
+        x.add(L, "mlp_gate", "gate_proj output (activation input)", ft, a, k * f, 0, false);
+        x.add(L, "mlp_up", "up_proj output", ft, a, k * f, 0, false);
+        if (!o.fusedSwiglu)
+            x.add(L, "mlp_act", "act(gate)", ft, a, k * f, 0, false);
+        x.add(L, "mlp_down_input", "act(gate)·up = down_proj input", ft, a, k * f, 0, false);
+    } else {
+        x.add(L, "mlp_fc1", "first matmul output (activation input)", ft, a, k * f, 0, false);
+        x.add(L, "mlp_act", "activation output = second matmul input", ft, a, k * f, 0, false);
+    }
+    if (moe)
+        x.add(L, "expert_outputs", "expert outputs, kept by the routing-weight multiply", "k·d", a, k * d, 0,
+              false);
     if (b.dropout)
         x.add(L, "mlp_residual_dropout_mask", "dropout mask after the MLP (1 byte)", "d", StorageDtype::Int8,
               d, 0, true);
@@ -182,7 +248,7 @@ std::vector<ActivationTerm> activationTerms(const BlockShape& b, const Activatio
         throw InvalidArgument("sequence parallelism splits what tensor parallelism replicates: it needs a "
                               "tensor-parallel size above 1");
     if (b.hidden < 1 || b.heads < 1 || b.kvHeads < 1 || b.headDim < 1 || b.intermediate < 1 || b.vocab < 1 ||
-        b.layers < 1)
+        b.layers < 1 || (b.normsPerLayer != 2 && b.normsPerLayer != 4) || b.experts < 0)
         throw InvalidArgument("the block shape has a size below 1");
     const Count t = o.tensorParallel, d = b.hidden;
     const StorageDtype a = o.compute;
@@ -248,6 +314,10 @@ std::vector<ActivationTerm> activationTerms(const BlockShape& b, const Activatio
     // (V rounded up to a multiple of t, as Megatron-LM pads it).
     const bool split = o.vocabParallel && t > 1;
     const Count V = split ? (b.vocab + t - 1) / t : b.vocab;
+    // Gemma 2 soft-caps the logits (cap·tanh(logits/cap)): tanh keeps its output.
+    if (b.logitSoftcap)
+        x.add(ActivationScope::Logits, "logits_softcap_tanh", "tanh of the soft-capped logits",
+              split ? "V/t" : "V", a, V, 0, false);
     if (o.fusedCrossEntropy) {
         x.add(ActivationScope::Logits, "logits_fp32", "fp32 logits kept by the fused cross-entropy",
               split ? "V/t" : "V", StorageDtype::F32, V, 0, false);

@@ -193,6 +193,27 @@ Count kvCacheBytesPerToken(const ModelConfig& c, StorageDtype dtype)
     return bytesOf(productChecked({2, c.numHiddenLayers, c.numKeyValueHeads, c.headDim}, "KV cache"), dtype);
 }
 
+KvCacheShape kvCacheShape(const ModelConfig& c, Count tokens, Count window)
+{
+    if (tokens < 0 || window < 0)
+        throw InvalidArgument("token counts and windows cannot be negative");
+    // A sliding layer attends to the last W keys only, so its cache keeps W tokens (transformers'
+    // SlidingWindowCache / HybridCache; Mistral: every layer, Gemma 2: every other one).
+    KvCacheShape k;
+    const Count L = c.numHiddenLayers;
+    if (window > 0) {
+        k.window = window;
+        k.slidingLayers = L;
+    } else if (c.attention.slidingWindow > 0) {
+        k.window = c.attention.slidingWindow;
+        k.slidingLayers = c.slidingLayerCount();
+    }
+    k.windowTokens = k.slidingLayers > 0 ? std::min(tokens, k.window) : tokens;
+    k.layerTokens = addChecked(mulChecked(L - k.slidingLayers, tokens, "KV cache"),
+                               mulChecked(k.slidingLayers, k.windowTokens, "KV cache"), "KV cache");
+    return k;
+}
+
 namespace {
 
 Count resolveSeqLen(const ModelConfig& c, const MemoryOptions& o)
@@ -275,13 +296,19 @@ MemoryReport estimateMemory(const ModelConfig& config, const MemoryOptions& opti
     r.trainableParameters = appendModelState(r.terms, inv, recipe);
 
     if (options.optimizer == Optimizer::None) {
-        r.terms.push_back(MemoryTerm{"kv_cache", MemoryCategory::KvCache,
-                                     "KV cache: keys and values of every layer", "2·L·K·h·B·T",
-                                     r.activationDtype,
-                                     productChecked({2, config.numHiddenLayers, config.numKeyValueHeads,
-                                                     config.headDim, options.batch, r.options.seqLen},
-                                                    "KV cache"),
-                                     0});
+        const KvCacheShape kv = kvCacheShape(config, r.options.seqLen);
+        const bool sliding = kv.slidingLayers > 0 && kv.windowTokens < r.options.seqLen;
+        r.terms.push_back(MemoryTerm{
+            "kv_cache", MemoryCategory::KvCache,
+            sliding ? "KV cache: keys and values of every layer; a sliding layer keeps the last W"
+                    : "KV cache: keys and values of every layer",
+            sliding ? "2·K·h·B·(" + std::to_string(config.numHiddenLayers - kv.slidingLayers) + "·T + " +
+                          std::to_string(kv.slidingLayers) + "·W), W = " + std::to_string(kv.window)
+                    : std::string("2·L·K·h·B·T"),
+            r.activationDtype,
+            productChecked({2, config.numKeyValueHeads, config.headDim, options.batch, kv.layerTokens},
+                           "KV cache"),
+            0});
         r.terms.back().bytes = bytesOf(r.terms.back().elements, r.activationDtype);
     } else {
         addActivations(r.terms, config, r);

@@ -42,7 +42,7 @@ Count split(Count value, Count t, const char* what)
 
 } // namespace
 
-TensorInventory parameterInventory(const LlamaConfig& c, const ShardSpec& shard)
+TensorInventory parameterInventory(const ModelConfig& c, const ShardSpec& shard)
 {
     const Count t = shard.tensorParallel, p = shard.pipelineStages;
     if (t < 1 || p < 1)
@@ -83,23 +83,39 @@ TensorInventory parameterInventory(const LlamaConfig& c, const ShardSpec& shard)
     add("k_proj", TensorRole::Linear, kv, d, n);
     add("v_proj", TensorRole::Linear, kv, d, n);
     add("o_proj", TensorRole::Linear, d, q, n);
-    add("gate_proj", TensorRole::Linear, f, d, n);
-    add("up_proj", TensorRole::Linear, f, d, n);
-    add("down_proj", TensorRole::Linear, d, f, n);
-    add("input_layernorm", TensorRole::Norm, d, 1, n);
-    add("post_attention_layernorm", TensorRole::Norm, d, 1, n);
-    if (c.attentionBias) {
-        // q, k, v are column-parallel (bias split); o is row-parallel (bias added after the
-        // all-reduce, replicated).
+    // The MLP: one, or E experts (each split t ways, Megatron-LM's default expert tensor
+    // parallelism; expert parallelism is not modelled) and a replicated router d×E.
+    const Count experts = c.mlp.moe() ? c.mlp.numExperts : 1;
+    const Count mlpCount = mulChecked(n, experts, "parameters");
+    if (c.mlp.gated)
+        add(c.mlp.moe() ? "expert_gate_proj" : "gate_proj", TensorRole::Linear, f, d, mlpCount);
+    add(c.mlp.moe() ? "expert_up_proj" : "up_proj", TensorRole::Linear, f, d, mlpCount);
+    add(c.mlp.moe() ? "expert_down_proj" : "down_proj", TensorRole::Linear, d, f, mlpCount);
+    if (c.mlp.moe())
+        add("router", TensorRole::Linear, c.mlp.numExperts, d, n);
+    // Norm gains: 2 per layer (pre- or post-norm) or 4 (Gemma 2's sandwich), replicated.
+    add("layer_norms", TensorRole::Norm, d, 1, mulChecked(n, c.normsPerLayer(), "parameters"));
+    if (c.attention.qkNorm == QkNorm::PerHead) {
+        add("q_norm", TensorRole::Norm, c.headDim, 1, n); // one head-wide gain, replicated
+        add("k_norm", TensorRole::Norm, c.headDim, 1, n);
+    } else if (c.attention.qkNorm == QkNorm::Full) {
+        add("q_norm", TensorRole::Norm, q, 1, n); // over the projection: split with its heads
+        add("k_norm", TensorRole::Norm, kv, 1, n);
+    }
+    // q, k, v are column-parallel (bias split); o and down are row-parallel (bias added after
+    // the all-reduce, replicated).
+    if (c.attention.qkvBias) {
         add("q_proj_bias", TensorRole::Bias, q, 1, n);
         add("k_proj_bias", TensorRole::Bias, kv, 1, n);
         add("v_proj_bias", TensorRole::Bias, kv, 1, n);
-        add("o_proj_bias", TensorRole::Bias, d, 1, n);
     }
-    if (c.mlpBias) {
-        add("gate_proj_bias", TensorRole::Bias, f, 1, n);
-        add("up_proj_bias", TensorRole::Bias, f, 1, n);
-        add("down_proj_bias", TensorRole::Bias, d, 1, n);
+    if (c.attention.outputBias)
+        add("o_proj_bias", TensorRole::Bias, d, 1, n);
+    if (c.mlp.bias) {
+        if (c.mlp.gated)
+            add("gate_proj_bias", TensorRole::Bias, f, 1, mlpCount);
+        add("up_proj_bias", TensorRole::Bias, f, 1, mlpCount);
+        add("down_proj_bias", TensorRole::Bias, d, 1, mlpCount);
     }
     if (last) {
         add("norm", TensorRole::Norm, d, 1, 1);

@@ -214,7 +214,7 @@ double parseGlobalBatch(std::string_view text, Count seqLen, std::string_view wh
     return tokens;
 }
 
-PlanOptions resolvePlanOptions(const LlamaConfig& config, const ClusterSpec& cluster,
+PlanOptions resolvePlanOptions(const ModelConfig& config, const ClusterSpec& cluster,
                                const PlanOptions& options)
 {
     PlanOptions o = options;
@@ -369,7 +369,7 @@ LayoutEvaluation evaluate(PlanModel& model, const ParallelLayout& l, Count reque
 
 } // namespace plan_detail
 
-LayoutEvaluation evaluateLayout(const LlamaConfig& config, const ClusterSpec& cluster,
+LayoutEvaluation evaluateLayout(const ModelConfig& config, const ClusterSpec& cluster,
                                 const PlanOptions& options, const ParallelLayout& layout)
 {
     const PlanOptions o = resolvePlanOptions(config, cluster, options);

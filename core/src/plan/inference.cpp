@@ -12,18 +12,7 @@
 
 namespace llamascope {
 
-namespace {
-
-/// The sliding window of a config (keys kept per layer), or 0 for full attention. The config
-/// model carries no window yet; when the decoder families land this reads it.
-Count configSlidingWindow(const LlamaConfig& /*config*/)
-{
-    return 0;
-}
-
-} // namespace
-
-InferencePlan planInference(const LlamaConfig& config, const Accelerator& device,
+InferencePlan planInference(const ModelConfig& config, const Accelerator& device,
                             const InferenceOptions& options)
 {
     const InferenceOptions& o = options;
@@ -41,8 +30,12 @@ InferencePlan planInference(const LlamaConfig& config, const Accelerator& device
     if (p.options.promptTokens == 0)
         p.options.promptTokens = config.contextLength;
     const Count prompt = p.options.promptTokens;
-    if (p.options.slidingWindow == 0)
-        p.options.slidingWindow = configSlidingWindow(config);
+    const Count tokens = addChecked(prompt, o.generatedTokens, "tokens");
+    const KvCacheShape kv = kvCacheShape(config, tokens, o.slidingWindow);
+    p.options.slidingWindow = kv.window;
+    p.slidingLayers = kv.slidingLayers;
+    p.kvTokensPerSequence = tokens;
+    p.kvWindowTokens = kv.windowTokens;
 
     // Weights: one tensor-parallel shard of every tensor, at the weight dtype.
     ShardSpec shard;
@@ -50,13 +43,17 @@ InferencePlan planInference(const LlamaConfig& config, const Accelerator& device
     const TensorInventory inv = parameterInventory(config, shard);
     p.weightBytes = bytesOf(inv.total(), o.weightDtype);
 
-    // KV cache: 2·L·(K/t)·h values per token; a sliding window keeps at most W tokens.
-    const Count kvPerToken =
-        productChecked({2, config.numHiddenLayers, config.numKeyValueHeads / t, config.headDim}, "KV cache");
-    p.kvBytesPerToken = bytesOf(kvPerToken, o.kvDtype);
-    const Count tokens = addChecked(prompt, o.generatedTokens, "tokens");
-    p.kvTokensPerSequence = p.options.slidingWindow > 0 ? std::min(tokens, p.options.slidingWindow) : tokens;
-    const Count perSequence = mulChecked(p.kvBytesPerToken, p.kvTokensPerSequence, "KV cache");
+    // KV cache: 2·(K/t)·h values per token per layer; a sliding layer keeps at most W tokens.
+    if (config.numKeyValueHeads % t != 0)
+        throw InvalidArgument("tensor parallelism of " + std::to_string(t) + " does not divide the " +
+                              std::to_string(config.numKeyValueHeads) + " key/value heads");
+    const Count L = config.numHiddenLayers;
+    const Count kvPerLayerToken =
+        productChecked({2, config.numKeyValueHeads / t, config.headDim}, "KV cache");
+    p.kvBytesPerToken = bytesOf(mulChecked(kvPerLayerToken, L, "KV cache"), o.kvDtype);
+    const Count cached = kv.layerTokens; // (layer, token) pairs of one sequence
+    const Count perSequence = bytesOf(mulChecked(kvPerLayerToken, cached, "KV cache"), o.kvDtype);
+    p.kvBytesPerSequence = perSequence;
     p.kvBytes = mulChecked(perSequence, o.batch, "KV cache");
 
     const Count total = addChecked(p.weightBytes, p.kvBytes, "memory bytes");
@@ -77,19 +74,30 @@ InferencePlan planInference(const LlamaConfig& config, const Accelerator& device
                      static_cast<double>(o.batch);
     p.prefillSeconds = p.prefillFlops / static_cast<double>(t) / (peak * o.efficiency);
 
-    // Decode: every step reads all weights and the whole cache once (Pope et al. 2022: at small
-    // batch, generation is memory-bandwidth bound); its matmuls are 2·N FLOPs per sequence plus
-    // 4·L·H·h per cached key.
-    const double cacheRead = static_cast<double>(p.kvBytes);
-    p.decodeBytesPerStep = static_cast<double>(p.weightBytes) + cacheRead;
+    // Decode: every step reads the weights and the whole cache once (Pope et al. 2022: at small
+    // batch, generation is memory-bandwidth bound); its matmuls are 2·N_active FLOPs per
+    // sequence (the lm_head matmul included, tied or not) plus 4·H·h per cached (layer, key) pair. A mixture
+    // of experts reads only the experts some token of the batch picked: expected share 1 − (1 − k/E)^batch
+    // under uniform routing; the expert weights are (total − active)·E/(E − k) parameters.
+    const ParameterCounts counts = countParameters(config);
+    double weightsRead = static_cast<double>(p.weightBytes);
+    if (config.mlp.moe() && config.mlp.numExperts > config.mlp.expertsPerToken) {
+        const double E = static_cast<double>(config.mlp.numExperts);
+        const double k = static_cast<double>(config.mlp.expertsPerToken);
+        p.expertReadFraction = 1.0 - std::pow(1.0 - k / E, static_cast<double>(o.batch));
+        const double expertParams = static_cast<double>(counts.total - counts.active) * E / (E - k);
+        const double bytesPerParam = static_cast<double>(p.weightBytes) / static_cast<double>(inv.total());
+        weightsRead -= expertParams / static_cast<double>(t) * bytesPerParam * (1.0 - p.expertReadFraction);
+    }
+    p.decodeBytesPerStep = weightsRead + static_cast<double>(p.kvBytes);
     const double bandwidth = device.memoryBandwidthGBs * 1e9 * o.bandwidthEfficiency;
     const double memorySeconds = bandwidth > 0 ? p.decodeBytesPerStep / bandwidth : 0.0;
-    const ParameterCounts counts = countParameters(config);
-    const double attention = 4.0 * static_cast<double>(config.numHiddenLayers) *
-                             static_cast<double>(config.numAttentionHeads * config.headDim) *
-                             static_cast<double>(p.kvTokensPerSequence);
+    const double attention =
+        4.0 * static_cast<double>(config.numAttentionHeads * config.headDim) * static_cast<double>(cached);
     const double decodeFlops =
-        (2.0 * static_cast<double>(counts.total - counts.embedding - counts.positionTable) + attention) *
+        (2.0 * (static_cast<double>(counts.activeNonEmbedding) +
+                static_cast<double>(config.vocabSize) * static_cast<double>(config.hiddenSize)) +
+         attention) *
         static_cast<double>(o.batch) / static_cast<double>(t);
     const double computeSeconds = decodeFlops / (peak * o.efficiency);
     p.decodeBandwidthBound = memorySeconds >= computeSeconds;

@@ -15,6 +15,7 @@
 
 #include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
+#include "llamascope/model_types.hpp"
 #include "llamascope/params.hpp"
 
 #include <nlohmann/json.hpp>
@@ -80,7 +81,7 @@ std::string precisionFlag(const PlanResult& p)
 }
 
 /// The comment block every script starts with: what was planned, so a reader can check it.
-std::string header(const LlamaConfig& config, const PlanResult& p, const LayoutEvaluation& e,
+std::string header(const ModelConfig& config, const PlanResult& p, const LayoutEvaluation& e,
                    std::string_view engine)
 {
     std::ostringstream s;
@@ -133,7 +134,7 @@ std::string adapterNote(const PlanResult& p)
     }
 }
 
-std::vector<LaunchFile> deepspeedFiles(const LlamaConfig& config, const PlanResult& p,
+std::vector<LaunchFile> deepspeedFiles(const ModelConfig& config, const PlanResult& p,
                                        const LayoutEvaluation& e)
 {
     const ParallelLayout& l = e.layout;
@@ -202,7 +203,7 @@ std::vector<LaunchFile> deepspeedFiles(const LlamaConfig& config, const PlanResu
             LaunchFile{"launch_deepspeed.sh", sh, true}};
 }
 
-std::vector<LaunchFile> fsdpFiles(const LlamaConfig& config, const PlanResult& p, const LayoutEvaluation& e)
+std::vector<LaunchFile> fsdpFiles(const ModelConfig& config, const PlanResult& p, const LayoutEvaluation& e)
 {
     const ParallelLayout& l = e.layout;
     dataParallelOnly(LaunchEngine::Fsdp, l);
@@ -217,8 +218,10 @@ std::vector<LaunchFile> fsdpFiles(const LlamaConfig& config, const PlanResult& p
     case ZeroStage::Parameters: mode = l.hybridShard ? "hybrid_shard" : "full_shard"; break;
     }
     nlohmann::ordered_json cfg;
-    cfg["transformer_layer_cls_to_wrap"] = {config.modelType == "mistral" ? "MistralDecoderLayer"
-                                                                          : "LlamaDecoderLayer"};
+    // transformers names every family's layer <Family>DecoderLayer (LlamaDecoderLayer, ...).
+    std::string layerClass(modelTypeInfo(config.modelType).causalLmClass);
+    layerClass = layerClass.substr(0, layerClass.find("ForCausalLM")) + "DecoderLayer";
+    cfg["transformer_layer_cls_to_wrap"] = nlohmann::ordered_json::array({layerClass});
     cfg["backward_prefetch"] = "backward_pre";
     cfg["forward_prefetch"] = false;
     cfg["limit_all_gathers"] = true; // at most two units gathered, as the plan counts
@@ -254,7 +257,7 @@ std::vector<LaunchFile> fsdpFiles(const LlamaConfig& config, const PlanResult& p
             LaunchFile{"launch_fsdp.sh", sh, true}};
 }
 
-std::vector<LaunchFile> megatronFiles(const LlamaConfig& config, const PlanResult& p,
+std::vector<LaunchFile> megatronFiles(const ModelConfig& config, const PlanResult& p,
                                       const LayoutEvaluation& e)
 {
     const ParallelLayout& l = e.layout;
@@ -282,10 +285,28 @@ std::vector<LaunchFile> megatronFiles(const LlamaConfig& config, const PlanResul
     else
         refuse(me, "it has no transformers " + std::string(toString(p.options.attention)) +
                        " attention; plan with --attention flash or fused-softmax");
-    if (config.attentionBias != config.mlpBias)
-        refuse(me,
-               "its --disable-bias-linear removes the biases of attention and MLP together; this config has "
-               "them on one only");
+    // The family traits the arguments below express; any other is refused by name.
+    const bool allBiases = config.attention.qkvBias && config.attention.outputBias && config.mlp.bias;
+    const bool noBiases = !config.attention.qkvBias && !config.attention.outputBias && !config.mlp.bias;
+    const bool qkvOnly = config.attention.qkvBias && !config.attention.outputBias && !config.mlp.bias;
+    if (!allBiases && !noBiases && !qkvOnly)
+        refuse(me, "its biases are all linear layers, none, or q/k/v only (--add-qkv-bias); this config has "
+                   "another combination");
+    if (config.mlp.moe())
+        refuse(me, "the plan does not model expert parallelism; launch mixtures of experts with your own "
+                   "--num-experts / --expert-model-parallel-size");
+    if (!config.mlp.gated || config.hiddenAct != "silu")
+        refuse(me, "these arguments describe a SwiGLU MLP (--swiglu); this config's MLP is " +
+                       std::string(config.mlp.gated ? "gated " : "") + config.hiddenAct);
+    if (config.norms.placement != NormPlacement::Pre || config.norms.unitOffset)
+        refuse(me, "these arguments describe pre-norm RMSNorm blocks; this config places or scales its norms "
+                   "differently");
+    if (config.attention.qkNorm != QkNorm::None || config.attention.logitSoftcap ||
+        config.embedding.finalLogitSoftcap || config.embedding.scaleByRootHidden ||
+        config.attention.queryPreAttnScalar || config.slidingLayerCount() > 0 || config.ropeScaling ||
+        config.partialRotaryFactor != 1.0)
+        refuse(me, "these arguments describe a LLaMA-style block; this config has traits they do not set "
+                   "(q/k norms, soft-capping, embedding or query scaling, sliding windows, RoPE scaling)");
     std::string position;
     switch (config.positionType) {
     case PositionType::Rope: position = "rope"; break;
@@ -317,8 +338,10 @@ std::vector<LaunchFile> megatronFiles(const LlamaConfig& config, const PlanResul
     model.emplace_back("--normalization RMSNorm");
     model.push_back("--norm-epsilon " + formatNumber(config.rmsNormEps));
     model.emplace_back("--swiglu");
-    if (!config.attentionBias && !config.mlpBias)
+    if (!allBiases)
         model.emplace_back("--disable-bias-linear");
+    if (qkvOnly)
+        model.emplace_back("--add-qkv-bias");
     if (!config.tieWordEmbeddings)
         model.emplace_back("--untie-embeddings-and-output-weights");
     model.emplace_back("--attention-dropout 0.0");
@@ -445,7 +468,7 @@ std::span<const std::string_view> launchEngineNames()
     return kEngineNames;
 }
 
-std::vector<LaunchFile> launchFiles(LaunchEngine engine, const LlamaConfig& config, const PlanResult& plan,
+std::vector<LaunchFile> launchFiles(LaunchEngine engine, const ModelConfig& config, const PlanResult& plan,
                                     const LayoutEvaluation& layout)
 {
     switch (engine) {

@@ -142,7 +142,7 @@ MemoryOptions memoryOptionsOf(const PlanOptions& o)
     return m;
 }
 
-PlanModel::PlanModel(const LlamaConfig& config, const ClusterSpec& cluster, const PlanOptions& options)
+PlanModel::PlanModel(const ModelConfig& config, const ClusterSpec& cluster, const PlanOptions& options)
     : config_(config), cluster_(cluster), options_(options)
 {
     if (options.optimizer == Optimizer::None)
@@ -221,6 +221,9 @@ std::string PlanModel::invalidReason(const ParallelLayout& l) const
                " kv heads";
     if (f % l.tp != 0)
         return "tensor parallelism " + n(l.tp) + " does not divide the intermediate size " + n(f);
+    if (l.tp > 1 && block_.qkNorm == QkNorm::Full)
+        return "the q/k norms span every head (OLMo 2): tensor parallelism would all-reduce their statistics "
+               "in every layer, which the planner does not model";
     if (L % l.pp != 0)
         return "pipeline parallelism " + n(l.pp) + " does not divide the " + n(L) + " layers";
     if (l.cp > 1) {

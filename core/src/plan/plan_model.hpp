@@ -49,9 +49,9 @@ public:
 class PlanModel {
 public:
     /// `options` must be resolved (resolvePlanOptions).
-    PlanModel(const LlamaConfig& config, const ClusterSpec& cluster, const PlanOptions& options);
+    PlanModel(const ModelConfig& config, const ClusterSpec& cluster, const PlanOptions& options);
 
-    [[nodiscard]] const LlamaConfig& config() const { return config_; }
+    [[nodiscard]] const ModelConfig& config() const { return config_; }
     /// The shape the planner reads (blockShapeOf(): the one place a config's fields are read).
     [[nodiscard]] const BlockShape& block() const { return block_; }
     [[nodiscard]] const ClusterSpec& cluster() const { return cluster_; }
@@ -131,7 +131,7 @@ private:
     Count addBuffers(const ParallelLayout& l, const LayoutShape& shape, Count stage, TermSink& sink);
     [[nodiscard]] Count bufferPerSequence(const ParallelLayout& l) const;
 
-    const LlamaConfig& config_;
+    const ModelConfig& config_;
     ClusterSpec cluster_;
     PlanOptions options_;
     TrainingRecipe recipe_;

@@ -275,7 +275,7 @@ void finish(Search& s, PlanModel& model, const PlanResult& base)
     }
 }
 
-PlanResult startResult(const LlamaConfig& config, const ClusterSpec& cluster, const PlanOptions& o,
+PlanResult startResult(const ModelConfig& config, const ClusterSpec& cluster, const PlanOptions& o,
                        const PlanModel& model)
 {
     PlanResult r;
@@ -292,7 +292,7 @@ PlanResult startResult(const LlamaConfig& config, const ClusterSpec& cluster, co
 
 } // namespace
 
-PlanResult planTraining(const LlamaConfig& config, const ClusterSpec& cluster, const PlanOptions& options,
+PlanResult planTraining(const ModelConfig& config, const ClusterSpec& cluster, const PlanOptions& options,
                         Progress* progress)
 {
     const PlanOptions o = resolvePlanOptions(config, cluster, options);
@@ -346,7 +346,7 @@ PlanResult planTraining(const LlamaConfig& config, const ClusterSpec& cluster, c
     return s.result;
 }
 
-PlanResult planTrainingNaive(const LlamaConfig& config, const ClusterSpec& cluster,
+PlanResult planTrainingNaive(const ModelConfig& config, const ClusterSpec& cluster,
                              const PlanOptions& options)
 {
     const PlanOptions o = resolvePlanOptions(config, cluster, options);
@@ -377,7 +377,7 @@ PlanResult planTrainingNaive(const LlamaConfig& config, const ClusterSpec& clust
     return s.result;
 }
 
-FitCheck checkFit(const LlamaConfig& config, const ClusterSpec& cluster, const PlanOptions& options,
+FitCheck checkFit(const ModelConfig& config, const ClusterSpec& cluster, const PlanOptions& options,
                   const LayoutFilter& filter, Count microBatch)
 {
     if (microBatch < 1)
@@ -425,11 +425,11 @@ FitCheck checkFit(const LlamaConfig& config, const ClusterSpec& cluster, const P
     return f;
 }
 
-std::function<std::string(const LlamaConfig&)> fitFilter(const ClusterSpec& cluster,
+std::function<std::string(const ModelConfig&)> fitFilter(const ClusterSpec& cluster,
                                                          const PlanOptions& options,
                                                          const LayoutFilter& filter, Count microBatch)
 {
-    return [cluster, options, filter, microBatch](const LlamaConfig& config) -> std::string {
+    return [cluster, options, filter, microBatch](const ModelConfig& config) -> std::string {
         const FitCheck f = checkFit(config, cluster, options, filter, microBatch);
         return f.fits ? std::string() : f.reason;
     };

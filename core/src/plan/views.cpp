@@ -316,6 +316,10 @@ Table inferenceTable(const InferencePlan& p)
     add("weights per GPU", bytesCell(p.weightBytes));
     add("KV cache per token per GPU", bytesCell(p.kvBytesPerToken));
     add("tokens cached per sequence", Cell::count(p.kvTokensPerSequence));
+    if (p.slidingLayers > 0)
+        add("tokens cached on a sliding layer (" + std::to_string(p.slidingLayers) + " layers)",
+            Cell::count(p.kvWindowTokens));
+    add("KV cache per sequence", bytesCell(p.kvBytesPerSequence));
     add("KV cache for the batch", bytesCell(p.kvBytes));
     add("total per GPU", bytesCell(p.fit.required));
     add("share of the device", percentCell(p.fit.used));
@@ -323,6 +327,8 @@ Table inferenceTable(const InferencePlan& p)
     add("prefill FLOPs", Cell::scientific(p.prefillFlops));
     add("prefill time", secondsCell(p.prefillSeconds));
     add("decode step (whole batch)", secondsCell(p.decodeSecondsPerToken));
+    if (p.expertReadFraction < 1.0)
+        add("expert weights read per step", percentCell(p.expertReadFraction));
     add("decode bound by", textCell(p.decodeBandwidthBound ? "memory bandwidth" : "compute"));
     add("decode tokens/s", Cell{formatShort(p.tokensPerSecond), formatNumber(p.tokensPerSecond)});
     return t;

@@ -217,6 +217,18 @@ class FitsAndHfuTest(PlanCliTestCase):
         self.assert_usage_error("generate", "--params", "7b", "--fits", "8xH100 banana")
         self.assert_usage_error("generate", "--params", "7b", "--fits", "8xH1000")
         self.assert_usage_error("generate", "--ladder", "9m", "1b", "--fits", "8xH100")
+        self.assert_usage_error("generate", "--compute-ladder", "1e18", "1e20", "--fits", "8xH100")
+
+    def test_generate_fits_with_a_law(self):
+        # --compute --law designs through the same designer: the filter drops what does not fit.
+        out = self.run_json("generate", "--compute", "1e21", "--law", "chinchilla", "--fits", "8xH100 zero3",
+                            "--top", "2")
+        self.assert_valid(out)
+        self.assertTrue(out["law_design"]["candidates"])
+        out = self.run_json("generate", "--compute", "1e23", "--law", "chinchilla", "--fits", "1xrtx-4090",
+                            "--top", "1", expect_exit=1)
+        self.assert_valid(out)
+        self.assertIn("does not fit 1 × NVIDIA GeForce RTX 4090", out["law_design"]["note"])
 
     def test_memory_recompute_is_hfu_not_time(self):
         base = ["memory", "llama_7b", "--device", "a100", "--mfu", "45%"]

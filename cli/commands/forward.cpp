@@ -65,6 +65,8 @@ Table countsTable(const ForwardResult& r)
     row("matmul FLOPs", fa.total(), fm.total());
     row("  q/k/v/o", fa.qProj + fa.kProj + fa.vProj + fa.oProj, fm.qProj + fm.kProj + fm.vProj + fm.oProj);
     row("  gate/up/down", fa.gateProj + fa.upProj + fa.downProj, fm.gateProj + fm.upProj + fm.downProj);
+    if (fa.router != 0 || fm.router != 0)
+        row("  router", fa.router, fm.router);
     row("  scores QKᵀ", fa.scores, fm.scores);
     row("  mixing AV", fa.mixing, fm.mixing);
     row("  lm_head", fa.lmHead, fm.lmHead);

@@ -1,5 +1,6 @@
 # Reference forward pass (SPEC §11, docs/forward.md): included by core/CMakeLists.txt.
 set(llamascope_forward_sources
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/activations.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/forward.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/init.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/json.cpp
@@ -7,6 +8,7 @@ set(llamascope_forward_sources
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/kernels.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/npy.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/ops.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/rope.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/safetensors.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/system.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/verify.cpp

@@ -52,9 +52,10 @@ TEST(Init, AnyLayerCanBeMadeAlone)
     const ModelWeights model = loadModel(c, whole);
     const LayerWeights third = loadLayer(c, 2, alone, counted);
     EXPECT_EQ(third.q.values, model.layers[2].q.values);
-    EXPECT_EQ(third.down.values, model.layers[2].down.values);
+    EXPECT_EQ(third.experts.at(0).down.values, model.layers[2].experts.at(0).down.values);
     EXPECT_NE(third.q.values, model.layers[1].q.values);
-    EXPECT_EQ(third.inputNorm.values, std::vector<float>(32, 1.0f));
+    ASSERT_TRUE(third.attnInNorm.has_value());
+    EXPECT_EQ(third.attnInNorm->values, std::vector<float>(32, 1.0f));
     EXPECT_EQ(counted.layers, countParameters(c).perLayer.total());
 }
 

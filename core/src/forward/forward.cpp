@@ -9,12 +9,15 @@
 #include "llamascope/forward/init.hpp"
 #include "llamascope/forward/system.hpp"
 
+#include "activations.hpp"
 #include "aligned.hpp"
 #include "ops.hpp"
+#include "rope.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
 
 namespace llamascope {
 
@@ -45,29 +48,52 @@ AlignedFloats buffer(Count n)
     return AlignedFloats(static_cast<std::size_t>(n));
 }
 
+// The activation ACT2FN runs for hidden_act; refused by name if this pass has none.
+ops::Activation activationOf(const ModelConfig& c)
+{
+    if (const std::optional<ops::Activation> act = ops::activationFromName(c.hiddenAct))
+        return *act;
+    throw InvalidArgument("the reference forward pass does not run hidden_act \"" + c.hiddenAct +
+                          "\"; counts and FLOPs are exact, but logits would differ from transformers");
+}
+
+// The decoder of SPEC §13, one step at a time. Which norms, projections and MLP a layer has
+// comes from the weights the config's traits made (weights.hpp); the arithmetic below follows
+// transformers' modeling_<type>.py for every family (docs/forward.md "Families").
 class ForwardState {
 public:
     ForwardState(const ModelConfig& c, std::span<const std::int64_t> tokens, Count batch, Count seqLen,
                  int threads, bool keepLogits, KernelSet kernels)
         : c_(c), tokens_(tokens), B_(batch), T_(seqLen), rows_(batch * seqLen), keepLogits_(keepLogits),
           qWidth_(c.numAttentionHeads * c.headDim), kvWidth_(c.numKeyValueHeads * c.headDim),
-          x_(buffer(rows_ * c.hiddenSize)), u_(buffer(rows_ * c.hiddenSize)), q_(buffer(rows_ * qWidth_)),
-          a_(buffer(rows_ * qWidth_)), k_(buffer(rows_ * kvWidth_)), v_(buffer(rows_ * kvWidth_)),
-          g_(buffer(rows_ * c.intermediateSize)), p_(buffer(rows_ * c.intermediateSize)),
-          workspace_(seqLen, c.headDim, threads),
+          act_(activationOf(c)), x_(buffer(rows_ * c.hiddenSize)), u_(buffer(rows_ * c.hiddenSize)),
+          q_(buffer(rows_ * qWidth_)), a_(buffer(rows_ * qWidth_)), k_(buffer(rows_ * kvWidth_)),
+          v_(buffer(rows_ * kvWidth_)), g_(buffer(rows_ * c.intermediateSize)),
+          p_(buffer(rows_ * c.intermediateSize)), workspace_(seqLen, c.headDim, threads),
           team_(threads), ctx_{&team_, &ops::kernelTable(kernels), &workspace_}
     {
         if (c.positionType == PositionType::Rope)
-            rope_ = ops::ropeTables(seqLen, c.headDim, c.ropeTheta);
+            rope_ = ops::ropeTables(ops::ropeFrequencies(c, seqLen), seqLen);
+        if (c.mlp.moe()) {
+            routerLogits_ = buffer(rows_ * c.mlp.numExperts);
+            expertIn_ = buffer(rows_ * c.hiddenSize);
+            mlpOut_ = buffer(rows_ * c.hiddenSize);
+        }
     }
 
-    // X = E[ids] (+ Pos[t] learned, + S[t] sinusoidal).
+    // X = E[ids] (·√d for Gemma) (+ Pos[t] learned, + S[t] sinusoidal).
     void embed(const EmbeddingWeights& w)
     {
         const Count d = c_.hiddenSize;
         for (Count r = 0; r < rows_; ++r) {
             const float* e = w.tokens.values.data() + tokens_[static_cast<std::size_t>(r)] * d;
             std::copy(e, e + d, x_.data() + r * d); // [d]
+        }
+        if (c_.embedding.scaleByRootHidden) {
+            // modeling_gemma: the normalizer √d is a tensor of the activations' dtype (float32).
+            const auto normalizer = static_cast<float>(std::sqrt(static_cast<double>(d)));
+            for (float& v : x_)
+                v *= normalizer; // [B·T, d]
         }
         if (w.positions)
             for (Count r = 0; r < rows_; ++r) {
@@ -80,19 +106,20 @@ public:
             ops::addSinusoidal(x_.data(), B_, T_, d);
     }
 
-    // Pre-norm block: X += Attn(RMSNorm(X)); X += MLP(RMSNorm(X)).
-    void layer(const LayerWeights& w)
+    // Layer `index`: X += Attn-block(X); X += MLP-block(X), norms where the placement puts them.
+    void layer(const LayerWeights& w, Count index)
     {
-        attentionBlock(w);
+        attentionBlock(w, index);
         mlpBlock(w);
     }
 
-    // Final RMSNorm, logits = X·W_lmᵀ (W_lm = E when tied), mean next-token cross-entropy.
+    // Final RMSNorm, logits = X·W_lmᵀ (W_lm = E when tied), soft-capped for Gemma 2, mean
+    // next-token cross-entropy.
     void head(const HeadWeights& w, const Tensor& embedding)
     {
         const Count d = c_.hiddenSize, V = c_.vocabSize;
         const Tensor& lm = w.lmHead ? *w.lmHead : embedding;
-        ops::rmsNorm(ctx_, x_.data(), rows_, d, w.finalNorm, eps(), u_.data()); // [B·T, d]
+        ops::rmsNorm(ctx_, x_.data(), rows_, d, gain(w.finalNorm), eps(), u_.data()); // [B·T, d]
         std::vector<std::int64_t> targets(static_cast<std::size_t>(rows_), -1);
         for (Count r = 0; r < rows_; ++r)
             if (r % T_ + 1 < T_)
@@ -107,6 +134,9 @@ public:
             const Count n = std::min(chunk, rows_ - r0);
             float* logits = keepLogits_ ? logits_.data() + r0 * V : scratch.data(); // [n, V]
             flops_.lmHead += ops::linear(ctx_, u_.data() + r0 * d, n, d, lm, std::nullopt, logits);
+            if (c_.embedding.finalLogitSoftcap)
+                ops::softcap(ctx_, logits, n * V,
+                             static_cast<float>(*c_.embedding.finalLogitSoftcap)); // [n, V]
             lossSum += ops::crossEntropySum(ctx_, logits, n, V, targets.data() + r0);
         }
         if (T_ > 1)
@@ -118,34 +148,156 @@ public:
 private:
     float eps() const { return static_cast<float>(c_.rmsNormEps); }
 
-    void attentionBlock(const LayerWeights& w)
+    // The gain a norm multiplies by: w, or (1 + w) computed in float32 for Gemma's norms.
+    const Tensor& gain(const Tensor& w)
+    {
+        if (!c_.norms.unitOffset)
+            return w;
+        offsetGain_.shape = w.shape;
+        offsetGain_.values.resize(w.values.size());
+        for (std::size_t i = 0; i < w.values.size(); ++i)
+            offsetGain_.values[i] = 1.0f + w.values[i];
+        return offsetGain_;
+    }
+
+    ops::AttentionOptions attentionOptions(Count layer) const
+    {
+        ops::AttentionOptions o;
+        if (c_.attention.queryPreAttnScalar) // Gemma 2: scores scaled by query_pre_attn_scalar^-1/2
+            o.scale = static_cast<float>(1.0 / std::sqrt(*c_.attention.queryPreAttnScalar));
+        if (c_.attention.logitSoftcap)
+            o.softcap = static_cast<float>(*c_.attention.logitSoftcap);
+        if (c_.slidingLayer(layer))
+            o.window = c_.attention.slidingWindow;
+        return o;
+    }
+
+    void attentionBlock(const LayerWeights& w, Count layer)
     {
         const Count d = c_.hiddenSize, H = c_.numAttentionHeads, K = c_.numKeyValueHeads, h = c_.headDim;
-        ops::rmsNorm(ctx_, x_.data(), rows_, d, w.inputNorm, eps(), u_.data());       // [B·T, d]
-        flops_.qProj += ops::linear(ctx_, u_.data(), rows_, d, w.q, w.qb, q_.data()); // [B·T, H·h]
-        flops_.kProj += ops::linear(ctx_, u_.data(), rows_, d, w.k, w.kb, k_.data()); // [B·T, K·h]
-        flops_.vProj += ops::linear(ctx_, u_.data(), rows_, d, w.v, w.vb, v_.data()); // [B·T, K·h]
+        const float* in = x_.data(); // post-norm layers (OLMo 2) read the residual stream itself
+        if (w.attnInNorm) {
+            ops::rmsNorm(ctx_, x_.data(), rows_, d, gain(*w.attnInNorm), eps(), u_.data()); // [B·T, d]
+            in = u_.data();
+        }
+        flops_.qProj += ops::linear(ctx_, in, rows_, d, w.q, w.qb, q_.data()); // [B·T, H·h]
+        flops_.kProj += ops::linear(ctx_, in, rows_, d, w.k, w.kb, k_.data()); // [B·T, K·h]
+        flops_.vProj += ops::linear(ctx_, in, rows_, d, w.v, w.vb, v_.data()); // [B·T, K·h]
+        if (w.qNorm && w.kNorm) {
+            if (c_.attention.qkNorm == QkNorm::PerHead) { // Qwen3: each head's h values
+                ops::rmsNorm(ctx_, q_.data(), rows_ * H, h, gain(*w.qNorm), eps(), q_.data()); // [B·T·H, h]
+                ops::rmsNorm(ctx_, k_.data(), rows_ * K, h, gain(*w.kNorm), eps(), k_.data()); // [B·T·K, h]
+            } else { // OLMo 2: the whole projection
+                ops::rmsNorm(ctx_, q_.data(), rows_, qWidth_, gain(*w.qNorm), eps(), q_.data()); // [B·T, H·h]
+                ops::rmsNorm(ctx_, k_.data(), rows_, kvWidth_, gain(*w.kNorm), eps(),
+                             k_.data()); // [B·T, K·h]
+            }
+        }
         if (c_.positionType == PositionType::Rope) {
             ops::applyRope(ctx_, q_.data(), B_, T_, H, h, rope_); // [B·T, H·h]
             ops::applyRope(ctx_, k_.data(), B_, T_, K, h, rope_); // [B·T, K·h]
         }
-        const ops::AttentionFlops af = ops::causalAttention(ctx_, q_.data(), k_.data(), v_.data(), B_, T_, H,
-                                                            K, h, a_.data()); // [B·T, H·h]
+        const ops::AttentionFlops af =
+            ops::causalAttention(ctx_, q_.data(), k_.data(), v_.data(), B_, T_, H, K, h, a_.data(),
+                                 attentionOptions(layer)); // [B·T, H·h]
         flops_.scores += af.scores;
         flops_.mixing += af.mixing;
         flops_.oProj += ops::linear(ctx_, a_.data(), rows_, qWidth_, w.o, w.ob, u_.data()); // [B·T, d]
-        ops::add(ctx_, x_.data(), u_.data(), rows_ * c_.hiddenSize);                        // [B·T, d]
+        if (w.attnOutNorm)
+            ops::rmsNorm(ctx_, u_.data(), rows_, d, gain(*w.attnOutNorm), eps(), u_.data()); // [B·T, d]
+        ops::add(ctx_, x_.data(), u_.data(), rows_ * c_.hiddenSize);                         // [B·T, d]
     }
 
     void mlpBlock(const LayerWeights& w)
     {
+        const Count d = c_.hiddenSize;
+        const float* in = x_.data();
+        if (w.mlpInNorm) {
+            ops::rmsNorm(ctx_, x_.data(), rows_, d, gain(*w.mlpInNorm), eps(), u_.data()); // [B·T, d]
+            in = u_.data();
+        }
+        AlignedFloats& out = w.router ? mixtureOfExperts(w, in) : denseMlp(w.experts.at(0), in, rows_, u_);
+        if (w.mlpOutNorm)
+            ops::rmsNorm(ctx_, out.data(), rows_, d, gain(*w.mlpOutNorm), eps(), out.data()); // [B·T, d]
+        ops::add(ctx_, x_.data(), out.data(), rows_ * c_.hiddenSize);                         // [B·T, d]
+    }
+
+    // down(act(gate(x)) ⊙ up(x)) (+ biases), or down(act(up(x))) when not gated, for n rows
+    // of x [n, d]; the result goes to out [n, d] (which may be the buffer x lives in).
+    AlignedFloats& denseMlp(const MlpWeights& m, const float* x, Count n, AlignedFloats& out)
+    {
         const Count d = c_.hiddenSize, f = c_.intermediateSize;
-        ops::rmsNorm(ctx_, x_.data(), rows_, d, w.postNorm, eps(), u_.data());                 // [B·T, d]
-        flops_.gateProj += ops::linear(ctx_, u_.data(), rows_, d, w.gate, w.gateb, g_.data()); // [B·T, f]
-        flops_.upProj += ops::linear(ctx_, u_.data(), rows_, d, w.up, w.upb, p_.data());       // [B·T, f]
-        ops::siluMul(ctx_, g_.data(), p_.data(), rows_ * f);                                   // [B·T, f]
-        flops_.downProj += ops::linear(ctx_, g_.data(), rows_, f, w.down, w.downb, u_.data()); // [B·T, d]
-        ops::add(ctx_, x_.data(), u_.data(), rows_ * c_.hiddenSize);                           // [B·T, d]
+        flops_.upProj += ops::linear(ctx_, x, n, d, m.up, m.upb, p_.data()); // [n, f]
+        if (m.gate) {
+            flops_.gateProj += ops::linear(ctx_, x, n, d, *m.gate, m.gateb, g_.data()); // [n, f]
+            if (act_ == ops::Activation::Silu)
+                ops::siluMul(ctx_, g_.data(), p_.data(), n * f); // [n, f]
+            else
+                ops::gatedActivation(ctx_, act_, g_.data(), p_.data(), n * f);                  // [n, f]
+            flops_.downProj += ops::linear(ctx_, g_.data(), n, f, m.down, m.downb, out.data()); // [n, d]
+        } else {
+            ops::activation(ctx_, act_, p_.data(), n * f);                                      // [n, f]
+            flops_.downProj += ops::linear(ctx_, p_.data(), n, f, m.down, m.downb, out.data()); // [n, d]
+        }
+        return out;
+    }
+
+    // modeling_mixtral's sparse block: router logits, softmax over the E experts in float32,
+    // the top k per token, their weights renormalised to sum to 1; each expert runs on exactly
+    // the tokens routed to it, and the weighted outputs are summed in expert order.
+    AlignedFloats& mixtureOfExperts(const LayerWeights& w, const float* in)
+    {
+        const Count d = c_.hiddenSize, E = c_.mlp.numExperts, k = c_.mlp.expertsPerToken;
+        flops_.router +=
+            ops::linear(ctx_, in, rows_, d, *w.router, std::nullopt, routerLogits_.data()); // [B·T, E]
+        // routed[j]: (row, weight) of every token routed to expert j, rows ascending.
+        std::vector<std::vector<std::pair<Count, float>>> routed(static_cast<std::size_t>(E));
+        std::vector<float> probs(static_cast<std::size_t>(E));
+        std::vector<Count> order(static_cast<std::size_t>(E));
+        for (Count r = 0; r < rows_; ++r) {
+            const float* logit = routerLogits_.data() + r * E; // [E]
+            const float max = *std::max_element(logit, logit + E);
+            float sum = 0;
+            for (Count j = 0; j < E; ++j)
+                sum += probs[static_cast<std::size_t>(j)] = std::exp(logit[j] - max);
+            for (float& p : probs)
+                p /= sum;
+            std::iota(order.begin(), order.end(), Count{0});
+            // torch.topk: the k largest; equal probabilities keep the lower expert first.
+            std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](Count a, Count b) {
+                const float pa = probs[static_cast<std::size_t>(a)], pb = probs[static_cast<std::size_t>(b)];
+                return pa > pb || (pa == pb && a < b);
+            });
+            float topSum = 0;
+            for (Count i = 0; i < k; ++i)
+                topSum += probs[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])];
+            for (Count i = 0; i < k; ++i) {
+                const Count j = order[static_cast<std::size_t>(i)];
+                routed[static_cast<std::size_t>(j)].emplace_back(r,
+                                                                 probs[static_cast<std::size_t>(j)] / topSum);
+            }
+        }
+        std::fill(mlpOut_.begin(), mlpOut_.end(), 0.0f);
+        for (Count j = 0; j < E; ++j) {
+            const auto& tokens = routed[static_cast<std::size_t>(j)];
+            const auto n = static_cast<Count>(tokens.size());
+            if (n == 0)
+                continue; // an expert no token chose runs nothing
+            for (Count i = 0; i < n; ++i) {
+                const float* src = in + tokens[static_cast<std::size_t>(i)].first * d;
+                std::copy(src, src + d, expertIn_.data() + i * d); // [n, d] gathered tokens
+            }
+            // The expert's output overwrites its own gathered input: [n, d].
+            denseMlp(w.experts.at(static_cast<std::size_t>(j)), expertIn_.data(), n, expertIn_);
+            for (Count i = 0; i < n; ++i) {
+                const auto& [row, weight] = tokens[static_cast<std::size_t>(i)];
+                const float* y = expertIn_.data() + i * d;
+                float* acc = mlpOut_.data() + row * d;
+                for (Count e = 0; e < d; ++e)
+                    acc[e] += y[e] * weight; // [d]
+            }
+        }
+        return mlpOut_;
     }
 
     const ModelConfig& c_;
@@ -153,14 +305,19 @@ private:
     Count B_, T_, rows_;
     bool keepLogits_;
     Count qWidth_, kvWidth_;
-    AlignedFloats x_; // [B·T, d] residual stream
-    AlignedFloats u_; // [B·T, d] normed input / block output
-    AlignedFloats q_; // [B·T, H·h]
-    AlignedFloats a_; // [B·T, H·h] attention output before o_proj
-    AlignedFloats k_; // [B·T, K·h]
-    AlignedFloats v_; // [B·T, K·h]
-    AlignedFloats g_; // [B·T, f] gate, then SiLU(gate) ⊙ up
-    AlignedFloats p_; // [B·T, f] up
+    ops::Activation act_;
+    AlignedFloats x_;            // [B·T, d] residual stream
+    AlignedFloats u_;            // [B·T, d] normed input / block output
+    AlignedFloats q_;            // [B·T, H·h]
+    AlignedFloats a_;            // [B·T, H·h] attention output before o_proj
+    AlignedFloats k_;            // [B·T, K·h]
+    AlignedFloats v_;            // [B·T, K·h]
+    AlignedFloats g_;            // [B·T, f] gate, then act(gate) ⊙ up
+    AlignedFloats p_;            // [B·T, f] up
+    AlignedFloats routerLogits_; // [B·T, E] (mixture of experts only)
+    AlignedFloats expertIn_;     // [B·T, d] one expert's tokens, then its output
+    AlignedFloats mlpOut_;       // [B·T, d] the experts' weighted sum
+    Tensor offsetGain_;          // [d] or [h]: 1 + w of the norm being applied
     ops::Workspace workspace_;
     ThreadTeam team_; // the pass's threads, asleep between its parallel regions
     ops::Context ctx_;
@@ -170,34 +327,11 @@ private:
     std::vector<float> logits_;
 };
 
-// Traits this forward pass does not run yet: refused by name rather than ignored.
-void checkSupported(const ModelConfig& c, Count seqLen)
-{
-    std::vector<std::string> missing;
-    if (c.modelType != ModelType::Llama && c.modelType != ModelType::Mistral &&
-        c.modelType != ModelType::Qwen2)
-        missing.push_back("model_type " + std::string(toString(c.modelType)));
-    if (c.hiddenAct != "silu")
-        missing.push_back("hidden_act " + c.hiddenAct);
-    if (c.ropeScaling)
-        missing.push_back("rope_scaling " + std::string(ropeKinds().name(c.ropeScaling->kind)));
-    if (c.slidingLayerCount() > 0 && c.attention.slidingWindow < seqLen)
-        missing.push_back("sliding_window " + std::to_string(c.attention.slidingWindow) +
-                          " shorter than --seq");
-    if (!missing.empty()) {
-        std::string text;
-        for (const std::string& m : missing)
-            text += (text.empty() ? "" : ", ") + m;
-        throw InvalidArgument("the reference forward pass does not run " + text +
-                              " yet; counts and FLOPs are exact, but logits would differ from transformers");
-    }
-}
-
 void checkInputs(const ModelConfig& c, std::span<const std::int64_t> tokens, Count batch, Count seqLen)
 {
     if (batch < 1 || seqLen < 1)
         throw InvalidArgument("batch and sequence length must be at least 1");
-    checkSupported(c, seqLen);
+    activationOf(c); // refused by name before anything is made
     if (static_cast<Count>(tokens.size()) != mulChecked(batch, seqLen, "tokens"))
         throw InvalidArgument("expected " + std::to_string(batch * seqLen) + " token ids (batch " +
                               std::to_string(batch) + " × sequence " + std::to_string(seqLen) + "), got " +
@@ -210,8 +344,11 @@ void checkInputs(const ModelConfig& c, std::span<const std::int64_t> tokens, Cou
         throw InvalidArgument("sequence length " + std::to_string(seqLen) +
                               " exceeds the learned position table (" + std::to_string(c.contextLength) +
                               " positions)");
-    if (c.positionType == PositionType::Rope && c.headDim % 2 != 0)
-        throw InvalidArgument("RoPE needs an even head_dim, got " + std::to_string(c.headDim));
+    const auto rotary = static_cast<Count>(static_cast<double>(c.headDim) * c.partialRotaryFactor);
+    if (c.positionType == PositionType::Rope && (rotary % 2 != 0 || rotary < 2))
+        throw InvalidArgument(
+            "RoPE needs an even rotary width of at least 2 (head_dim · partial_rotary_factor), got " +
+            std::to_string(rotary));
     if (c.numKeyValueHeads < 1 || c.numAttentionHeads % c.numKeyValueHeads != 0)
         throw InvalidArgument("num_attention_heads must be a multiple of num_key_value_heads");
 }
@@ -255,6 +392,7 @@ ExactMatmulFlops timesBatch(const ExactMatmulFlops& f, Count batch)
     r.gateProj = m(f.gateProj);
     r.upProj = m(f.upProj);
     r.downProj = m(f.downProj);
+    r.router = m(f.router);
     r.scores = m(f.scores);
     r.mixing = m(f.mixing);
     r.lmHead = m(f.lmHead);
@@ -283,16 +421,29 @@ MemoryPlan planMemory(const ModelConfig& c, Count batch, Count seqLen, int threa
     const Count step = std::max(
         {p.embedding + p.positionTable, p.perLayer.total() + tiedKeep, p.finalNorm + p.lmHead + tiedKeep});
     plan.streamedBytes = mulChecked(4, step, "weight bytes");
-    // ForwardState: x, u [B·T, d]; q, a [B·T, H·h]; k, v [B·T, K·h]; g, p [B·T, f].
+    // ForwardState: x, u [B·T, d]; q, a [B·T, H·h]; k, v [B·T, K·h]; g, p [B·T, f]; and for a
+    // mixture of experts router logits [B·T, E], gathered tokens and their weighted sum [B·T, d].
+    const Count moe = c.mlp.moe() ? c.mlp.numExperts + 2 * c.hiddenSize : 0;
     const Count perRow =
-        sumChecked({2 * c.hiddenSize, 2 * qw, 2 * kvw, 2 * c.intermediateSize}, "activations");
+        sumChecked({2 * c.hiddenSize, 2 * qw, 2 * kvw, 2 * c.intermediateSize, moe}, "activations");
     const Count logits = keepLogits ? mulChecked(rows, c.vocabSize, "logits")
                                     : logitChunkRows(rows, c.vocabSize) * c.vocabSize;
     const Count rope = c.positionType == PositionType::Rope ? seqLen * (c.headDim / 2) * 2 : 0; // cos, sin
-    const Count floats = sumChecked({mulChecked(rows, perRow, "activations"), logits, rope}, "activations");
-    // Per row also: the token id, its target and its loss term (8 bytes each).
+    // A fused checkpoint tensor (Phi-3's qkv_proj, gate_up_proj) lives beside its split copy
+    // while a layer loads.
+    const Count fused = std::max(c.layout.fusedQkv ? mulChecked(qw + 2 * kvw, c.hiddenSize, "weights") : 0,
+                                 c.layout.fusedGateUp && c.mlp.gated
+                                     ? productChecked({2, c.intermediateSize, c.hiddenSize}, "weights")
+                                     : 0);
+    // Gemma's (1 + w) gain of the norm being applied: at most [max(d, H·h)].
+    const Count offsetGain = c.norms.unitOffset ? std::max({c.hiddenSize, qw, kvw}) : 0;
+    const Count floats =
+        sumChecked({mulChecked(rows, perRow, "activations"), logits, rope, fused, offsetGain}, "activations");
+    // Per row also: the token id, its target and its loss term (8 bytes each), and with experts
+    // its k routes (row and weight, 16 bytes each).
+    const Count perRowBytes = 24 + (c.mlp.moe() ? 16 * c.mlp.expertsPerToken : 0);
     plan.activationBytes =
-        sumChecked({mulChecked(4, floats, "activation bytes"), mulChecked(24, rows, "tokens"),
+        sumChecked({mulChecked(4, floats, "activation bytes"), mulChecked(perRowBytes, rows, "tokens"),
                     ops::Workspace::bytes(seqLen, c.headDim, threads), kReadBufferBytes},
                    "activation bytes");
     return plan;
@@ -330,7 +481,7 @@ ForwardOutput forwardPass(const ModelConfig& c, const ModelWeights& w, std::span
     state.embed(w.embedding);
     for (Count i = 0; i < c.numHiddenLayers; ++i) {
         reportStep(progress, i + 1, steps, layerStage("forward", i, c.numHiddenLayers));
-        state.layer(w.layers[static_cast<std::size_t>(i)]);
+        state.layer(w.layers[static_cast<std::size_t>(i)], i);
     }
     reportStep(progress, steps - 1, steps, "lm_head");
     state.head(w.head, w.embedding.tokens);
@@ -361,7 +512,7 @@ ForwardOutput streamedPass(const ModelConfig& c, WeightSource& source, std::span
         reportStep(progress, i + 1, steps, layerStage("streaming", i, c.numHiddenLayers));
         LayerWeights layer;
         timed(r.secondsWeights, [&] { layer = loadLayer(c, i, source, r.measuredParams); });
-        timed(r.secondsCompute, [&] { state.layer(layer); });
+        timed(r.secondsCompute, [&] { state.layer(layer, i); });
     }
     reportStep(progress, steps - 1, steps, "lm_head");
     HeadWeights head;
@@ -435,7 +586,8 @@ bool ForwardResult::paramsMatch() const
     const ParameterCounts& a = analyticParams;
     const MaterialisedParameters& m = measuredParams;
     return m.embedding == a.embedding && m.positionTable == a.positionTable && m.layers == a.layers &&
-           m.finalNorm == a.finalNorm && m.lmHead == a.lmHead && m.total() == a.total;
+           m.finalNorm == a.finalNorm && m.lmHead == a.lmHead && m.attention == a.attention &&
+           m.mlp == a.mlp && m.norms == a.norms && m.total() == a.total;
 }
 
 bool ForwardResult::flopsMatch() const

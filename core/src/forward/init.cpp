@@ -91,6 +91,7 @@ Tensor makeInitTensor(const TensorSpec& spec, std::uint64_t seed, double stddev,
     const Count n = spec.numel();
     switch (spec.role) {
     case TensorRole::NormGain: t.values.assign(static_cast<std::size_t>(n), 1.0f); break;
+    case TensorRole::OffsetNormGain:
     case TensorRole::Bias: t.values.assign(static_cast<std::size_t>(n), 0.0f); break;
     case TensorRole::Weight:
         t.values.resize(static_cast<std::size_t>(n));

@@ -8,9 +8,15 @@ namespace {
 
 nlohmann::ordered_json analyticParams(const ParameterCounts& p)
 {
-    return {{"embedding", p.embedding}, {"position_table", p.positionTable},
-            {"layers", p.layers},       {"final_norm", p.finalNorm},
-            {"lm_head", p.lmHead},      {"total", p.total}};
+    return {{"embedding", p.embedding},
+            {"position_table", p.positionTable},
+            {"layers", p.layers},
+            {"final_norm", p.finalNorm},
+            {"lm_head", p.lmHead},
+            {"attention", p.attention},
+            {"mlp", p.mlp},
+            {"norms", p.norms},
+            {"total", p.total}};
 }
 
 nlohmann::ordered_json optionalNumber(const std::optional<double>& v)
@@ -22,9 +28,15 @@ nlohmann::ordered_json optionalNumber(const std::optional<double>& v)
 
 nlohmann::ordered_json toJson(const MaterialisedParameters& p)
 {
-    return {{"embedding", p.embedding}, {"position_table", p.positionTable},
-            {"layers", p.layers},       {"final_norm", p.finalNorm},
-            {"lm_head", p.lmHead},      {"total", p.total()}};
+    return {{"embedding", p.embedding},
+            {"position_table", p.positionTable},
+            {"layers", p.layers},
+            {"final_norm", p.finalNorm},
+            {"lm_head", p.lmHead},
+            {"attention", p.attention},
+            {"mlp", p.mlp},
+            {"norms", p.norms},
+            {"total", p.total()}};
 }
 
 nlohmann::ordered_json toJson(const ExactMatmulFlops& f)

@@ -86,24 +86,6 @@ Count linear(const Context& ctx, const float* x, Count rows, Count in, const Ten
     return flops.load();
 }
 
-RopeTables ropeTables(Count seqLen, Count headDim, double theta)
-{
-    RopeTables t;
-    t.half = headDim / 2;
-    t.cos.resize(static_cast<std::size_t>(seqLen * t.half));
-    t.sin.resize(t.cos.size());
-    for (Count pos = 0; pos < seqLen; ++pos)
-        for (Count j = 0; j < t.half; ++j) {
-            const double invFreq =
-                std::pow(theta, -2.0 * static_cast<double>(j) / static_cast<double>(headDim));
-            const double angle = static_cast<double>(pos) * invFreq;
-            const auto i = static_cast<std::size_t>(pos * t.half + j);
-            t.cos[i] = static_cast<float>(std::cos(angle));
-            t.sin[i] = static_cast<float>(std::sin(angle));
-        }
-    return t;
-}
-
 void applyRope(const Context& ctx, float* x, Count batch, Count seqLen, Count heads, Count headDim,
                const RopeTables& tables)
 {
@@ -111,8 +93,15 @@ void applyRope(const Context& ctx, float* x, Count batch, Count seqLen, Count he
     ctx.team->chunks(batch * seqLen, [&](Count r0, Count r1, int) {
         for (Count r = r0; r < r1; ++r) {
             const Count pos = r % seqLen;
-            ctx.kernels->rope(x + r * width, heads, half, tables.cos.data() + pos * half,
-                              tables.sin.data() + pos * half); // [heads, h]
+            const float* c = tables.cos.data() + pos * half;
+            const float* s = tables.sin.data() + pos * half;
+            if (2 * half == headDim) {
+                ctx.kernels->rope(x + r * width, heads, half, c, s); // [heads, h]
+                continue;
+            }
+            // Partial rotary: the first 2·half dimensions of each head, one head at a time.
+            for (Count n = 0; n < heads; ++n)
+                ctx.kernels->rope(x + r * width + n * headDim, 1, half, c, s); // [2·half] of [h]
         }
     });
 }
@@ -136,6 +125,21 @@ void addSinusoidal(float* x, Count batch, Count seqLen, Count d)
 
 namespace {
 
+// Row scores [n] of one query → probabilities: softmax(scale·s), or with a soft cap
+// softmax(cap·tanh(scale·s/cap)) (transformers' eager attention: scaled, capped, then masked).
+void normalise(const kernels::KernelTable& kt, float* row, Count n, float scale,
+               const std::optional<float>& cap)
+{
+    if (!cap) {
+        kt.softmax(row, n, scale); // the scale folded into the exp pass
+        return;
+    }
+    const float c = *cap;
+    for (Count i = 0; i < n; ++i)
+        row[i] = std::tanh(row[i] * scale / c) * c;
+    kt.softmax(row, n, 1.0f);
+}
+
 // One query head of one sequence, one block of kCausalBlock query rows at a time, so the
 // scratch is one block row of scores [nb, T] (row stride T) instead of T². q: [T, h] (row
 // stride ldq), k, v: [T, h] (stride ldkv), out: [T, h] (stride ldq). Keys and values are packed
@@ -145,10 +149,9 @@ namespace {
 // pairs are computed.
 AttentionFlops causalHead(const kernels::KernelTable& kt, const float* q, const float* k, const float* v,
                           Count T, Count h, Count ldq, Count ldkv, float* out, float* scores, float* keys,
-                          float* values)
+                          float* values, float scale, const std::optional<float>& cap)
 {
     static_assert(kCausalBlock % 32 == 0, "query blocks start on whole packed panels of keys");
-    const float scale = 1.0f / std::sqrt(static_cast<float>(h));
     kt.packB(k, ldkv, 1, h, T, keys);   // op(B) = Kᵀ: [h, T]
     kt.packB(v, ldkv, 0, T, h, values); // op(B) = V: [T, h]
     AttentionFlops flops;
@@ -166,7 +169,7 @@ AttentionFlops causalHead(const kernels::KernelTable& kt, const float* q, const 
             flops.scores += 2 * h * (r + 1);
         }
         for (Count r = 0; r < nb; ++r)
-            kt.softmax(scores + r * T, i0 + r + 1, scale); // keys t' ≤ i0 + r
+            normalise(kt, scores + r * T, i0 + r + 1, scale, cap); // keys t' ≤ i0 + r
         if (i0 > 0) {
             kt.gemmPacked(nb, h, i0, scores, T, values, T, ob, ldq, 0); // [nb, h] = [nb, i0]·[i0, h]
             flops.mixing += 2 * nb * i0 * h;
@@ -182,22 +185,89 @@ AttentionFlops causalHead(const kernels::KernelTable& kt, const float* q, const 
     return flops;
 }
 
+// The same head under a sliding window W < T: row t sees keys lo(t) … t only, lo(t) =
+// max(0, t − W + 1). Per block of rows [i0, i0 + nb), the keys [r0, i0) that every row of the
+// block sees (r0 = min(i0, lo(i0 + nb − 1))) are one gemm; each row then takes the keys only it
+// sees: a left strip [lo(t), r0) and the diagonal part [max(lo(t), i0), t]. Mixing is split the
+// same way, so every visible pair is computed once and nothing else. A window starts at any
+// key, not on a packed panel, so these gemms read K and V in place (each call packs its block
+// into the gemm scratch `work`). Row t − i0 of `scores` holds key t' at column t'.
+AttentionFlops windowedHead(const kernels::KernelTable& kt, const float* q, const float* k, const float* v,
+                            Count T, Count h, Count ldq, Count ldkv, float* out, float* scores, float* work,
+                            float scale, const std::optional<float>& cap, Count window)
+{
+    const auto lo = [window](Count t) { return std::max<Count>(0, t - window + 1); };
+    AttentionFlops flops;
+    for (Count i0 = 0; i0 < T; i0 += kCausalBlock) {
+        const Count nb = std::min(kCausalBlock, T - i0);
+        const Count r0 = std::min(i0, lo(i0 + nb - 1));
+        const float* qb = q + i0 * ldq; // [nb, h]
+        float* ob = out + i0 * ldq;     // [nb, h]
+        if (r0 < i0) {
+            kt.gemm(nb, i0 - r0, h, qb, ldq, k + r0 * ldkv, ldkv, 1, scores + r0, T, 0,
+                    work); // [nb, i0 − r0] = [nb, h]·[i0 − r0, h]ᵀ
+            flops.scores += 2 * nb * h * (i0 - r0);
+        }
+        for (Count r = 0; r < nb; ++r) {
+            const Count t = i0 + r, first = lo(t), d0 = std::max(first, i0);
+            float* row = scores + r * T;
+            if (first < r0) {
+                kt.gemm(1, r0 - first, h, qb + r * ldq, ldq, k + first * ldkv, ldkv, 1, row + first, T, 0,
+                        work); // [r0 − lo(t)]
+                flops.scores += 2 * h * (r0 - first);
+            }
+            kt.gemm(1, t - d0 + 1, h, qb + r * ldq, ldq, k + d0 * ldkv, ldkv, 1, row + d0, T, 0,
+                    work); // [t − d0 + 1]
+            flops.scores += 2 * h * (t - d0 + 1);
+            normalise(kt, row + first, t - first + 1, scale, cap); // keys lo(t) ≤ t' ≤ t
+        }
+        if (r0 < i0) {
+            kt.gemm(nb, h, i0 - r0, scores + r0, T, v + r0 * ldkv, ldkv, 0, ob, ldq, 0,
+                    work); // [nb, h] = [nb, i0 − r0]·[i0 − r0, h]
+            flops.mixing += 2 * nb * (i0 - r0) * h;
+        } else {
+            for (Count r = 0; r < nb; ++r)
+                std::fill(ob + r * ldq, ob + r * ldq + h, 0.0f);
+        }
+        for (Count r = 0; r < nb; ++r) {
+            const Count t = i0 + r, first = lo(t), d0 = std::max(first, i0);
+            const float* row = scores + r * T;
+            if (first < r0) {
+                kt.gemvAcc(row + first, v + first * ldkv, ldkv, r0 - first, h, ob + r * ldq); // [h]
+                flops.mixing += 2 * (r0 - first) * h;
+            }
+            kt.gemvAcc(row + d0, v + d0 * ldkv, ldkv, t - d0 + 1, h, ob + r * ldq); // [h]
+            flops.mixing += 2 * (t - d0 + 1) * h;
+        }
+    }
+    return flops;
+}
+
 } // namespace
 
 AttentionFlops causalAttention(const Context& ctx, const float* q, const float* k, const float* v,
                                Count batch, Count seqLen, Count heads, Count kvHeads, Count headDim,
-                               float* out)
+                               float* out, const AttentionOptions& options)
 {
     const Count qWidth = heads * headDim, kvWidth = kvHeads * headDim, group = heads / kvHeads;
+    const float scale = options.scale > 0.0f ? options.scale : 1.0f / std::sqrt(static_cast<float>(headDim));
+    // A window of at least T hides no key: the plain causal scheme.
+    const bool windowed = options.window > 0 && options.window < seqLen;
     std::atomic<Count> scores{0}, mixing{0};
     ctx.team->run(batch * heads, [&](Count job, int worker) {
         const Count b = job / heads, n = job % heads, kvHead = n / group;
         const Count row0 = b * seqLen;
+        const float* qh = q + row0 * qWidth + n * headDim;       // [T, h] of [T, H·h]
+        const float* kh = k + row0 * kvWidth + kvHead * headDim; // [T, h] of [T, K·h]
+        const float* vh = v + row0 * kvWidth + kvHead * headDim; // [T, h] of [T, K·h]
+        float* oh = out + row0 * qWidth + n * headDim;           // [T, h] of [T, H·h]
+        Workspace& ws = *ctx.workspace;
         const AttentionFlops f =
-            causalHead(*ctx.kernels, q + row0 * qWidth + n * headDim, k + row0 * kvWidth + kvHead * headDim,
-                       v + row0 * kvWidth + kvHead * headDim, seqLen, headDim, qWidth, kvWidth,
-                       out + row0 * qWidth + n * headDim, ctx.workspace->scores(worker),
-                       ctx.workspace->keys(worker), ctx.workspace->values(worker));
+            windowed
+                ? windowedHead(*ctx.kernels, qh, kh, vh, seqLen, headDim, qWidth, kvWidth, oh,
+                               ws.scores(worker), ws.gemm(worker), scale, options.softcap, options.window)
+                : causalHead(*ctx.kernels, qh, kh, vh, seqLen, headDim, qWidth, kvWidth, oh,
+                             ws.scores(worker), ws.keys(worker), ws.values(worker), scale, options.softcap);
         scores += f.scores;
         mixing += f.mixing;
     });
@@ -213,6 +283,31 @@ void add(const Context& ctx, float* x, const float* y, Count n)
 void siluMul(const Context& ctx, float* g, const float* u, Count n)
 {
     ctx.team->chunks(n, [&](Count i0, Count i1, int) { ctx.kernels->siluMul(g + i0, u + i0, i1 - i0); });
+}
+
+// The other activations and the soft cap have no kernel: plain loops, split over the threads.
+void gatedActivation(const Context& ctx, Activation act, float* g, const float* u, Count n)
+{
+    ctx.team->chunks(n, [&](Count i0, Count i1, int) {
+        for (Count i = i0; i < i1; ++i)
+            g[i] = activate(act, g[i]) * u[i];
+    });
+}
+
+void activation(const Context& ctx, Activation act, float* x, Count n)
+{
+    ctx.team->chunks(n, [&](Count i0, Count i1, int) {
+        for (Count i = i0; i < i1; ++i)
+            x[i] = activate(act, x[i]);
+    });
+}
+
+void softcap(const Context& ctx, float* x, Count n, float cap)
+{
+    ctx.team->chunks(n, [&](Count i0, Count i1, int) {
+        for (Count i = i0; i < i1; ++i)
+            x[i] = std::tanh(x[i] / cap) * cap;
+    });
 }
 
 double crossEntropySum(const Context& ctx, const float* logits, Count rows, Count vocab,

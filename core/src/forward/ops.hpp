@@ -9,6 +9,7 @@
 #include "llamascope/forward/kernels.hpp"
 #include "llamascope/forward/tensor.hpp"
 
+#include "activations.hpp"
 #include "aligned.hpp"
 #include "kernel_table.hpp"
 #include "parallel.hpp"
@@ -63,14 +64,14 @@ void rmsNorm(const Context& ctx, const float* x, Count rows, Count d, const Tens
 Count linear(const Context& ctx, const float* x, Count rows, Count in, const Tensor& weight,
              const std::optional<Tensor>& bias, float* y);
 
-/// cos/sin of t·θ^(−2j/h) for t < T, j < h/2: each [T, h/2] (computed in double).
+/// cos/sin tables of RoPE, [T, half] each (made by ropeTables() in rope.hpp).
 struct RopeTables {
     Count half = 0;
     std::vector<float> cos, sin;
 };
-RopeTables ropeTables(Count seqLen, Count headDim, double theta);
 
-/// Rotate-half RoPE in place on x: [B·T, heads·h]; dimension j pairs with j + h/2.
+/// Rotate-half RoPE in place on x: [B·T, heads·h]; within each head, dimension j < half pairs
+/// with j + half; dimensions from 2·half on are left as they are (partial rotary).
 void applyRope(const Context& ctx, float* x, Count batch, Count seqLen, Count heads, Count headDim,
                const RopeTables& tables);
 
@@ -81,18 +82,37 @@ struct AttentionFlops {
     Count scores = 0, mixing = 0;
 };
 
-/// out = softmax(Q·Kᵀ/√h + causal mask)·V per sequence and query head; query head n reads kv
-/// head n / (H/K).  q: [B·T, H·h]; k, v: [B·T, K·h]; out: [B·T, H·h]. Only pairs t' ≤ t are
-/// computed (2·h FLOPs per pair for scores, 2·h for mixing).
+/// How scores are formed (transformers' eager attention): s = scale·q·k; with a soft cap,
+/// s ← cap·tanh(s/cap) (Gemma 2), before the mask; a window W keeps keys t − W < t' ≤ t only
+/// (masking_utils' sliding_window_overlay: kv_idx > q_idx − W).
+struct AttentionOptions {
+    float scale = 0.0f;           ///< 0: 1/√h
+    std::optional<float> softcap; ///< none: no capping
+    Count window = 0;             ///< 0: every earlier key (plain causal)
+};
+
+/// out = softmax(mask(cap(scale·Q·Kᵀ)))·V per sequence and query head; query head n reads kv
+/// head n / (H/K).  q: [B·T, H·h]; k, v: [B·T, K·h]; out: [B·T, H·h]. Only the visible pairs
+/// are computed (2·h FLOPs per pair for scores, 2·h for mixing): T(T+1)/2 per head, fewer
+/// with a window shorter than T.
 AttentionFlops causalAttention(const Context& ctx, const float* q, const float* k, const float* v,
                                Count batch, Count seqLen, Count heads, Count kvHeads, Count headDim,
-                               float* out);
+                               float* out, const AttentionOptions& options = {});
 
 /// x ← x + y elementwise over n values (the residual connections).
 void add(const Context& ctx, float* x, const float* y, Count n);
 
 /// g ← SiLU(g) ⊙ u elementwise over n values.
 void siluMul(const Context& ctx, float* g, const float* u, Count n);
+
+/// g ← act(g) ⊙ u over n values (a gated MLP; SiLU goes through siluMul's kernel instead).
+void gatedActivation(const Context& ctx, Activation act, float* g, const float* u, Count n);
+
+/// x ← act(x) over n values (a non-gated MLP).
+void activation(const Context& ctx, Activation act, float* x, Count n);
+
+/// x ← cap·tanh(x/cap) over n values (Gemma 2's final logits).
+void softcap(const Context& ctx, float* x, Count n, float cap);
 
 /// Σ over rows r with a target of (logsumexp(logits[r]) − logits[r][target[r]]), in double.
 /// logits: [rows, V]; targets[r] < 0 means no target for that row.

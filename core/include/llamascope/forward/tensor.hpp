@@ -12,9 +12,10 @@
 
 namespace llamascope {
 
-/// What a tensor is, which decides how random init makes it (SPEC §11: norm gains 1,
-/// biases 0 as transformers initialises them, everything else N(0, initializer_range²)).
-enum class TensorRole { Weight, NormGain, Bias };
+/// What a tensor is, which decides how random init makes it, as transformers' _init_weights
+/// does (SPEC §11): norm gains 1, biases 0, everything else N(0, initializer_range²); the
+/// stored w of a (1 + w) norm (Gemma) is 0, so the norm starts as the identity gain too.
+enum class TensorRole { Weight, NormGain, OffsetNormGain, Bias };
 
 /// The name and shape a config expects for one tensor, with HF names
 /// ("model.layers.3.self_attn.q_proj.weight").

@@ -15,21 +15,58 @@
 
 namespace llamascope {
 
-/// HF names (SPEC §11):
+/// HF names, per family (SPEC §11, §13; docs/forward.md "Weights"), all made from the
+/// config's traits — no list per model type:
 ///   model.embed_tokens.weight [V, d]
 ///   model.position_embeddings.position_embeddings.weight [P, d]   (learned positions only)
-///   model.layers.{i}.input_layernorm.weight [d]
+///   model.layers.{i}.<norm>.weight [d]  by NormTraits::placement:
+///       pre       input_layernorm (attention input), post_attention_layernorm (MLP input)
+///       sandwich  input_layernorm, post_attention_layernorm (attention output),
+///                 pre_feedforward_layernorm, post_feedforward_layernorm (MLP output)
+///       post      post_attention_layernorm, post_feedforward_layernorm (block outputs)
 ///   model.layers.{i}.self_attn.{q,k,v,o}_proj.weight [H·h, d] [K·h, d] [K·h, d] [d, H·h]
-///   model.layers.{i}.self_attn.{q,k,v,o}_proj.bias    (attention_bias only)
-///   model.layers.{i}.post_attention_layernorm.weight [d]
-///   model.layers.{i}.mlp.{gate,up,down}_proj.weight [f, d] [f, d] [d, f]
-///   model.layers.{i}.mlp.{gate,up,down}_proj.bias     (mlp_bias only)
+///       or self_attn.qkv_proj.weight [(H+2K)·h, d] (TensorLayout::fusedQkv; q rows first)
+///   model.layers.{i}.self_attn.{q,k,v}_proj.bias, o_proj.bias   (qkvBias, outputBias)
+///   model.layers.{i}.self_attn.{q,k}_norm.weight [h] (per head) or [H·h], [K·h] (full)
+///   model.layers.{i}.mlp.{gate,up,down}_proj.weight [f, d] [f, d] [d, f] (+ .bias with mlp bias)
+///       or mlp.gate_up_proj.weight [2f, d] (TensorLayout::fusedGateUp; gate rows first)
+///   mixture of experts: model.layers.{i}.block_sparse_moe.gate.weight [E, d] (router) and
+///       block_sparse_moe.experts.{j}.{w1,w3,w2}.weight [f, d] [f, d] [d, f] (gate, up, down)
 ///   model.norm.weight [d]
 ///   lm_head.weight [V, d]                               (untied only)
 std::vector<TensorSpec> embeddingSpecs(const ModelConfig& config); ///< embedding, position table
 std::vector<TensorSpec> layerSpecs(const ModelConfig& config, Count layer);
 std::vector<TensorSpec> headSpecs(const ModelConfig& config); ///< final norm, lm_head
 std::vector<TensorSpec> allSpecs(const ModelConfig& config);  ///< all of the above, in order
+
+/// A tensor a checkpoint holds: its name and shape (a safetensors header entry).
+struct TensorShape {
+    std::string name;
+    std::vector<Count> shape;
+};
+
+/// One disagreement between the tensors a config needs and those a checkpoint holds.
+struct TensorMismatch {
+    enum class Kind {
+        Missing,    ///< the config needs it, the checkpoint lacks it
+        Unexpected, ///< the checkpoint has it, the config has no place for it
+        Shape       ///< both have it, with different shapes
+    };
+    Kind kind = Kind::Missing;
+    std::string name;
+    std::vector<Count> expected; ///< empty for Unexpected
+    std::vector<Count> actual;   ///< empty for Missing
+    /// "name: checkpoint has [40, 16], config expects [48, 16]" and the like.
+    [[nodiscard]] std::string message() const;
+};
+
+/// Compares a checkpoint's tensors with a config's specs: every spec missing or of another
+/// shape, then every tensor without a spec (sorted by name), except rotary `inv_freq` buffers
+/// (older transformers saved them; they are recomputed) and an `lm_head.weight` shaped like
+/// the embedding in a tied checkpoint (the shared matrix saved twice). Used by `forward
+/// --weights` and by the snapshot check of `validate` alike.
+std::vector<TensorMismatch> compareTensors(const std::vector<TensorSpec>& specs,
+                                           const std::vector<TensorShape>& present);
 
 /// Where tensors come from. Implementations throw IoError when a tensor cannot be had.
 class WeightSource {
@@ -108,6 +145,10 @@ struct MaterialisedParameters {
     Count layers = 0;
     Count finalNorm = 0;
     Count lmHead = 0; ///< 0 when tied: the embedding is reused, not made twice
+    // The layers and the final norm again, split as ParameterCounts splits them:
+    Count attention = 0; ///< q/k/v/o (fused or not), their biases, q/k norms
+    Count mlp = 0;       ///< gate/up/down (fused or not), biases, router, every expert
+    Count norms = 0;     ///< the layers' norm gains and the final norm
     [[nodiscard]] Count total() const;
 };
 
@@ -116,13 +157,23 @@ struct EmbeddingWeights {
     std::optional<Tensor> positions; ///< [P, d], learned positions only
 };
 
+/// One dense MLP, or one expert of a mixture.
+struct MlpWeights {
+    std::optional<Tensor> gate;              ///< [f, d]; absent for a non-gated MLP
+    Tensor up, down;                         ///< [f, d] [d, f]
+    std::optional<Tensor> gateb, upb, downb; ///< [f] [f] [d]
+};
+
+/// A decoder layer's weights, by role. Fused checkpoint tensors (Phi-3's qkv_proj and
+/// gate_up_proj) are split into their row blocks when loaded, so the pass sees one layout.
 struct LayerWeights {
-    Tensor inputNorm;                     ///< [d]
+    /// Norm gains [d] by role; which exist follows NormTraits::placement.
+    std::optional<Tensor> attnInNorm, attnOutNorm, mlpInNorm, mlpOutNorm;
     Tensor q, k, v, o;                    ///< [H·h, d] [K·h, d] [K·h, d] [d, H·h]
     std::optional<Tensor> qb, kb, vb, ob; ///< [H·h] [K·h] [K·h] [d]
-    Tensor postNorm;                      ///< [d]
-    Tensor gate, up, down;                ///< [f, d] [f, d] [d, f]
-    std::optional<Tensor> gateb, upb, downb;
+    std::optional<Tensor> qNorm, kNorm;   ///< [h] (per head) or [H·h], [K·h] (full)
+    std::optional<Tensor> router;         ///< [E, d] for a mixture of experts
+    std::vector<MlpWeights> experts;      ///< one dense MLP, or E experts
 };
 
 struct HeadWeights {

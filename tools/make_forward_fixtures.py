@@ -1,16 +1,16 @@
 #!/usr/bin/python3
 """Builds the forward-pass fixtures in tests/data/forward/ with PyTorch.
 
-An independent reference for llamascope's C++ forward pass (docs/forward.md): LlamaForCausalLM
-written from plain torch ops in the conventions of transformers' modeling_llama.py
-(pre-norm decoder layers, RMSNorm, rotate_half RoPE, repeat_kv for GQA, an additive -inf
-causal mask, SwiGLU MLP), plus the learned / sinusoidal / none position variants of SPEC §11.
+An independent reference for llamascope's C++ forward pass (docs/forward.md): the nine decoder
+families written from plain torch ops in the conventions of transformers' modeling_<type>.py
+(tools/torch_families.py), plus the learned / sinusoidal / none position variants of SPEC §11.
 It computes in float64 from the exact weights stored in each checkpoint, so the expected
 logits are the truth the float32 C++ code must approach.
 
-For every variant it writes <variant>/config.json, the checkpoint (model.safetensors, or
-shards plus model.safetensors.index.json), expected.json (tokens, loss) and logits.npy
-(float32 [B, T, V]). Deterministic: the same torch version gives the same files.
+For every variant it writes <variant>/config.json, the checkpoint under the family's tensor
+names (model.safetensors, or shards plus model.safetensors.index.json), expected.json (tokens,
+loss) and logits.npy (float32 [B, T, V]); and activations.json, every ACT2FN activation on a
+grid of inputs. Deterministic: the same torch version gives the same files.
 
 Run with Debian's python3-torch:  /usr/bin/python3 tools/make_forward_fixtures.py
 """
@@ -19,19 +19,24 @@ import json
 import math
 import pathlib
 import struct
+import sys
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import torch_families as tf  # noqa: E402
+
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "forward"
 
+# The LLaMA variants of SPEC §11 (config.json keys, plus batch/seq/dtype/shards of the run).
 BASE = dict(hidden_size=16, intermediate_size=40, num_hidden_layers=2, num_attention_heads=4,
             vocab_size=48, max_position_embeddings=80, rms_norm_eps=1e-6, rope_theta=10000.0,
             initializer_range=0.02, tie_word_embeddings=False, position_embedding_type="rope",
             batch=2, seq=9, dtype="F32", shards=1)
 
-VARIANTS = {
+LLAMA_VARIANTS = {
     # T = 70 crosses the C++ code's 64-row causal block, so its blocked path is checked too.
     "rope": dict(seq=70),
     "learned": dict(position_embedding_type="learned", max_position_embeddings=12),
@@ -46,134 +51,113 @@ VARIANTS = {
     "sharded": dict(shards=2),
 }
 
+# One small config per feature of the families (docs/forward.md "Fixtures"). Shapes: d = 16,
+# H = 4 query heads of h = 8 over K = 2 kv heads, so the attention width (32) is not d.
+SMALL = dict(hidden_size=16, intermediate_size=24, num_hidden_layers=2, num_attention_heads=4,
+             num_key_value_heads=2, head_dim=8, vocab_size=48, max_position_embeddings=64, rms_norm_eps=1e-6,
+             initializer_range=0.02, tie_word_embeddings=False)
+
+
+def small(model_type, **keys):
+    return dict(SMALL, model_type=model_type, **keys)
+
+
+FAMILY_VARIANTS = {
+    # q/k/v biases (not o); sliding window 7 < T on layers >= max_window_layers = 1.
+    "qwen2": (small("qwen2", num_hidden_layers=3, use_sliding_window=True, sliding_window=7,
+                    max_window_layers=1), 20),
+    # RMSNorm over each query and key head before RoPE; attention_bias puts biases on q/k/v/o.
+    "qwen3": (small("qwen3", attention_bias=True), 12),
+    # Post-norms after attention and MLP, no input norm; q/k norm over the whole projection.
+    "olmo2": (small("olmo2", hidden_size=32, num_key_value_heads=2, head_dim=None), 12),
+    # Embeddings × √d, (1 + w) norms, GeGLU (gelu_pytorch_tanh), tied head.
+    "gemma": (small("gemma", hidden_activation="gelu_pytorch_tanh", tie_word_embeddings=True), 12),
+    # Sandwich norms, query_pre_attn_scalar, attention and final soft-capping tight enough to
+    # bite, sliding window 5 < T on even layers.
+    "gemma2": (small("gemma2", num_hidden_layers=3, hidden_activation="gelu_pytorch_tanh",
+                     tie_word_embeddings=True, query_pre_attn_scalar=6, attn_logit_softcapping=2.0,
+                     final_logit_softcapping=8.0, sliding_window=5), 20),
+    # Window 20 on every layer with T = 70: whole-block, strip and diagonal paths of the C++ code.
+    "mistral": (small("mistral", sliding_window=20), 70),
+    # Four experts, two per token, weights renormalised.
+    "mixtral": (small("mixtral", num_local_experts=4, num_experts_per_tok=2, sliding_window=None), 16),
+    # Fused qkv_proj / gate_up_proj, half the head rotated, longrope: short factors for T <= 16 ...
+    "phi3_short": (small("phi3", hidden_size=32, head_dim=None, partial_rotary_factor=0.5,
+                         original_max_position_embeddings=16,
+                         rope_scaling={"type": "longrope", "short_factor": [1.0, 1.25],
+                                       "long_factor": [1.5, 4.0]}), 12),
+    # ... long factors beyond.
+    "phi3_long": (small("phi3", hidden_size=32, head_dim=None, partial_rotary_factor=0.5,
+                        original_max_position_embeddings=16,
+                        rope_scaling={"type": "longrope", "short_factor": [1.0, 1.25],
+                                      "long_factor": [1.5, 4.0]}), 24),
+    # Every rope_scaling kind on LLaMA (θ = 100 spreads the frequencies over the kinds' bands).
+    "rope_linear": (small("llama", rope_theta=100.0, rope_scaling={"rope_type": "linear", "factor": 4.0}), 20),
+    "rope_dynamic": (small("llama", rope_theta=100.0, max_position_embeddings=12,
+                           rope_scaling={"rope_type": "dynamic", "factor": 2.0}), 20),
+    "rope_yarn": (small("llama", rope_theta=100.0, max_position_embeddings=256,
+                        rope_scaling={"rope_type": "yarn", "factor": 4.0,
+                                      "original_max_position_embeddings": 64}), 20),
+    "rope_yarn_mscale": (small("llama", rope_theta=100.0, max_position_embeddings=128,
+                               rope_scaling={"rope_type": "yarn", "factor": 8.0, "mscale": 1.0,
+                                             "mscale_all_dim": 0.8, "beta_fast": 16, "beta_slow": 2,
+                                             "truncate": False}), 20),
+    "rope_llama3": (small("llama", rope_theta=100.0, max_position_embeddings=512,
+                          rope_scaling={"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0,
+                                        "high_freq_factor": 4.0, "original_max_position_embeddings": 64}), 20),
+    # Exact (erf) GELU in a gated MLP.
+    "gelu": (small("llama", hidden_act="gelu"), 12),
+}
+
 TORCH_DTYPE = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16}
 
 
-def resolved(cfg):
-    heads = cfg["num_attention_heads"]
-    return dict(d=cfg["hidden_size"], f=cfg["intermediate_size"], L=cfg["num_hidden_layers"], H=heads,
-                K=cfg.get("num_key_value_heads", heads), h=cfg.get("head_dim", cfg["hidden_size"] // heads),
-                V=cfg["vocab_size"], P=cfg["max_position_embeddings"])
+# Draw order: a layer's tensors in the order its computation uses them (the order the LLaMA
+# variants' weights have always been drawn in, so their checkpoints stay as they were).
+STAGES = ["input_layernorm", "self_attn", "post_attention_layernorm", "pre_feedforward_layernorm", "mlp",
+          "block_sparse_moe", "post_feedforward_layernorm"]
 
 
-def make_weights(cfg, gen):
-    """HF-named tensors, scaled so activations are O(1): attention is far from uniform and
-    every nonlinearity matters (init-scale weights would make the model nearly linear)."""
-    r = resolved(cfg)
-    d, f, H, K, h, V = r["d"], r["f"], r["H"], r["K"], r["h"], r["V"]
-
-    def normal(*shape, std):
-        return torch.randn(*shape, generator=gen, dtype=torch.float64) * std
-
-    def gain(n):
-        return 1.0 + normal(n, std=0.2)
-
-    w = {"model.embed_tokens.weight": normal(V, d, std=1.0)}
-    if cfg["position_embedding_type"] == "learned":
-        w["model.position_embeddings.position_embeddings.weight"] = normal(r["P"], d, std=0.5)
-    for i in range(r["L"]):
-        p = f"model.layers.{i}."
-        w[p + "input_layernorm.weight"] = gain(d)
-        for name, out, inp in (("q", H * h, d), ("k", K * h, d), ("v", K * h, d), ("o", d, H * h)):
-            w[p + f"self_attn.{name}_proj.weight"] = normal(out, inp, std=1.5 / math.sqrt(inp))
-            if cfg.get("attention_bias"):
-                w[p + f"self_attn.{name}_proj.bias"] = normal(out, std=0.3)
-        w[p + "post_attention_layernorm.weight"] = gain(d)
-        for name, out, inp in (("gate", f, d), ("up", f, d), ("down", d, f)):
-            w[p + f"mlp.{name}_proj.weight"] = normal(out, inp, std=1.0 / math.sqrt(inp))
-            if cfg.get("mlp_bias"):
-                w[p + f"mlp.{name}_proj.bias"] = normal(out, std=0.3)
-    w["model.norm.weight"] = gain(d)
-    if not cfg["tie_word_embeddings"]:
-        w["lm_head.weight"] = normal(V, d, std=1.0 / math.sqrt(d))
-    # What the file will hold, exactly: round through the storage dtype.
-    dt = TORCH_DTYPE[cfg["dtype"]]
-    return {k: v.to(dt) for k, v in w.items()}
+def draw_order(name):
+    parts = name.split(".")
+    if parts[:2] == ["model", "layers"]:
+        return (1, int(parts[2]), STAGES.index(parts[3]))
+    return ({"model.embed_tokens.weight": 0, "model.norm.weight": 2, "lm_head.weight": 3}.get(name, 0.5), 0, 0)
 
 
-# ---- the model: transformers' modeling_llama conventions, in float64 ----------------------
+def make_weights(model, gen):
+    """The checkpoint's tensors under the family's names, scaled so activations are O(1):
+    attention is far from uniform and every nonlinearity matters (init-scale weights would make
+    a tiny model almost linear and hide mistakes)."""
+    cfg = model.cfg
+    w = {}
+    for name in sorted(model.state_dict(), key=draw_order):
+        shape = tuple(model.state_dict()[name].shape)
 
-def rms_norm(x, weight, eps):
-    variance = x.pow(2).mean(-1, keepdim=True)
-    return weight * (x * torch.rsqrt(variance + eps))
+        def normal(std):
+            return torch.randn(*shape, generator=gen, dtype=torch.float64) * std
 
-
-def rotate_half(x):
-    x1, x2 = x[..., : x.shape[-1] // 2], x[..., x.shape[-1] // 2:]
-    return torch.cat((-x2, x1), dim=-1)
-
-
-def rope_cos_sin(seq, head_dim, theta):
-    inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.float64) / head_dim))
-    freqs = torch.outer(torch.arange(seq, dtype=torch.float64), inv_freq)
-    emb = torch.cat((freqs, freqs), dim=-1)
-    return emb.cos(), emb.sin()
-
-
-def repeat_kv(x, n_rep):
-    b, kv, t, h = x.shape
-    return x[:, :, None, :, :].expand(b, kv, n_rep, t, h).reshape(b, kv * n_rep, t, h)
-
-
-def sinusoidal_table(seq, d):
-    pos = torch.arange(seq, dtype=torch.float64)[:, None]
-    two_i = torch.arange(0, d, 2, dtype=torch.float64)
-    angle = pos * torch.pow(torch.tensor(10000.0, dtype=torch.float64), -two_i / d)
-    table = torch.zeros(seq, d, dtype=torch.float64)
-    table[:, 0::2] = torch.sin(angle)
-    table[:, 1::2] = torch.cos(angle)[:, : d // 2]
-    return table
-
-
-def attention(x, w, p, cfg, r, rope):
-    b, t, _ = x.shape
-    H, K, h = r["H"], r["K"], r["h"]
-
-    def proj(name):
-        return F.linear(x, w[p + f"self_attn.{name}_proj.weight"], w.get(p + f"self_attn.{name}_proj.bias"))
-
-    q = proj("q").view(b, t, H, h).transpose(1, 2)
-    k = proj("k").view(b, t, K, h).transpose(1, 2)
-    v = proj("v").view(b, t, K, h).transpose(1, 2)
-    if rope is not None:
-        cos, sin = rope
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
-    k, v = repeat_kv(k, H // K), repeat_kv(v, H // K)
-    scores = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(h)
-    mask = torch.full((t, t), float("-inf"), dtype=torch.float64).triu(1)
-    probs = F.softmax(scores + mask, dim=-1)
-    out = torch.matmul(probs, v).transpose(1, 2).reshape(b, t, H * h)
-    return F.linear(out, w[p + "self_attn.o_proj.weight"], w.get(p + "self_attn.o_proj.bias"))
-
-
-def mlp(x, w, p):
-    def proj(name, y):
-        return F.linear(y, w[p + f"mlp.{name}_proj.weight"], w.get(p + f"mlp.{name}_proj.bias"))
-
-    return proj("down", F.silu(proj("gate", x)) * proj("up", x))
+        if name == "model.embed_tokens.weight":
+            w[name] = normal(1.0)
+        elif name.endswith("position_embeddings.weight"):
+            w[name] = normal(0.5)
+        elif "norm" in name:  # every norm gain, q/k norms included
+            w[name] = normal(0.2) if cfg.unit_offset else 1.0 + normal(0.2)
+        elif name.endswith(".bias"):
+            w[name] = normal(0.3)
+        elif ".self_attn." in name:
+            w[name] = normal(1.5 / math.sqrt(shape[1]))
+        else:  # MLP, experts, router, lm_head
+            w[name] = normal(1.0 / math.sqrt(shape[1]))
+    return w
 
 
 def forward(cfg, weights, tokens):
-    r = resolved(cfg)
-    w = {k: v.to(torch.float64) for k, v in weights.items()}
-    eps = cfg["rms_norm_eps"]
-    t = tokens.shape[1]
-    x = F.embedding(tokens, w["model.embed_tokens.weight"])
-    kind = cfg["position_embedding_type"]
-    if kind == "learned":
-        x = x + w["model.position_embeddings.position_embeddings.weight"][:t]
-    elif kind == "sinusoidal":
-        x = x + sinusoidal_table(t, r["d"])
-    rope = rope_cos_sin(t, r["h"], cfg["rope_theta"]) if kind == "rope" else None
-    for i in range(r["L"]):
-        p = f"model.layers.{i}."
-        x = x + attention(rms_norm(x, w[p + "input_layernorm.weight"], eps), w, p, cfg, r, rope)
-        x = x + mlp(rms_norm(x, w[p + "post_attention_layernorm.weight"], eps), w, p)
-    x = rms_norm(x, w["model.norm.weight"], eps)
-    head = w["model.embed_tokens.weight"] if cfg["tie_word_embeddings"] else w["lm_head.weight"]
-    logits = F.linear(x, head)
-    loss = F.cross_entropy(logits[:, :-1].reshape(-1, r["V"]), tokens[:, 1:].reshape(-1))
+    model = tf.CausalLM(cfg).to(torch.float64)
+    model.load_state_dict({k: v.to(torch.float64) for k, v in weights.items()})
+    with torch.no_grad():
+        logits = model(tokens)
+    loss = F.cross_entropy(logits[:, :-1].reshape(-1, cfg.vocab_size), tokens[:, 1:].reshape(-1))
     return logits, loss.item()
 
 
@@ -202,7 +186,7 @@ def write_npy_f32(path, array):
     np.save(path, np.ascontiguousarray(array, dtype="<f4"))
 
 
-def hf_config(cfg):
+def llama_config(cfg):
     keys = ["hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
             "head_dim", "vocab_size", "max_position_embeddings", "rms_norm_eps", "rope_theta", "initializer_range",
             "tie_word_embeddings", "position_embedding_type", "attention_bias", "mlp_bias"]
@@ -212,43 +196,72 @@ def hf_config(cfg):
     return out
 
 
-def build(name, overrides, seed):
-    cfg = dict(BASE, **overrides)
+CLASS = {"llama": "LlamaForCausalLM", "mistral": "MistralForCausalLM", "mixtral": "MixtralForCausalLM",
+         "qwen2": "Qwen2ForCausalLM", "qwen3": "Qwen3ForCausalLM", "gemma": "GemmaForCausalLM",
+         "gemma2": "Gemma2ForCausalLM", "phi3": "Phi3ForCausalLM", "olmo2": "Olmo2ForCausalLM"}
+
+
+def family_config(keys):
+    out = {"architectures": [CLASS[keys["model_type"]]], "bos_token_id": 0, "eos_token_id": 1}
+    out.update({k: v for k, v in keys.items() if v is not None})
+    return out
+
+
+def build(name, config, batch, seq, dtype, shards, seed):
+    cfg = tf.Config(config)
     gen = torch.Generator().manual_seed(seed)
-    weights = make_weights(cfg, gen)
-    tokens = torch.randint(0, cfg["vocab_size"], (cfg["batch"], cfg["seq"]), generator=gen)
+    model = tf.CausalLM(cfg, device="meta")
+    # What the file will hold, exactly: round through the storage dtype.
+    weights = {k: v.to(TORCH_DTYPE[dtype]) for k, v in make_weights(model, gen).items()}
+    tokens = torch.randint(0, cfg.vocab_size, (batch, seq), generator=gen)
     logits, loss = forward(cfg, weights, tokens)
     d = OUT / name
     d.mkdir(parents=True, exist_ok=True)
     for old in d.glob("*.safetensors"):
         old.unlink()
-    (d / "config.json").write_text(json.dumps(hf_config(cfg), indent=2) + "\n")
-    if cfg["shards"] == 1:
-        write_safetensors(d / "model.safetensors", weights, cfg["dtype"])
+    (d / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    if shards == 1:
+        write_safetensors(d / "model.safetensors", weights, dtype)
     else:
         names = sorted(weights)
         weight_map = {}
-        for s in range(cfg["shards"]):
-            shard = f"model-{s + 1:05d}-of-{cfg['shards']:05d}.safetensors"
-            part = names[s::cfg["shards"]]
-            write_safetensors(d / shard, {n: weights[n] for n in part}, cfg["dtype"])
+        for s in range(shards):
+            shard = f"model-{s + 1:05d}-of-{shards:05d}.safetensors"
+            part = names[s::shards]
+            write_safetensors(d / shard, {n: weights[n] for n in part}, dtype)
             weight_map.update({n: shard for n in part})
         index = {"metadata": {"total_size": sum(len(tensor_bytes(t)) for t in weights.values())},
                  "weight_map": dict(sorted(weight_map.items()))}
         (d / "model.safetensors.index.json").write_text(json.dumps(index, indent=2) + "\n")
     write_npy_f32(d / "logits.npy", logits.numpy())
     expected = {"generator": "tools/make_forward_fixtures.py", "torch": torch.__version__,
-                "batch": cfg["batch"], "seq": cfg["seq"], "tokens": tokens.tolist(), "loss": loss,
+                "batch": batch, "seq": seq, "tokens": tokens.tolist(), "loss": loss,
                 "max_abs_logit": logits.abs().max().item()}
     (d / "expected.json").write_text(json.dumps(expected, indent=1) + "\n")
-    print(f"{name:10s} B={cfg['batch']} T={cfg['seq']:3d} loss={loss:.6f} max|logit|={expected['max_abs_logit']:.3f}")
+    print(f"{name:16s} B={batch} T={seq:3d} loss={loss:.6f} max|logit|={expected['max_abs_logit']:.3f}")
+
+
+def activation_table():
+    """Every ACT2FN activation on a grid from -12 to 12 (gelu_10's clip and mish's softplus
+    threshold included), in float64."""
+    x = torch.linspace(-12.0, 12.0, 97, dtype=torch.float64)
+    x = torch.cat((x, torch.tensor([-0.5, -1e-3, 0.0, 1e-3, 0.5, 0.707107, 25.0], dtype=torch.float64)))
+    return {"generator": "tools/make_forward_fixtures.py", "x": x.tolist(),
+            "y": {name: fn(x).tolist() for name, fn in sorted(tf.ACT2FN.items())}}
 
 
 def main():
-    for seed, (name, overrides) in enumerate(VARIANTS.items()):
-        build(name, overrides, 1000 + seed)
+    seed = 1000
+    for name, overrides in LLAMA_VARIANTS.items():
+        run = dict(BASE, **overrides)
+        build(name, llama_config(run), run["batch"], run["seq"], run["dtype"], run["shards"], seed)
+        seed += 1
+    for name, (keys, seq) in FAMILY_VARIANTS.items():
+        build(name, family_config(keys), 2, seq, "F32", 1, seed)
+        seed += 1
+    (OUT / "activations.json").write_text(json.dumps(activation_table(), indent=1) + "\n")
     # A config that disagrees with the rope checkpoint (intermediate 48, not 40): refused by name.
-    mismatch = hf_config(dict(BASE, intermediate_size=48))
+    mismatch = llama_config(dict(BASE, intermediate_size=48))
     (OUT / "mismatch_config.json").write_text(json.dumps(mismatch, indent=2) + "\n")
 
 

@@ -135,6 +135,22 @@ INSTANTIATE_TEST_SUITE_P(Builds, ThreadCount, ::testing::ValuesIn(builtKernelSet
                              return std::string(toString(p.param));
                          });
 
+// One per feature of the nine families (tools/make_forward_fixtures.py FAMILY_VARIANTS).
+INSTANTIATE_TEST_SUITE_P(Families, Fixture,
+                         ::testing::Values("qwen2", "qwen3", "olmo2", "gemma", "gemma2", "mistral", "mixtral",
+                                           "phi3_short", "phi3_long", "rope_linear", "rope_dynamic",
+                                           "rope_yarn", "rope_yarn_mscale", "rope_llama3", "gelu"));
+
+TEST(FixtureRuns, StreamedMixtureOfExpertsEqualsResident)
+{
+    const Expected e = readExpected("mixtral");
+    const ForwardResult resident = runFixture("mixtral", e);
+    const MemoryPlan plan = planMemory(test::fixtureConfig("mixtral"), e.batch, e.seq, 2, true);
+    const ForwardResult streamed = runFixture("mixtral", e, plan.streamedTotal());
+    ASSERT_EQ(streamed.residency, WeightResidency::Streamed);
+    EXPECT_EQ(resident.logits, streamed.logits);
+}
+
 TEST(FixtureRuns, StreamedCheckpointEqualsResident)
 {
     const Expected e = readExpected("sharded");

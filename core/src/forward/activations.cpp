@@ -2,7 +2,7 @@
 // nn modules define them (GELU: Hendrycks & Gimpel 2016; SiLU: Elfwing et al. 2017; Mish:
 // Misra 2019; Laplace: Ma et al. 2022, MEGA; ReLU²: So et al. 2021, Primer).
 
-#include "activations.hpp"
+#include "llamascope/forward/activations.hpp"
 
 #include <algorithm>
 #include <array>

@@ -6,10 +6,10 @@
 #include "llamascope/forward/forward.hpp"
 
 #include "llamascope/errors.hpp"
+#include "llamascope/forward/activations.hpp"
 #include "llamascope/forward/init.hpp"
 #include "llamascope/forward/system.hpp"
 
-#include "activations.hpp"
 #include "aligned.hpp"
 #include "ops.hpp"
 #include "rope.hpp"

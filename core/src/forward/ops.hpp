@@ -6,10 +6,10 @@
 // actually issued (2·m·k·n per product).
 
 #include "llamascope/checked.hpp"
+#include "llamascope/forward/activations.hpp"
 #include "llamascope/forward/kernels.hpp"
 #include "llamascope/forward/tensor.hpp"
 
-#include "activations.hpp"
 #include "aligned.hpp"
 #include "kernel_table.hpp"
 #include "parallel.hpp"

@@ -1,5 +1,6 @@
 #pragma once
-// Internal: the MLP activations of transformers' ACT2FN (activations.py), elementwise in float32.
+// The MLP activations of the reference forward pass: every name of transformers' ACT2FN
+// (activations.py) that llamascope's validator accepts, elementwise in float32.
 
 #include "llamascope/checked.hpp"
 
@@ -29,8 +30,7 @@ enum class Activation {
 /// The activation ACT2FN maps `name` to; nullopt for a name this pass does not run.
 std::optional<Activation> activationFromName(std::string_view name);
 
-/// act(x) for one value (ops::activation and ops::gatedActivation in ops.hpp apply it over
-/// buffers, split over the pass's threads).
+/// act(x) for one value (the forward pass applies it over its buffers, split over its threads).
 float activate(Activation act, float x);
 
 } // namespace llamascope::ops

@@ -298,6 +298,22 @@ class ForwardCli(CliTestCase):
         self.assertIn("LLAMASCOPE_KERNEL=sse9 is not a kernel set (choose baseline, avx2 or avx512)", err)
         self.assertEqual(out, "")
 
+    def test_verify_every_family(self):
+        families = ["qwen2", "qwen3", "olmo2", "gemma", "gemma2", "mistral", "mixtral", "phi3_long", "rope_yarn"]
+        paths = [os.path.join(FIXTURES, f, "config.json") for f in families]
+        j = self.run_json("verify", *paths, "--seq", "24")
+        self.assertTrue(j["all_match"], [r["name"] for r in j["rows"] if not r["match"]])
+        self.assertEqual([r["name"] for r in j["rows"]], families)
+        mixtral = j["rows"][families.index("mixtral")]
+        self.assertGreater(mixtral["flops"]["measured"]["router"], 0)
+        self.assertEqual(mixtral["parameters"]["measured"]["mlp"], mixtral["parameters"]["analytic"]["mlp"])
+
+    def test_mixture_of_experts_text_shows_the_router(self):
+        code, out, err = self.run_cli("forward", os.path.join(FIXTURES, "mixtral", "config.json"), "--seq", "12")
+        self.assertEqual(code, 0, err)
+        self.assertIn("  router", out)
+        self.assertNotIn("DIFFERENT", out)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -84,6 +84,22 @@ class RealWorldCorpusTest(CliTestCase):
                     checked += 1
         self.assertGreaterEqual(checked, 15)
 
+    def test_totals_equal_pytorch_meta_device_counts(self):
+        """tools/make_expected_counts.py builds every corpus config's model with PyTorch on the
+        meta device (tools/torch_families.py, written apart from llamascope's reader): the
+        parameter total, and for a mixture of experts the active count, must be equal."""
+        with open(os.path.join(REALWORLD, "expected_counts.json")) as f:
+            expected = json.load(f)["counts"]
+        self.assertEqual(set(expected), {e["file"] for e in self.entries})
+        moe = 0
+        for e in self.entries:
+            with self.subTest(file=e["file"]):
+                p = self.analysis(os.path.join(REALWORLD, e["file"]))["parameters"]
+                self.assertEqual(p["total"], expected[e["file"]]["total"])
+                self.assertEqual(p["active"], expected[e["file"]]["active"])
+                moe += p["active"] != p["total"]
+        self.assertGreaterEqual(moe, 2)
+
     def test_mixture_of_experts_active_parameters(self):
         seen = 0
         for e in self.entries:

@@ -10,6 +10,7 @@ set(llamascope_forward_sources
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/ops.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/rope.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/safetensors.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/snapshot.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/system.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/verify.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/forward/warnings.cpp

@@ -344,6 +344,8 @@ constexpr std::array kCodes = {
     FindingCode{"experts-top-k", Severity::Error, "num_experts_per_tok exceeds num_local_experts", false},
     FindingCode{"count-overflow", Severity::Error, "Parameter or FLOP counts overflow 64-bit integers",
                 false},
+    FindingCode{"weights-shape", Severity::Error,
+                "A tensor in the snapshot folder's weights has another shape than the config implies", false},
     FindingCode{"unknown-key", Severity::Warning, "A key transformers does not know (with did-you-mean)",
                 false},
     FindingCode{
@@ -363,6 +365,15 @@ constexpr std::array kCodes = {
     FindingCode{"negative-token-id", Severity::Warning, "A token id of -1 (not a valid embedding row)",
                 false},
     FindingCode{"missing-key", Severity::Warning, "A shape key is absent, so a default applies", false},
+    FindingCode{
+        "weights-tensors", Severity::Warning,
+        "The snapshot folder's weights lack tensors the config implies, or hold tensors it has no place for",
+        false},
+    FindingCode{
+        "weights-unreadable", Severity::Warning,
+        "The snapshot folder's weight index or a shard header cannot be read (checked by name only, or not "
+        "at all)",
+        false},
     FindingCode{"head-dim-alignment", Severity::Note, "head_dim is not a multiple of 8", false},
     FindingCode{"size-alignment", Severity::Note, "intermediate_size or vocab_size is not a multiple of 64",
                 false},

@@ -7,6 +7,7 @@
 #include "llamascope/bundled.hpp"
 #include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
+#include "llamascope/forward/snapshot.hpp"
 #include "llamascope/io.hpp"
 
 #include <algorithm>
@@ -77,19 +78,30 @@ public:
         s.configPath = dir / "config.json";
         s.snapshotDir = dir;
         std::vector<std::string> skipped;
-        for (const fs::directory_entry& e : listSorted(dir, budget_))
-            if (e.path().filename() != "config.json")
-                skipped.push_back(e.path().filename().string());
+        std::string weights; // the file whose tensor names are checked (checkSnapshotWeights)
+        for (const fs::directory_entry& e : listSorted(dir, budget_)) {
+            const std::string name = e.path().filename().string();
+            if (name == "config.json")
+                continue;
+            if (name == "model.safetensors.index.json" || (name == "model.safetensors" && weights.empty()))
+                weights = name;
+            else if (!name.ends_with(".safetensors")) // shards are read with their index
+                skipped.push_back(name);
+        }
+        std::string note = s.name + ": a model snapshot";
+        if (!weights.empty())
+            note += "; its weights (" + weights + ") are checked against the config";
         if (!skipped.empty()) {
             std::string list;
             for (std::size_t i = 0; i < skipped.size() && i < 8; ++i)
                 list += (i ? ", " : "") + skipped[i];
             if (skipped.size() > 8)
                 list += ", …";
-            out_.notes.push_back(s.name + ": a model snapshot; skipped " +
-                                 plural(static_cast<Count>(skipped.size()), "companion file") + " (" + list +
-                                 ")");
+            note += "; skipped " + plural(static_cast<Count>(skipped.size()), "companion file") + " (" +
+                    list + ")";
         }
+        if (!weights.empty() || !skipped.empty())
+            out_.notes.push_back(note);
         out_.models.push_back(std::move(s));
     }
 
@@ -221,8 +233,18 @@ LoadResult loadSource(const ModelSource& source)
     } else {
         r = loadConfigFile(source.configPath);
     }
-    if (r.config)
+    if (r.config) {
         r.config->name = source.name;
+        // A snapshot's weights are checked against the config it ships with (names, and shapes
+        // from the shard headers that are present); a shape that differs makes the config's
+        // numbers wrong for that folder, so it is an error like any other.
+        if (!source.snapshotDir.empty()) {
+            for (Finding& f : checkSnapshotWeights(*r.config, source.snapshotDir))
+                r.report.findings.push_back(std::move(f));
+            if (r.report.hasErrors())
+                r.config.reset();
+        }
+    }
     return r;
 }
 

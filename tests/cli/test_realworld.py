@@ -116,7 +116,8 @@ class RealWorldCorpusTest(CliTestCase):
 
 
 class SnapshotFolderTest(CliTestCase):
-    """A downloaded model folder is one model named after the folder; companions are skipped."""
+    """A downloaded model folder is one model named after the folder; companions are skipped,
+    except the weight index, whose tensor names are checked against the config."""
 
     COMPANIONS = {
         "generation_config.json": {"_from_model_config": True, "bos_token_id": 1, "eos_token_id": 2},
@@ -145,7 +146,9 @@ class SnapshotFolderTest(CliTestCase):
             rows = out.strip().splitlines()[1:]
             self.assertEqual(len(rows), 3, out)
             self.assertEqual(sorted(r.split(",")[0] for r in rows), ["Mixtral-8x7B-v0.1", "Qwen2.5-0.5B", "gemma-2-2b"])
-            self.assertIn("skipped 5 companion files", err)
+            self.assertIn("skipped 4 companion files", err)
+            # The weight index is read, not skipped: its (empty) weight map names no tensor.
+            self.assertIn("its weights (model.safetensors.index.json) are checked against the config", err)
 
     def test_one_snapshot_is_one_model_named_after_its_folder(self):
         with tempfile.TemporaryDirectory() as root:

@@ -306,7 +306,8 @@ std::string TensorMismatch::message() const
     case Kind::Missing:
         return name + ": missing from the checkpoint, config expects " + shapeToString(expected);
     case Kind::Unexpected:
-        return name + ": checkpoint has " + shapeToString(actual) + ", config has no such tensor";
+        return name + ": checkpoint has " + (actual.empty() ? std::string("it") : shapeToString(actual)) +
+               ", config has no such tensor";
     case Kind::Shape:
         return name + ": checkpoint has " + shapeToString(actual) + ", config expects " +
                shapeToString(expected);
@@ -327,7 +328,7 @@ std::vector<TensorMismatch> compareTensors(const std::vector<TensorSpec>& specs,
         const auto it = byName.find(spec.name);
         if (it == byName.end())
             out.push_back({TensorMismatch::Kind::Missing, spec.name, spec.shape, {}});
-        else if (it->second->shape != spec.shape)
+        else if (it->second->shapeKnown && it->second->shape != spec.shape)
             out.push_back({TensorMismatch::Kind::Shape, spec.name, spec.shape, it->second->shape});
     }
     const bool headInSpecs = expected.count("lm_head.weight") != 0;
@@ -336,10 +337,12 @@ std::vector<TensorMismatch> compareTensors(const std::vector<TensorSpec>& specs,
             continue;
         if (name == "lm_head.weight" && !headInSpecs) {
             const auto embed = byName.find("model.embed_tokens.weight");
-            if (embed != byName.end() && embed->second->shape == t->shape)
+            if (embed != byName.end() &&
+                (!t->shapeKnown || !embed->second->shapeKnown || embed->second->shape == t->shape))
                 continue; // a tied checkpoint that also saved the shared matrix
         }
-        out.push_back({TensorMismatch::Kind::Unexpected, t->name, {}, t->shape});
+        out.push_back(
+            {TensorMismatch::Kind::Unexpected, t->name, {}, t->shapeKnown ? t->shape : std::vector<Count>{}});
     }
     return out;
 }

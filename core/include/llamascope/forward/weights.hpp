@@ -39,10 +39,12 @@ std::vector<TensorSpec> layerSpecs(const ModelConfig& config, Count layer);
 std::vector<TensorSpec> headSpecs(const ModelConfig& config); ///< final norm, lm_head
 std::vector<TensorSpec> allSpecs(const ModelConfig& config);  ///< all of the above, in order
 
-/// A tensor a checkpoint holds: its name and shape (a safetensors header entry).
+/// A tensor a checkpoint holds: its name and shape (a safetensors header entry). A tensor
+/// known only from a shard index, whose shard is absent, has no known shape.
 struct TensorShape {
     std::string name;
     std::vector<Count> shape;
+    bool shapeKnown = true;
 };
 
 /// One disagreement between the tensors a config needs and those a checkpoint holds.
@@ -50,12 +52,12 @@ struct TensorMismatch {
     enum class Kind {
         Missing,    ///< the config needs it, the checkpoint lacks it
         Unexpected, ///< the checkpoint has it, the config has no place for it
-        Shape       ///< both have it, with different shapes
+        Shape       ///< both have it, with different shapes (checked only where the shape is known)
     };
     Kind kind = Kind::Missing;
     std::string name;
     std::vector<Count> expected; ///< empty for Unexpected
-    std::vector<Count> actual;   ///< empty for Missing
+    std::vector<Count> actual;   ///< empty for Missing, or when the checkpoint's shape is not known
     /// "name: checkpoint has [40, 16], config expects [48, 16]" and the like.
     [[nodiscard]] std::string message() const;
 };

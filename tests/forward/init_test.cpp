@@ -59,6 +59,24 @@ TEST(Init, AnyLayerCanBeMadeAlone)
     EXPECT_EQ(counted.layers, countParameters(c).perLayer.total());
 }
 
+TEST(Init, PaddingRowStartsAtZeroAsTransformersInitialisesIt)
+{
+    ModelConfig c = ModelConfig::withShape(32, 1, 4, 48, 64, 64);
+    c.padTokenId = 3; // nn.Embedding(V, d, padding_idx = 3)
+    RandomWeights w(11, 0.02);
+    MaterialisedParameters counted;
+    const EmbeddingWeights e = loadEmbedding(c, w, counted);
+    const auto row = [&](Count r) {
+        return std::vector<float>(e.tokens.values.begin() + r * 32, e.tokens.values.begin() + (r + 1) * 32);
+    };
+    EXPECT_EQ(row(3), std::vector<float>(32, 0.0f));
+    EXPECT_NE(row(2), std::vector<float>(32, 0.0f));
+    c.padTokenId = -1; // the bundled family's pad: no row
+    const EmbeddingWeights none = loadEmbedding(c, w, counted);
+    EXPECT_NE(std::vector<float>(none.tokens.values.begin() + 96, none.tokens.values.begin() + 128),
+              std::vector<float>(32, 0.0f));
+}
+
 TEST(Init, BiasesStartAtZero)
 {
     const Tensor b = makeInitTensor({"x.bias", {5}, TensorRole::Bias}, 1, 0.02);

@@ -98,6 +98,10 @@ Tensor makeInitTensor(const TensorSpec& spec, std::uint64_t seed, double stddev,
         fillNormal(rngKey(seed, spec.name), static_cast<float>(stddev), t.values, threads);
         break;
     }
+    if (spec.zeroRow && !spec.shape.empty() && *spec.zeroRow >= 0 && *spec.zeroRow < spec.shape[0]) {
+        const Count row = n / spec.shape[0];
+        std::fill_n(t.values.begin() + static_cast<std::ptrdiff_t>(*spec.zeroRow * row), row, 0.0f);
+    }
     return t;
 }
 

@@ -199,6 +199,9 @@ std::vector<TensorSpec> embeddingSpecs(const ModelConfig& c)
 {
     std::vector<TensorSpec> specs{
         {"model.embed_tokens.weight", {c.vocabSize, c.hiddenSize}, TensorRole::Weight}};
+    // nn.Embedding(V, d, padding_idx = pad_token_id): transformers' init zeroes that row.
+    if (c.padTokenId && *c.padTokenId >= 0 && *c.padTokenId < c.vocabSize)
+        specs[0].zeroRow = *c.padTokenId;
     if (c.positionType == PositionType::Learned)
         specs.push_back({"model.position_embeddings.position_embeddings.weight",
                          {c.contextLength, c.hiddenSize},

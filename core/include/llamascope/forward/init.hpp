@@ -24,7 +24,7 @@ std::uint64_t rngKey(std::uint64_t seed, std::string_view name);
 void fillNormal(std::uint64_t key, float stddev, std::span<float> out, int threads = 1);
 
 /// Makes the tensor `spec` as random init does: norm gains 1, (1 + w) norm gains and biases
-/// 0, weights N(0, stddev²) drawn from rngKey(seed, spec.name).
+/// 0, weights N(0, stddev²) drawn from rngKey(seed, spec.name), and spec.zeroRow (if any) 0.
 Tensor makeInitTensor(const TensorSpec& spec, std::uint64_t seed, double stddev, int threads = 1);
 
 /// `count` token ids uniform in [0, vocab), drawn from rngKey(seed, "tokens").

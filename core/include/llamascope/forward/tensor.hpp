@@ -7,6 +7,7 @@
 
 #include "llamascope/checked.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct TensorSpec {
     std::string name;
     std::vector<Count> shape;
     TensorRole role = TensorRole::Weight;
+    /// Random init zeroes this row (the padding token's embedding, as nn.Embedding's
+    /// padding_idx is initialised); a checkpoint's values are read as they are.
+    std::optional<Count> zeroRow = std::nullopt;
 
     [[nodiscard]] Count numel() const; ///< product of the shape (checked)
 };

@@ -160,6 +160,12 @@ private:
         return offsetGain_;
     }
 
+    // RMSNorm of x [rows, width] in place, with gain w.
+    void normInPlace(AlignedFloats& x, Count rows, Count width, const Tensor& w)
+    {
+        ops::rmsNorm(ctx_, x.data(), rows, width, gain(w), eps(), x.data());
+    }
+
     ops::AttentionOptions attentionOptions(Count layer) const
     {
         ops::AttentionOptions o;
@@ -183,15 +189,12 @@ private:
         flops_.qProj += ops::linear(ctx_, in, rows_, d, w.q, w.qb, q_.data()); // [B·T, H·h]
         flops_.kProj += ops::linear(ctx_, in, rows_, d, w.k, w.kb, k_.data()); // [B·T, K·h]
         flops_.vProj += ops::linear(ctx_, in, rows_, d, w.v, w.vb, v_.data()); // [B·T, K·h]
-        if (w.qNorm && w.kNorm) {
-            if (c_.attention.qkNorm == QkNorm::PerHead) { // Qwen3: each head's h values
-                ops::rmsNorm(ctx_, q_.data(), rows_ * H, h, gain(*w.qNorm), eps(), q_.data()); // [B·T·H, h]
-                ops::rmsNorm(ctx_, k_.data(), rows_ * K, h, gain(*w.kNorm), eps(), k_.data()); // [B·T·K, h]
-            } else { // OLMo 2: the whole projection
-                ops::rmsNorm(ctx_, q_.data(), rows_, qWidth_, gain(*w.qNorm), eps(), q_.data()); // [B·T, H·h]
-                ops::rmsNorm(ctx_, k_.data(), rows_, kvWidth_, gain(*w.kNorm), eps(),
-                             k_.data()); // [B·T, K·h]
-            }
+        if (w.qNorm && w.kNorm) { // Qwen3: over each head's h values; OLMo 2: over the whole projection
+            const bool perHead = c_.attention.qkNorm == QkNorm::PerHead;
+            normInPlace(q_, perHead ? rows_ * H : rows_, perHead ? h : qWidth_,
+                        *w.qNorm); // [B·T·H, h] | [B·T, H·h]
+            normInPlace(k_, perHead ? rows_ * K : rows_, perHead ? h : kvWidth_,
+                        *w.kNorm); // [B·T·K, h] | [B·T, K·h]
         }
         if (c_.positionType == PositionType::Rope) {
             ops::applyRope(ctx_, q_.data(), B_, T_, H, h, rope_); // [B·T, H·h]
@@ -204,8 +207,8 @@ private:
         flops_.mixing += af.mixing;
         flops_.oProj += ops::linear(ctx_, a_.data(), rows_, qWidth_, w.o, w.ob, u_.data()); // [B·T, d]
         if (w.attnOutNorm)
-            ops::rmsNorm(ctx_, u_.data(), rows_, d, gain(*w.attnOutNorm), eps(), u_.data()); // [B·T, d]
-        ops::add(ctx_, x_.data(), u_.data(), rows_ * c_.hiddenSize);                         // [B·T, d]
+            normInPlace(u_, rows_, d, *w.attnOutNorm);               // [B·T, d]
+        ops::add(ctx_, x_.data(), u_.data(), rows_ * c_.hiddenSize); // [B·T, d]
     }
 
     void mlpBlock(const LayerWeights& w)
@@ -218,8 +221,8 @@ private:
         }
         AlignedFloats& out = w.router ? mixtureOfExperts(w, in) : denseMlp(w.experts.at(0), in, rows_, u_);
         if (w.mlpOutNorm)
-            ops::rmsNorm(ctx_, out.data(), rows_, d, gain(*w.mlpOutNorm), eps(), out.data()); // [B·T, d]
-        ops::add(ctx_, x_.data(), out.data(), rows_ * c_.hiddenSize);                         // [B·T, d]
+            normInPlace(out, rows_, d, *w.mlpOutNorm);                // [B·T, d]
+        ops::add(ctx_, x_.data(), out.data(), rows_ * c_.hiddenSize); // [B·T, d]
     }
 
     // down(act(gate(x)) ⊙ up(x)) (+ biases), or down(act(up(x))) when not gated, for n rows

@@ -119,10 +119,11 @@ int run(const std::vector<std::string>& args, Context& ctx)
     const ParsedArgs p = parseArgs(
         args, "forward",
         "CONFIG [--weights FILE] [--seq T] [--batch B] [--tokens 1,2,3] [--logits-out FILE.npy [--force]]",
-        "Runs the float32 reference forward pass (LlamaForCausalLM semantics) and prints the loss, the\n"
-        "parameters it materialised and the matmul FLOPs it executed next to the analytic counts, the\n"
-        "time and the peak memory. Without --weights, every tensor is drawn from N(0, initializer_range²)\n"
-        "keyed by (seed, tensor name). Progress goes to stderr; Ctrl-C stops between layers.\n"
+        "Runs the float32 reference forward pass (<Family>ForCausalLM semantics, any of the nine\n"
+        "families) and prints the loss, the parameters it materialised and the matmul FLOPs it executed\n"
+        "next to the analytic counts, the time and the peak memory. Without --weights, every tensor is\n"
+        "drawn from N(0, initializer_range²) keyed by (seed, tensor name). Progress goes to stderr;\n"
+        "Ctrl-C stops between layers.\n"
         "Exit 1 if the checkpoint does not match the config. Details: docs/forward.md.\n" +
             kernelsHelp(),
         options, positional, ctx);

@@ -1,9 +1,11 @@
 #pragma once
-// The reference forward pass (SPEC §11): LlamaForCausalLM semantics in float32, instrumented
-// to count the parameters it materialises and the matmul FLOPs it executes.
+// The reference forward pass (SPEC §11, §13): <Family>ForCausalLM semantics of the nine decoder
+// families in float32, instrumented to count the parameters it materialises and the matmul
+// FLOPs it executes.
 //
 // Activations are row-major [B·T, width]: row b·T + t is token t of sequence b. Attention is
-// computed over exactly the causal pairs (t' ≤ t), so the executed FLOPs equal
+// computed over exactly the visible pairs (t' ≤ t, and t − W < t' on a sliding-window layer),
+// and each expert of a mixture only on the tokens routed to it, so the executed FLOPs equal
 // exactMatmulFlops(config, {T, Causal}) × B integer for integer.
 
 #include "llamascope/config.hpp"

@@ -116,7 +116,8 @@ TEST_P(ThreadCount, ChangesNoBitOfTheLogits)
     // Each kernel sums every output in an order that does not depend on how the work is split,
     // so 1, 2 or 3 threads give the same logits, bit for bit.
     skipUnlessSupported(GetParam());
-    for (const std::string variant : {"rope", "gqa"}) {
+    // mistral: windowed attention; gemma2: soft caps and a custom score scale.
+    for (const std::string variant : {"rope", "gqa", "mistral", "gemma2"}) {
         const Expected e = readExpected(variant);
         const ForwardResult one = runFixture(variant, e, 0, GetParam(), 1);
         for (const int threads : {2, 3}) {
@@ -136,10 +137,16 @@ INSTANTIATE_TEST_SUITE_P(Builds, ThreadCount, ::testing::ValuesIn(builtKernelSet
                          });
 
 // One per feature of the nine families (tools/make_forward_fixtures.py FAMILY_VARIANTS).
+// Each under every kernel build, as the LLaMA variants.
 INSTANTIATE_TEST_SUITE_P(Families, Fixture,
-                         ::testing::Values("qwen2", "qwen3", "olmo2", "gemma", "gemma2", "mistral", "mixtral",
-                                           "phi3_short", "phi3_long", "rope_linear", "rope_dynamic",
-                                           "rope_yarn", "rope_yarn_mscale", "rope_llama3", "gelu"));
+                         ::testing::Combine(::testing::Values("qwen2", "qwen3", "olmo2", "gemma", "gemma2",
+                                                              "mistral", "mixtral", "phi3_short", "phi3_long",
+                                                              "rope_linear", "rope_dynamic", "rope_yarn",
+                                                              "rope_yarn_mscale", "rope_llama3", "gelu"),
+                                            ::testing::ValuesIn(builtKernelSets())),
+                         [](const ::testing::TestParamInfo<Fixture::ParamType>& p) {
+                             return std::get<0>(p.param) + "_" + std::string(toString(std::get<1>(p.param)));
+                         });
 
 TEST(FixtureRuns, StreamedMixtureOfExpertsEqualsResident)
 {

@@ -198,10 +198,13 @@ public:
         source_.setThreads(threads);
         model_ = loadModel(config_, source_);
         tokens_ = randomTokens(0, config_.vocabSize, kSeq);
-        for (const LayerWeights& l : model_.layers)
-            layers_.push_back({l.inputNorm.values.data(), l.q.values.data(), l.k.values.data(),
-                               l.v.values.data(), l.o.values.data(), l.postNorm.values.data(),
-                               l.gate.values.data(), l.up.values.data(), l.down.values.data()});
+        // LLaMA: pre-norms only, one gated MLP.
+        for (const LayerWeights& l : model_.layers) {
+            const MlpWeights& m = l.experts.at(0);
+            layers_.push_back({l.attnInNorm.value().values.data(), l.q.values.data(), l.k.values.data(),
+                               l.v.values.data(), l.o.values.data(), l.mlpInNorm.value().values.data(),
+                               m.gate.value().values.data(), m.up.values.data(), m.down.values.data()});
+        }
         const ModelConfig& c = config_;
         native_ = {c.hiddenSize,
                    c.intermediateSize,

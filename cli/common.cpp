@@ -168,6 +168,8 @@ void printFindings(const ValidationReport& report, std::ostream& os)
            << escapeForTerminal(f.message) << "\n";
         if (!f.hint.empty())
             os << "    hint: " << escapeForTerminal(f.hint) << "\n";
+        if (f.knownQuirk)
+            os << "    known quirk of the published family: the file is kept as published\n";
     }
     for (const OmittedFindings& o : report.omitted)
         os << source << ": " << toString(o.severity) << " [" << o.code << "] " << describeOmitted(o) << "\n";

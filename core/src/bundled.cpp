@@ -2,7 +2,9 @@
 
 #include "llamascope/embedded.hpp"
 
+#include <array>
 #include <stdexcept>
+#include <utility>
 
 namespace llamascope {
 
@@ -11,13 +13,43 @@ std::string bundledSource(std::string_view name)
 {
     return "<bundled>/" + std::string(name) + ".json";
 }
+
+LoadResult loadMarked(const EmbeddedFile& f)
+{
+    LoadResult r = loadConfigText(f.text, bundledSource(f.name));
+    markKnownQuirks(r.report);
+    return r;
+}
+
+/// The quirks SPEC §2 says the published files keep: (code, pointer).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kPublishedQuirks = {{
+    {"legacy-architecture", "/architectures/0"},
+    {"ignored-key", "/max_sequence_length"},
+    {"negative-token-id", "/pad_token_id"},
+}};
 } // namespace
+
+void markKnownQuirks(ValidationReport& report)
+{
+    for (Finding& f : report.findings)
+        for (const auto& [code, pointer] : kPublishedQuirks)
+            if (f.code == code && f.pointer == pointer)
+                f.knownQuirk = true;
+}
+
+bool isBundledText(std::string_view text)
+{
+    for (const EmbeddedFile& f : bundledConfigFiles())
+        if (f.text == text)
+            return true;
+    return false;
+}
 
 std::vector<LoadResult> loadBundledFamily()
 {
     std::vector<LoadResult> out;
     for (const EmbeddedFile& f : bundledConfigFiles())
-        out.push_back(loadConfigText(f.text, bundledSource(f.name)));
+        out.push_back(loadMarked(f));
     return out;
 }
 
@@ -40,7 +72,7 @@ std::optional<LoadResult> loadBundled(std::string_view name)
         name.remove_suffix(5);
     for (const EmbeddedFile& f : bundledConfigFiles())
         if (f.name == name)
-            return loadConfigText(f.text, bundledSource(f.name));
+            return loadMarked(f);
     return std::nullopt;
 }
 

@@ -38,6 +38,21 @@ std::size_t ValidationReport::count(Severity s) const
     return n;
 }
 
+std::size_t ValidationReport::countKnownQuirks(Severity s) const
+{
+    return static_cast<std::size_t>(std::count_if(
+        findings.begin(), findings.end(), [s](const Finding& f) { return f.severity == s && f.knownQuirk; }));
+}
+
+std::optional<Severity> ValidationReport::worstUnexplained() const
+{
+    std::optional<Severity> w;
+    for (const Finding& f : findings)
+        if (!f.knownQuirk && (!w || f.severity > *w))
+            w = f.severity;
+    return w;
+}
+
 bool ValidationReport::fails(Severity failAt) const
 {
     return std::any_of(findings.begin(), findings.end(),

@@ -38,6 +38,8 @@ ordered_json toJson(const Finding& f)
                       {"hint", f.hint}};
     j["line"] = f.pos.known() ? ordered_json(f.pos.line) : ordered_json(nullptr);
     j["column"] = f.pos.known() ? ordered_json(f.pos.column) : ordered_json(nullptr);
+    if (f.knownQuirk)
+        j["known_quirk"] = true;
     return j;
 }
 

@@ -5,6 +5,7 @@
 
 #include "llamascope/validate.hpp"
 
+#include "llamascope/bundled.hpp"
 #include "llamascope/flops.hpp"
 #include "llamascope/format.hpp"
 #include "llamascope/io.hpp"
@@ -939,8 +940,12 @@ LoadResult loadConfigText(std::string_view text, const std::string& source, cons
 LoadResult loadConfigFile(const std::filesystem::path& path, const ParseLimits& limits)
 {
     const CappedRead file = readFileCapped(path, limits.maxBytes);
-    if (!file.truncated)
-        return loadConfigText(file.bytes, path.string(), limits);
+    if (!file.truncated) {
+        LoadResult r = loadConfigText(file.bytes, path.string(), limits);
+        if (isBundledText(file.bytes)) // a copy of a published family member (SPEC §2)
+            markKnownQuirks(r.report);
+        return r;
+    }
     return validateDocument(oversizedDocument(path.string(), file.size, limits));
 }
 

@@ -212,6 +212,18 @@ nlohmann::ordered_json toJson(const std::vector<GaloreComparisonRow>& rows);
 Table memoryTermsTable(const MemoryReport& r);
 /// The totals by category, and the weights + optimizer subtotal the GaLore paper reports.
 Table memoryTotalsTable(const MemoryReport& r);
+
+/// The training regimes compared side by side (the desktop app's memory chart and table):
+/// adamw, mixed-adamw, bf16-adam, adam8bit, galore, lora.
+std::span<const Optimizer> trainingOptimizers();
+/// GaLore / LoRA rank the front ends start from (the rank of the GaLore paper's 60m run).
+inline constexpr Count kDefaultLowRank = 128;
+/// Training memory of one config per optimizer at the peak of a step: weights, gradients,
+/// optimizer state, activations, logits and total. `base` gives batch, T, rank, recompute and
+/// the attention kernel (its optimizer is replaced; a rank of 0 becomes kDefaultLowRank for
+/// GaLore and LoRA). A regime the options cannot describe shows its error in place of numbers.
+Table memoryByOptimizerTable(const ModelConfig& config, const MemoryOptions& base,
+                             std::span<const Optimizer> optimizers = trainingOptimizers());
 /// N at fp32, bf16, fp16, int8, int4.
 Table weightsByDtypeTable(const MemoryReport& r);
 /// Ours (GB and GiB) next to the paper's G, with the ratio.

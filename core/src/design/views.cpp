@@ -6,7 +6,9 @@
 #include "llamascope/format.hpp"
 #include "llamascope/memory.hpp"
 
+#include <array>
 #include <cmath>
+#include <exception>
 #include <string>
 
 namespace llamascope {
@@ -65,6 +67,45 @@ Table memoryTotalsTable(const MemoryReport& r)
     add("activations", r.bytes(MemoryCategory::Activations));
     add("logits", r.bytes(MemoryCategory::Logits));
     add("total (one training step)", r.totalBytes());
+    return t;
+}
+
+std::span<const Optimizer> trainingOptimizers()
+{
+    static constexpr std::array kOptimizers = {Optimizer::AdamW,    Optimizer::MixedAdamW,
+                                               Optimizer::Bf16Adam, Optimizer::Adam8bit,
+                                               Optimizer::GaLore,   Optimizer::LoRA};
+    return kOptimizers;
+}
+
+Table memoryByOptimizerTable(const ModelConfig& config, const MemoryOptions& base,
+                             std::span<const Optimizer> optimizers)
+{
+    Table t;
+    t.columns = {{"Optimizer", Align::Left},   {"Weights", Align::Right},     {"Gradients", Align::Right},
+                 {"Opt. state", Align::Right}, {"Activations", Align::Right}, {"Logits", Align::Right},
+                 {"Total", Align::Right}};
+    for (Optimizer o : optimizers) {
+        MemoryOptions m = base;
+        m.optimizer = o;
+        const bool ranked = o == Optimizer::GaLore || o == Optimizer::LoRA;
+        if (ranked && m.rank == 0)
+            m.rank = kDefaultLowRank;
+        std::string name(toString(o));
+        if (ranked)
+            name += " r=" + std::to_string(m.rank);
+        try {
+            const MemoryReport r = estimateMemory(config, m);
+            t.addRow({Cell::text(name), bytesCell(r.bytes(MemoryCategory::Weights)),
+                      bytesCell(r.bytes(MemoryCategory::Gradients)),
+                      bytesCell(r.bytes(MemoryCategory::OptimizerState)),
+                      bytesCell(r.bytes(MemoryCategory::Activations)),
+                      bytesCell(r.bytes(MemoryCategory::Logits)), bytesCell(r.totalBytes())});
+        } catch (const std::exception& e) {
+            t.addRow({Cell::text(name), Cell::text(e.what()), Cell::text(""), Cell::text(""), Cell::text(""),
+                      Cell::text(""), Cell::text("")});
+        }
+    }
     return t;
 }
 

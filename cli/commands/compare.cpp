@@ -1,4 +1,5 @@
 // llamascope compare [--format ...] [--columns a,b,...] [--seq T] [CONFIG...]
+// llamascope compare --diff A B [C...]: the configs side by side (core's diffConfigs).
 
 #include "commands.hpp"
 #include "common.hpp"
@@ -38,14 +39,20 @@ int run(const std::vector<std::string>& args, Context& ctx)
         "attention", po::value<std::string>()->default_value("causal"),
         "causal or full, for the FLOP columns")("sort", po::value<std::string>()->default_value("params"),
                                                 "column id to sort by, or 'none' for input order")(
+        "diff", "the configs side by side, in the order given: every config key and metric, "
+                "differences marked (≠), ratios to the first")(
+        "only-differences", "with --diff: only the rows whose values differ")(
+        "no-ratios", "with --diff: leave out the ratio columns")(
         "inputs", po::value<std::vector<std::string>>()->default_value({}, ""),
         "config files, folders or bundled names");
     po::positional_options_description positional;
     positional.add("inputs", -1);
     const ParsedArgs p =
-        parseArgs(args, "compare", "[--format F] [--columns LIST] [CONFIG...]",
+        parseArgs(args, "compare", "[--format F] [--columns LIST] [CONFIG...]  |  --diff A B [C...]",
                   "One row per config with its shape, derived metrics, exact parameter counts\n"
-                  "and forward FLOPs per token. Default input: the bundled family.",
+                  "and forward FLOPs per token. Default input: the bundled family.\n"
+                  "With --diff: two or more configs side by side, one row per config key and\n"
+                  "metric, with differences marked and ratios to the first config.",
                   options, positional, ctx);
     if (p.help)
         return kExitOk;
@@ -60,6 +67,12 @@ int run(const std::vector<std::string>& args, Context& ctx)
         return kExitOk;
     }
     const OutputFormat format = formatOption(p);
+    const bool diff = p.vm.count("diff") != 0;
+    if (!diff && (p.vm.count("only-differences") != 0 || p.vm.count("no-ratios") != 0))
+        throw UsageError("--only-differences and --no-ratios go with --diff");
+    if (diff && p.vm.count("columns") != 0)
+        throw UsageError(
+            "--diff shows every key and metric; --columns chooses the columns of the table form");
     const auto mask = attentionMaskFromString(p.vm["attention"].as<std::string>());
     if (!mask)
         throw UsageError("--attention must be causal or full");
@@ -85,6 +98,27 @@ int run(const std::vector<std::string>& args, Context& ctx)
             auto one = analyzeInputs({r}, &own, ctx, failed);
             analyses.insert(analyses.end(), one.begin(), one.end());
         }
+    }
+    if (diff) {
+        if (analyses.size() < 2)
+            throw UsageError("--diff needs at least two configs (got " + std::to_string(analyses.size()) +
+                             "), e.g. compare --diff llama_60m llama_130m");
+        const ConfigDiff d = diffConfigs(analyses);
+        if (format == OutputFormat::Json) {
+            nlohmann::ordered_json j = outputEnvelope("compare");
+            nlohmann::ordered_json list = nlohmann::ordered_json::array();
+            for (const Analysis& a : analyses)
+                list.push_back(toJson(a));
+            j["configs"] = list;
+            j["diff"] = toJson(d);
+            printJson(j, ctx.out);
+        } else {
+            DiffTableOptions o;
+            o.onlyDifferences = p.vm.count("only-differences") != 0;
+            o.ratios = p.vm.count("no-ratios") == 0;
+            ctx.out << render(diffTable(d, o), tableFormat(format));
+        }
+        return failed ? kExitFindings : kExitOk;
     }
     if (sortColumn != nullptr)
         std::stable_sort(analyses.begin(), analyses.end(), [&](const Analysis& a, const Analysis& b) {

@@ -6,6 +6,8 @@
 #include "llamascope/model_types.hpp"
 #include "llamascope/rules.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <array>
 
@@ -223,6 +225,49 @@ std::string contextNote(const ModelConfig& c)
     return {};
 }
 
+/// Compare columns that repeat a config key: the key's own row already shows them.
+bool repeatsAKey(std::string_view id)
+{
+    static constexpr std::array<std::string_view, 11> kRepeats = {
+        "name",     "family",   "params_short", "hidden", "layers", "heads",
+        "kv_heads", "head_dim", "intermediate", "vocab",  "tied"};
+    return std::find(kRepeats.begin(), kRepeats.end(), id) != kRepeats.end();
+}
+
+/// Keys that only restate another key's field (aliases): their primary key has the row.
+bool aliasField(Field f)
+{
+    return f == Field::RopeParameters || f == Field::MaxSequenceLength || f == Field::HiddenActivation;
+}
+
+Cell jsonCell(const nlohmann::ordered_json& v)
+{
+    if (v.is_string())
+        return Cell::text(v.get<std::string>());
+    if (v.is_number_integer())
+        return Cell::count(v.get<std::int64_t>());
+    return Cell::text(v.dump());
+}
+
+std::optional<double> jsonNumber(const nlohmann::ordered_json& v)
+{
+    if (v.is_number())
+        return v.get<double>();
+    return std::nullopt;
+}
+
+/// Ratios to the first value and whether any display differs.
+void finishRow(DiffRow& row, const std::vector<std::optional<double>>& numbers)
+{
+    row.ratios.assign(numbers.size(), std::nullopt);
+    const std::optional<double> first = numbers.empty() ? std::nullopt : numbers.front();
+    for (std::size_t i = 0; i < numbers.size(); ++i)
+        if (first && numbers[i] && *first != 0 && std::isfinite(*numbers[i]))
+            row.ratios[i] = *numbers[i] / *first;
+    for (const Cell& c : row.values)
+        row.differs = row.differs || c.display != row.values.front().display;
+}
+
 } // namespace
 
 Table shapeTable(const Analysis& a)
@@ -295,6 +340,120 @@ Table tokenBudgetTable(const FlopReport& r, double tokens)
     for (const FlopConvention& c : r.conventions)
         t.addRow({Cell::text(std::string(c.key)), Cell::scientific(trainingFlops(c, tokens)),
                   Cell::scientific(trainingFlops(c, tokens, true))});
+    return t;
+}
+
+ConfigDiff diffConfigs(const std::vector<Analysis>& analyses)
+{
+    if (analyses.size() < 2)
+        throw InvalidArgument("a side-by-side comparison needs at least two configs");
+    ConfigDiff diff;
+    for (const Analysis& a : analyses)
+        diff.names.push_back(a.config.name);
+    // Every key that one of the families reads, with each config's resolved value.
+    for (const FieldRule& r : configFieldRules()) {
+        if (r.field == Field::None || aliasField(r.field))
+            continue;
+        if (std::none_of(analyses.begin(), analyses.end(),
+                         [&](const Analysis& a) { return r.readBy.contains(a.config.modelType); }))
+            continue;
+        DiffRow row;
+        row.kind = DiffRow::Kind::ConfigKey;
+        row.id = std::string(r.key);
+        row.label = row.id;
+        row.tooltip = std::string(r.description);
+        std::vector<std::optional<double>> numbers;
+        for (const Analysis& a : analyses) {
+            if (!r.readBy.contains(a.config.modelType)) {
+                row.values.push_back(Cell{"—", ""}); // this family's config class does not read it
+                numbers.push_back(std::nullopt);
+                continue;
+            }
+            const nlohmann::ordered_json v = fieldValue(a.config, r.field);
+            row.values.push_back(jsonCell(v));
+            // Sizes and settings have meaningful ratios; token ids and other metadata do not.
+            numbers.push_back(r.role == KeyRole::Metadata ? std::nullopt : jsonNumber(v));
+        }
+        finishRow(row, numbers);
+        diff.rows.push_back(std::move(row));
+    }
+    // Then the derived metrics that say something about these configs.
+    for (const CompareColumn& c : compareColumns()) {
+        if (repeatsAKey(c.id) || (!c.defaultVisible && c.relevant && !c.relevant(analyses)))
+            continue;
+        DiffRow row;
+        row.kind = DiffRow::Kind::Metric;
+        row.id = std::string(c.id);
+        row.label = std::string(c.header);
+        row.tooltip = std::string(c.tooltip);
+        std::vector<std::optional<double>> numbers;
+        for (const Analysis& a : analyses) {
+            row.values.push_back(c.cell(a));
+            const double v = c.value(a);
+            numbers.push_back(std::isnan(v) ? std::nullopt : std::optional<double>(v));
+        }
+        finishRow(row, numbers);
+        diff.rows.push_back(std::move(row));
+    }
+    return diff;
+}
+
+nlohmann::ordered_json toJson(const ConfigDiff& diff)
+{
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const DiffRow& r : diff.rows) {
+        nlohmann::ordered_json values = nlohmann::ordered_json::array(),
+                               raw = nlohmann::ordered_json::array(),
+                               ratios = nlohmann::ordered_json::array();
+        for (std::size_t i = 0; i < r.values.size(); ++i) {
+            values.push_back(r.values[i].display);
+            raw.push_back(r.values[i].raw.empty() ? r.values[i].display : r.values[i].raw);
+            ratios.push_back(r.ratios[i] ? nlohmann::ordered_json(*r.ratios[i])
+                                         : nlohmann::ordered_json(nullptr));
+        }
+        rows.push_back({{"kind", r.kind == DiffRow::Kind::ConfigKey ? "key" : "metric"},
+                        {"id", r.id},
+                        {"label", r.label},
+                        {"values", values},
+                        {"raw", raw},
+                        {"ratios", ratios},
+                        {"differs", r.differs}});
+    }
+    return {{"configs", diff.names}, {"rows", rows}};
+}
+
+Cell ratioCell(std::optional<double> ratio)
+{
+    if (!ratio)
+        return Cell{"", ""};
+    const double r = *ratio;
+    const int digits = r >= 100 ? 0 : r >= 0.1 ? 2 : 4;
+    return Cell{"×" + formatFixed(r, digits), formatNumber(r)};
+}
+
+Table diffTable(const ConfigDiff& diff, const DiffTableOptions& options)
+{
+    Table t;
+    t.columns.push_back({"Diff", Align::Left});
+    t.columns.push_back({"Quantity", Align::Left});
+    for (std::size_t i = 0; i < diff.names.size(); ++i) {
+        t.columns.push_back({diff.names[i], Align::Right});
+        if (options.ratios && i > 0)
+            t.columns.push_back({diff.names[i] + "/" + diff.names.front(), Align::Right});
+    }
+    for (const DiffRow& r : diff.rows) {
+        if (options.onlyDifferences && !r.differs)
+            continue;
+        std::vector<Cell> row;
+        row.push_back(r.differs ? Cell{"≠", "true"} : Cell{"", "false"});
+        row.push_back(Cell::text(r.label));
+        for (std::size_t i = 0; i < r.values.size(); ++i) {
+            row.push_back(r.values[i]);
+            if (options.ratios && i > 0)
+                row.push_back(ratioCell(r.ratios[i]));
+        }
+        t.addRow(std::move(row));
+    }
     return t;
 }
 

@@ -6,7 +6,10 @@
 #include "llamascope/finding.hpp"
 #include "llamascope/table.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <functional>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -45,6 +48,50 @@ Table shapeTable(const Analysis& a);
 
 /// Training FLOPs of every convention for a budget of `tokens` tokens (3× and 4× forward).
 Table tokenBudgetTable(const FlopReport& r, double tokens);
+
+/// One quantity of a side-by-side comparison: a config key or a derived metric, its value in
+/// every config, the ratio of each to the first config's, and whether they differ.
+struct DiffRow {
+    enum class Kind { ConfigKey, Metric };
+    Kind kind = Kind::ConfigKey;
+    std::string id;      ///< the config.json key ("hidden_size") or compare column id ("params")
+    std::string label;   ///< what the row is called: the key, or the column header ("Params")
+    std::string tooltip; ///< the key's description or the column's definition
+    /// One per config. A key the config's family does not read shows "—" ("not read").
+    std::vector<Cell> values;
+    /// values[i] / values[0] for numbers (nullopt for text, booleans, a missing value or a
+    /// first value of 0); ratios[0] is 1 when the row is numeric.
+    std::vector<std::optional<double>> ratios;
+    bool differs = false; ///< some config's displayed value differs from the first's
+};
+
+/// Several configs side by side (`compare --diff`, the GUI's side-by-side view): every
+/// config key any of their families reads, with its resolved value (defaults applied), then
+/// every comparison metric that says something about them (compareColumns(), without those
+/// that repeat a key).
+struct ConfigDiff {
+    std::vector<std::string> names; ///< config names, in the order given
+    std::vector<DiffRow> rows;      ///< keys in binding-table order, then metrics in column order
+};
+
+/// Throws InvalidArgument for fewer than two configs.
+ConfigDiff diffConfigs(const std::vector<Analysis>& analyses);
+
+struct DiffTableOptions {
+    bool onlyDifferences = false; ///< drop rows whose values are all equal
+    bool ratios = true;           ///< a "B/A" column after every config but the first
+};
+
+/// The diff as a table: "Diff" (≠ where the values differ), "Quantity", then each config's
+/// value, each followed (from the second on) by its ratio to the first ("×1.50").
+Table diffTable(const ConfigDiff& diff, const DiffTableOptions& options = {});
+
+/// {"configs": [names], "rows": [{"kind": "key"|"metric", "id", "label", "values", "raw",
+/// "ratios", "differs"}]}: values as displayed, raw as in CSV, ratios to the first (or null).
+nlohmann::ordered_json toJson(const ConfigDiff& diff);
+
+/// A ratio as shown in a diff: "×1.50" (3 significant digits at least 2 decimals), raw: full precision.
+Cell ratioCell(std::optional<double> ratio);
 
 /// Parameter breakdown of one config: component, count, share of total.
 Table parameterTable(const ParameterCounts& p);

@@ -5,12 +5,11 @@
 #include "llamascope/gui/compare_model.hpp"
 #include "llamascope/views.hpp"
 
-#if LLAMASCOPE_GUI_HAVE_DESIGN
 #include "llamascope/cost.hpp"
 #include "llamascope/memory.hpp"
-#endif
 
 #include <QAbstractItemModel>
+#include <QItemSelectionModel>
 
 #include <algorithm>
 #include <array>
@@ -64,31 +63,38 @@ QString htmlTable(const Table& t, const QString& bold = {})
 
 } // namespace
 
-bool haveMemoryModel()
+bool ChartSpec::anySelected() const
 {
-#if LLAMASCOPE_GUI_HAVE_DESIGN
-    return true;
-#else
-    return false;
-#endif
+    return std::find(selectedCategory.begin(), selectedCategory.end(), true) != selectedCategory.end() ||
+           std::any_of(series.begin(), series.end(), [](const XYSeriesSpec& s) { return s.selected; });
 }
 
-QColor rowColor(std::size_t i, std::size_t n)
+namespace {
+
+// A qualitative palette for white backgrounds, ordered so that neighbours differ in hue and
+// lightness (after the Tableau 10 and 20 palettes, with their oranges left out: orange is
+// the designer draft's colour).
+const std::array<QColor, 18>& palette()
 {
-    // A perceptually ordered ramp (viridis-like anchors): small models light, large dark.
-    static const std::array<QColor, 6> ramp = {QColor(122, 209, 81), QColor(34, 168, 132),
-                                               QColor(35, 136, 142), QColor(42, 104, 142),
-                                               QColor(65, 68, 135),  QColor(68, 1, 84)};
-    if (n <= 1)
-        return ramp[2];
-    const double t =
-        static_cast<double>(i) / static_cast<double>(n - 1) * static_cast<double>(ramp.size() - 1);
-    const auto k = std::min(ramp.size() - 2, static_cast<std::size_t>(t));
-    const double f = t - static_cast<double>(k);
-    const QColor& a = ramp[k];
-    const QColor& b = ramp[k + 1];
-    auto mix = [f](int x, int y) { return static_cast<int>(x + (y - x) * f); };
-    return {mix(a.red(), b.red()), mix(a.green(), b.green()), mix(a.blue(), b.blue())};
+    static const std::array<QColor, 18> colors = {
+        QColor(31, 119, 180),  QColor(214, 39, 40),  QColor(44, 160, 44),   QColor(148, 103, 189),
+        QColor(23, 190, 207),  QColor(140, 86, 75),  QColor(227, 119, 194), QColor(127, 127, 127),
+        QColor(188, 189, 34),  QColor(57, 59, 121),  QColor(132, 60, 57),   QColor(99, 121, 57),
+        QColor(123, 65, 115),  QColor(0, 109, 91),   QColor(82, 84, 163),   QColor(158, 218, 229),
+        QColor(255, 152, 150), QColor(152, 223, 138)};
+    return colors;
+}
+
+} // namespace
+
+QColor seriesColor(std::size_t i)
+{
+    return palette()[i % palette().size()];
+}
+
+std::size_t paletteSize()
+{
+    return palette().size();
 }
 
 QColor draftColor()
@@ -96,14 +102,17 @@ QColor draftColor()
     return {230, 85, 13};
 }
 
-std::vector<ChartRow> chartRows(const QAbstractItemModel& model)
+std::vector<ChartRow> chartRows(const QAbstractItemModel& model, const QItemSelectionModel* selection)
 {
     std::vector<ChartRow> rows;
     for (int r = 0; r < model.rowCount(); ++r) {
         const QModelIndex i = model.index(r, 0);
         const auto* a = i.data(AnalysisRole).value<const Analysis*>();
-        if (a != nullptr)
-            rows.push_back({a, i.data(DraftRole).toBool()});
+        if (a == nullptr)
+            continue;
+        const bool selected = selection != nullptr && selection->model() == &model &&
+                              selection->isRowSelected(r, QModelIndex());
+        rows.push_back({a, i.data(DraftRole).toBool(), selected});
     }
     return rows;
 }
@@ -184,8 +193,9 @@ ChartSpec parametersChart(const std::vector<ChartRow>& rows, ParamScale scale)
         break;
     }
     for (const ChartRow& r : rows) {
-        spec.categories << (r.draft ? nameOf(r) + QStringLiteral(" ✎") : nameOf(r));
+        spec.categories << nameOf(r);
         spec.highlightCategory.push_back(r.draft);
+        spec.selectedCategory.push_back(r.selected);
     }
     for (const Component& c : components) {
         BarSetSpec set;
@@ -230,7 +240,7 @@ ChartSpec flopsChart(const std::vector<ChartRow>& rows, const FlopsChartOptions&
         QStringLiteral("sequence length T (tokens, log scale)"), true, 2, QStringLiteral("%g"), {}, {}, {}};
     spec.y = {
         QStringLiteral("forward GFLOP per token (log scale)"), true, 10, QStringLiteral("%g"), {}, {}, {}};
-    spec.legendAlignment = Qt::AlignRight;
+    spec.legendAlignment = Qt::AlignBottom;
     spec.emptyMessage =
         QStringLiteral("No configs to plot: open config files, or clear the filter in Compare.");
 
@@ -242,9 +252,13 @@ ChartSpec flopsChart(const std::vector<ChartRow>& rows, const FlopsChartOptions&
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const ChartRow& r = rows[i];
         XYSeriesSpec s;
-        s.label = r.draft ? nameOf(r) + QStringLiteral(" ✎") : nameOf(r);
-        s.color = r.draft ? draftColor() : rowColor(i, rows.size());
+        s.label = nameOf(r);
+        s.endLabel = nameOf(r); // direct labels: no legend to decode
+        s.inLegend = false;
+        s.color = r.draft ? draftColor() : seriesColor(i);
+        s.dashed = !r.draft && i >= paletteSize(); // a second round of the palette: dashed
         s.highlight = r.draft;
+        s.selected = r.selected;
         s.width = 1.8;
         for (Count t : lengths) {
             const FlopReport report = computeFlops(r.analysis->config, {t, options.mask});
@@ -276,8 +290,9 @@ ChartSpec flopsChart(const std::vector<ChartRow>& rows, const FlopsChartOptions&
     if (!contexts.points.empty())
         spec.series.push_back(std::move(contexts));
     if (first != nullptr)
-        spec.subtitle = QStringLiteral("%1: %2 · %3 attention · dots: each config's own context length P")
-                            .arg(qs(first->title), qs(first->citation), qs(toString(options.mask)));
+        spec.subtitle =
+            QStringLiteral("%1: %2 · %3 attention · dots: each config's own context length P · hover a line")
+                .arg(qs(first->title), qs(first->citation), qs(toString(options.mask)));
     return spec;
 }
 
@@ -296,6 +311,7 @@ ChartSpec shapeChart(const std::vector<ChartRow>& rows)
 
     // Configs with the same (L, d) share a marker and one label.
     std::map<std::pair<Count, Count>, QStringList> names;
+    std::map<std::pair<Count, Count>, bool> chosen;
     std::vector<std::pair<Count, Count>> order;
     std::vector<ModelConfig> family;
     const ChartRow* draft = nullptr;
@@ -308,6 +324,7 @@ ChartSpec shapeChart(const std::vector<ChartRow>& rows)
         if (!names.contains(key))
             order.push_back(key);
         names[key] << nameOf(r);
+        chosen[key] = chosen[key] || r.selected;
         family.push_back(r.analysis->config);
     }
     XYSeriesSpec configs;
@@ -315,14 +332,20 @@ ChartSpec shapeChart(const std::vector<ChartRow>& rows)
     configs.scatter = true;
     configs.color = QColor(42, 104, 142);
     configs.markerSize = 10;
+    XYSeriesSpec picked = configs;
+    picked.label = QStringLiteral("selected in Compare");
+    picked.selected = true;
+    picked.color = QColor(20, 20, 20);
+    picked.markerSize = 13;
     for (const auto& key : order) {
         const QStringList& n = names[key];
-        configs.points.emplace_back(static_cast<double>(key.first), static_cast<double>(key.second));
-        configs.pointLabels << (n.size() > 2 ? QStringLiteral("%1 +%2").arg(n.front()).arg(n.size() - 1)
-                                             : n.join(QStringLiteral(", ")));
-        configs.tooltips << QStringLiteral("<b>%1</b><br>L = %2, d = %3")
-                                .arg(n.join(QStringLiteral("<br>")), qs(formatCount(key.first)),
-                                     qs(formatCount(key.second)));
+        XYSeriesSpec& into = chosen[key] ? picked : configs;
+        into.points.emplace_back(static_cast<double>(key.first), static_cast<double>(key.second));
+        into.pointLabels << (n.size() > 2 ? QStringLiteral("%1 +%2").arg(n.front()).arg(n.size() - 1)
+                                          : n.join(QStringLiteral(", ")));
+        into.tooltips << QStringLiteral("<b>%1</b><br>L = %2, d = %3")
+                             .arg(n.join(QStringLiteral("<br>")), qs(formatCount(key.first)),
+                                  qs(formatCount(key.second)));
     }
 
     double lo = 0, hi = 0;
@@ -377,6 +400,8 @@ ChartSpec shapeChart(const std::vector<ChartRow>& rows)
     }
     if (!configs.points.empty())
         spec.series.push_back(std::move(configs));
+    if (!picked.points.empty())
+        spec.series.push_back(std::move(picked));
     if (draft != nullptr) {
         XYSeriesSpec d;
         d.label = QStringLiteral("designer draft");
@@ -386,7 +411,8 @@ ChartSpec shapeChart(const std::vector<ChartRow>& rows)
         d.markerSize = 13;
         const ModelConfig& c = draft->analysis->config;
         d.points = {QPointF(static_cast<double>(c.numHiddenLayers), static_cast<double>(c.hiddenSize))};
-        d.pointLabels = {nameOf(*draft) + QStringLiteral(" ✎")};
+        d.selected = draft->selected;
+        d.pointLabels = {nameOf(*draft)};
         d.tooltips = {QStringLiteral("<b>%1</b> (designer draft)<br>L = %2, d = %3, N/L = %4")
                           .arg(nameOf(*draft), qs(formatCount(c.numHiddenLayers)),
                                qs(formatCount(c.hiddenSize)),
@@ -418,63 +444,16 @@ ChartSpec shapeChart(const std::vector<ChartRow>& rows)
 std::vector<std::pair<QString, QString>> acceleratorChoices()
 {
     std::vector<std::pair<QString, QString>> out;
-#if LLAMASCOPE_GUI_HAVE_DESIGN
     for (const Accelerator& a : builtinAccelerators().accelerators)
         out.emplace_back(qs(a.key), qs(a.name));
-#endif
     return out;
 }
 
-#if LLAMASCOPE_GUI_HAVE_DESIGN
-namespace {
-
-MemoryOptions memoryOptions(Optimizer optimizer, const MemoryChartOptions& options)
+MemoryOptions MemoryChartOptions::defaultMemoryOptions()
 {
     MemoryOptions m;
-    m.optimizer = optimizer;
-    m.rank = options.rank;
-    m.batch = options.batch;
-    m.seqLen = options.seqLen;
-    m.recompute = options.recompute;
-    m.attention = options.eagerAttention ? AttentionKernel::Eager : AttentionKernel::Flash;
+    m.rank = kDefaultLowRank;
     return m;
-}
-
-constexpr std::array kTrainingOptimizers = {Optimizer::AdamW,    Optimizer::MixedAdamW, Optimizer::Bf16Adam,
-                                            Optimizer::Adam8bit, Optimizer::GaLore,     Optimizer::LoRA};
-
-} // namespace
-#endif
-
-Table memoryByOptimizerTable(const ModelConfig& config, const MemoryChartOptions& options)
-{
-    Table t;
-#if LLAMASCOPE_GUI_HAVE_DESIGN
-    t.columns = {{"Optimizer", Align::Left},   {"Weights", Align::Right},     {"Gradients", Align::Right},
-                 {"Opt. state", Align::Right}, {"Activations", Align::Right}, {"Logits", Align::Right},
-                 {"Total", Align::Right}};
-    auto bytes = [](Count b) { return Cell{formatBytes(static_cast<double>(b)), std::to_string(b)}; };
-    for (Optimizer o : kTrainingOptimizers) {
-        std::string name(toString(o));
-        if (o == Optimizer::GaLore || o == Optimizer::LoRA)
-            name += " r=" + std::to_string(options.rank);
-        try {
-            const MemoryReport r = estimateMemory(config, memoryOptions(o, options));
-            t.addRow({Cell::text(name), bytes(r.bytes(MemoryCategory::Weights)),
-                      bytes(r.bytes(MemoryCategory::Gradients)),
-                      bytes(r.bytes(MemoryCategory::OptimizerState)),
-                      bytes(r.bytes(MemoryCategory::Activations)), bytes(r.bytes(MemoryCategory::Logits)),
-                      bytes(r.totalBytes())});
-        } catch (const std::exception& e) {
-            t.addRow({Cell::text(name), Cell::text(e.what()), Cell::text(""), Cell::text(""), Cell::text(""),
-                      Cell::text(""), Cell::text("")});
-        }
-    }
-#else
-    (void)config;
-    (void)options;
-#endif
-    return t;
 }
 
 ChartSpec memoryChart(const std::vector<ChartRow>& rows, const MemoryChartOptions& options)
@@ -482,14 +461,6 @@ ChartSpec memoryChart(const std::vector<ChartRow>& rows, const MemoryChartOption
     ChartSpec spec;
     spec.kind = ChartSpec::Kind::GroupedBars;
     spec.title = QStringLiteral("Training memory by optimizer");
-#if !LLAMASCOPE_GUI_HAVE_DESIGN
-    (void)rows;
-    (void)options;
-    spec.emptyMessage =
-        QStringLiteral("The memory model (core memory.hpp, issue 4) is not part of this build yet.\n"
-                       "This chart appears as soon as it lands.");
-    return spec;
-#else
     spec.emptyMessage =
         QStringLiteral("No configs to plot: open config files, or clear the filter in Compare.");
     spec.y = {QStringLiteral("GiB at the peak of a training step (log scale)"),
@@ -500,26 +471,24 @@ ChartSpec memoryChart(const std::vector<ChartRow>& rows, const MemoryChartOption
               {},
               {}};
     spec.legendAlignment = Qt::AlignTop;
-    struct Choice {
-        Optimizer optimizer;
-        QColor color;
-    };
-    const std::array<Choice, 6> choices = {
-        Choice{Optimizer::AdamW, QColor(78, 121, 167)},   Choice{Optimizer::MixedAdamW, QColor(242, 142, 43)},
-        Choice{Optimizer::Bf16Adam, QColor(225, 87, 89)}, Choice{Optimizer::Adam8bit, QColor(118, 183, 178)},
-        Choice{Optimizer::GaLore, QColor(89, 161, 79)},   Choice{Optimizer::LoRA, QColor(176, 122, 161)}};
     for (const ChartRow& r : rows) {
-        spec.categories << (r.draft ? nameOf(r) + QStringLiteral(" ✎") : nameOf(r));
+        spec.categories << nameOf(r);
         spec.highlightCategory.push_back(r.draft);
+        spec.selectedCategory.push_back(r.selected);
     }
-    for (const Choice& c : choices) {
+    const MemoryOptions& base = options.memory;
+    // One bar set per regime, in core's order; each bar is core's total for that regime.
+    std::size_t colour = 0;
+    for (Optimizer o : trainingOptimizers()) {
         BarSetSpec set;
-        const bool ranked = c.optimizer == Optimizer::GaLore || c.optimizer == Optimizer::LoRA;
-        set.label = ranked ? QStringLiteral("%1 r=%2").arg(qs(toString(c.optimizer))).arg(options.rank)
-                           : qs(toString(c.optimizer));
-        set.color = c.color;
+        MemoryOptions m = base;
+        m.optimizer = o;
+        const bool ranked = o == Optimizer::GaLore || o == Optimizer::LoRA;
+        if (ranked && m.rank == 0)
+            m.rank = kDefaultLowRank;
+        set.label = ranked ? QStringLiteral("%1 r=%2").arg(qs(toString(o))).arg(m.rank) : qs(toString(o));
+        set.color = seriesColor(colour++);
         for (const ChartRow& r : rows) {
-            const MemoryOptions m = memoryOptions(c.optimizer, options);
             try {
                 const MemoryReport report = estimateMemory(r.analysis->config, m);
                 set.values.push_back(static_cast<double>(report.totalBytes()) / kGibibyte);
@@ -541,11 +510,11 @@ ChartSpec memoryChart(const std::vector<ChartRow>& rows, const MemoryChartOption
     spec.subtitle =
         QStringLiteral(
             "Weights + gradients + optimizer state + activations + logits (estimateMemory); B = %1, T = %2, "
-            "%3 attention%4")
-            .arg(options.batch)
-            .arg(options.seqLen == 0 ? QStringLiteral("each config's P") : QString::number(options.seqLen))
-            .arg(options.eagerAttention ? QStringLiteral("eager") : QStringLiteral("flash"))
-            .arg(options.recompute ? QStringLiteral(", full recompute") : QString());
+            "%3 attention%4 · hover a bar for the breakdown")
+            .arg(base.batch)
+            .arg(base.seqLen == 0 ? QStringLiteral("each config's P") : QString::number(base.seqLen))
+            .arg(qs(toString(base.attention)))
+            .arg(base.recompute ? QStringLiteral(", full recompute") : QString());
     if (!options.device.isEmpty()) {
         const AcceleratorTable table = builtinAccelerators();
         if (const Accelerator* a = table.find(options.device.toStdString())) {
@@ -557,7 +526,6 @@ ChartSpec memoryChart(const std::vector<ChartRow>& rows, const MemoryChartOption
         }
     }
     return spec;
-#endif
 }
 
 } // namespace llamascope::gui

@@ -7,7 +7,9 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QItemSelectionModel>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSpinBox>
@@ -94,7 +96,8 @@ QWidget* ChartsView::makePage(Kind kind)
         maxSeq_ = new QComboBox(page);
         for (int t : {4096, 8192, 16384, 32768, 131072})
             maxSeq_->addItem(QString::number(t), t);
-        maxSeq_->setCurrentIndex(2);
+        maxSeq_->setCurrentIndex(
+            std::max(0, maxSeq_->findData(static_cast<int>(FlopsChartOptions{}.maxSeqLen))));
         for (QComboBox* c : {convention_, mask_, maxSeq_})
             connect(c, &QComboBox::currentIndexChanged, this, changed);
         bar->addWidget(caption(QStringLiteral("Convention"), page));
@@ -105,24 +108,31 @@ QWidget* ChartsView::makePage(Kind kind)
         bar->addWidget(maxSeq_);
         break;
     case Kind::Shape:
-        bar->addWidget(caption(QStringLiteral("Hover a point or a line for details"), page));
+        bar->addWidget(caption(QStringLiteral("Hover a point or a line for details; rows selected in "
+                                              "Compare are drawn dark"),
+                               page));
         break;
-    case Kind::Memory:
+    case Kind::Memory: {
+        // Starting values are core's defaults (MemoryOptions, kDefaultLowRank).
+        const MemoryOptions defaults = MemoryChartOptions::defaultMemoryOptions();
         batch_ = new QSpinBox(page);
         batch_->setRange(1, 4096);
-        batch_->setValue(1);
+        batch_->setValue(static_cast<int>(defaults.batch));
         memSeq_ = new QComboBox(page);
         memSeq_->addItem(QStringLiteral("context length P"), 0);
         for (int t : {512, 1024, 2048, 4096, 8192})
             memSeq_->addItem(QString::number(t), t);
+        memSeq_->setCurrentIndex(std::max(0, memSeq_->findData(static_cast<int>(defaults.seqLen))));
         rank_ = new QSpinBox(page);
         rank_->setRange(1, 8192);
-        rank_->setValue(128);
+        rank_->setValue(static_cast<int>(defaults.rank));
         recompute_ = new QCheckBox(QStringLiteral("recompute"), page);
         recompute_->setToolTip(QStringLiteral("Full activation checkpointing: keep only each layer's input"));
+        recompute_->setChecked(defaults.recompute);
         attention_ = new QComboBox(page);
-        attention_->addItem(QStringLiteral("flash"), 0);
-        attention_->addItem(QStringLiteral("eager"), 1);
+        for (AttentionKernel k : {AttentionKernel::Flash, AttentionKernel::Eager})
+            attention_->addItem(QString::fromUtf8(toString(k).data()), static_cast<int>(k));
+        attention_->setCurrentIndex(std::max(0, attention_->findData(static_cast<int>(defaults.attention))));
         device_ = new QComboBox(page);
         device_->addItem(QStringLiteral("no device line"), QString());
         for (const auto& [key, name] : acceleratorChoices())
@@ -142,21 +152,20 @@ QWidget* ChartsView::makePage(Kind kind)
         bar->addWidget(attention_);
         bar->addWidget(recompute_);
         bar->addWidget(device_);
-        if (!haveMemoryModel())
-            for (QWidget* w :
-                 std::initializer_list<QWidget*>{batch_, memSeq_, rank_, recompute_, attention_, device_})
-                w->setEnabled(false);
         break;
     }
+    }
     bar->addStretch(1);
-    auto* png = new QToolButton(page);
-    png->setText(QStringLiteral("Export PNG…"));
-    connect(png, &QToolButton::clicked, this, [this] { exportCurrent(false); });
-    auto* svg = new QToolButton(page);
-    svg->setText(QStringLiteral("Export SVG…"));
-    connect(svg, &QToolButton::clicked, this, [this] { exportCurrent(true); });
-    bar->addWidget(png);
-    bar->addWidget(svg);
+    auto* exportButton = new QToolButton(page);
+    exportButton->setText(QStringLiteral("Export…"));
+    exportButton->setToolTip(
+        QStringLiteral("The chart as a 2× PNG (Ctrl+Shift+P) or a vector SVG (Ctrl+Shift+G)"));
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(exportButton);
+    menu->addAction(QStringLiteral("Export PNG…"), this, [this] { exportCurrent(false); });
+    menu->addAction(QStringLiteral("Export SVG…"), this, [this] { exportCurrent(true); });
+    exportButton->setMenu(menu);
+    bar->addWidget(exportButton);
     v->addLayout(bar);
     auto* chart = new ScopeChart(page);
     charts_[static_cast<std::size_t>(kind)] = chart;
@@ -168,6 +177,16 @@ void ChartsView::showChart(Kind kind)
 {
     tabs_->setCurrentIndex(static_cast<int>(kind));
     flush();
+}
+
+void ChartsView::setSelectionModel(QItemSelectionModel* selection)
+{
+    if (selection_ != nullptr)
+        disconnect(selection_, nullptr, this, nullptr);
+    selection_ = selection;
+    if (selection_ != nullptr)
+        connect(selection_, &QItemSelectionModel::selectionChanged, this, &ChartsView::markDirty);
+    markDirty();
 }
 
 ChartsView::Kind ChartsView::currentKind() const
@@ -207,7 +226,7 @@ void ChartsView::rebuildAll()
 void ChartsView::rebuild(Kind kind)
 {
     dirty_[static_cast<std::size_t>(kind)] = false;
-    const std::vector<ChartRow> rows = chartRows(*model_);
+    const std::vector<ChartRow> rows = chartRows(*model_, selection_);
     ScopeChart* chart = charts_[static_cast<std::size_t>(kind)];
     switch (kind) {
     case Kind::Parameters:
@@ -224,11 +243,11 @@ void ChartsView::rebuild(Kind kind)
     case Kind::Shape: chart->setSpec(shapeChart(rows)); break;
     case Kind::Memory: {
         MemoryChartOptions o;
-        o.batch = batch_->value();
-        o.seqLen = memSeq_->currentData().toInt();
-        o.rank = rank_->value();
-        o.recompute = recompute_->isChecked();
-        o.eagerAttention = attention_->currentData().toInt() == 1;
+        o.memory.batch = batch_->value();
+        o.memory.seqLen = memSeq_->currentData().toInt();
+        o.memory.rank = rank_->value();
+        o.memory.recompute = recompute_->isChecked();
+        o.memory.attention = static_cast<AttentionKernel>(attention_->currentData().toInt());
         o.device = device_->currentData().toString();
         chart->setSpec(memoryChart(rows, o));
         break;

@@ -6,6 +6,7 @@
 #include <QBrush>
 #include <QColor>
 #include <QFont>
+#include <QRegularExpression>
 
 #include <cmath>
 
@@ -213,6 +214,35 @@ bool CompareProxy::lessThan(const QModelIndex& left, const QModelIndex& right) c
     if (ln2 != rn2)
         return ln2 < rn2;
     return left.row() < right.row();
+}
+
+QStringList CompareProxy::splitTerms(const QString& text)
+{
+    static const QRegularExpression separators(QStringLiteral("[\\s|,]+"));
+    return text.split(separators, Qt::SkipEmptyParts);
+}
+
+void CompareProxy::setFilterTerms(const QString& text)
+{
+    const QStringList terms = splitTerms(text);
+    if (terms == terms_)
+        return;
+    terms_ = terms;
+    invalidateFilter();
+}
+
+bool CompareProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
+{
+    if (terms_.isEmpty())
+        return QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent);
+    const QModelIndex i = sourceModel()->index(sourceRow, 0, sourceParent);
+    const QString name = i.data(Qt::DisplayRole).toString();
+    const auto* a = i.data(AnalysisRole).value<const Analysis*>();
+    const QString family = a != nullptr ? qs(toString(a->config.modelType)) : QString();
+    for (const QString& t : terms_)
+        if (name.contains(t, Qt::CaseInsensitive) || family.contains(t, Qt::CaseInsensitive))
+            return true;
+    return false;
 }
 
 std::vector<Analysis> analysesInOrder(const QAbstractItemModel& model)

@@ -4,9 +4,12 @@
 #include "llamascope/format.hpp"
 #include "llamascope/gui/compare_model.hpp"
 #include "llamascope/gui/core_table_model.hpp"
+#include "llamascope/gui/diff_view.hpp"
 #include "llamascope/gui/workspace.hpp"
 #include "llamascope/io.hpp"
 #include "llamascope/views.hpp"
+#include "table_fit.hpp"
+#include "text.hpp"
 #include "widgets.hpp"
 
 #include <QAction>
@@ -15,16 +18,21 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
+#include <QTextDocument>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <exception>
 
 namespace llamascope::gui {
@@ -55,18 +63,23 @@ CompareView::CompareView(CompareModel* model, CompareProxy* proxy, const Workspa
 
     auto* bar = new QHBoxLayout;
     filter_ = new QLineEdit(this);
-    filter_->setPlaceholderText(QStringLiteral("Filter configs by name (Ctrl+F)"));
+    filter_->setPlaceholderText(QStringLiteral("Filter: names or families, e.g. 60m 1b (Ctrl+F)"));
+    filter_->setToolTip(
+        QStringLiteral("Several terms separated by spaces or | show every config whose name or "
+                       "model_type contains any of them. Esc clears."));
     filter_->setClearButtonEnabled(true);
     filter_->setMinimumWidth(260);
     filter_->setMaximumWidth(360);
+    filter_->installEventFilter(this);
     connect(filter_, &QLineEdit::textChanged, proxy_, [this](const QString& text) {
-        proxy_->setFilterRegularExpression(
-            QRegularExpression(QRegularExpression::escape(text), QRegularExpression::CaseInsensitiveOption));
+        proxy_->setFilterTerms(text);
         updateSummary();
     });
     bar->addWidget(filter_);
     summary_ = new QLabel(this);
+    summary_->setTextFormat(Qt::RichText);
     summary_->setStyleSheet(QStringLiteral("color: #555;"));
+    summary_->setMinimumWidth(120);
     bar->addWidget(summary_, 1);
 
     auto* columns = new QToolButton(this);
@@ -94,6 +107,7 @@ CompareView::CompareView(CompareModel* model, CompareProxy* proxy, const Workspa
     layout->addLayout(bar);
 
     splitter_ = new QSplitter(Qt::Vertical, this);
+    splitter_->setChildrenCollapsible(false);
     table_ = new QTableView(splitter_);
     table_->setModel(proxy_);
     table_->setSortingEnabled(true);
@@ -117,6 +131,9 @@ CompareView::CompareView(CompareModel* model, CompareProxy* proxy, const Workspa
     });
     for (int c = 0; c < model_->columnCount(); ++c)
         table_->setColumnHidden(c, !CompareModel::column(c).defaultVisible);
+    fitter_ = new ColumnFitter(table_, table_->horizontalHeader());
+    fitter_->setCap(0,
+                    fontMetrics().horizontalAdvance(QStringLiteral("llama_130m_sinusoidal_pos (draft)__")));
     // Ctrl+C in the table: the selected rows, visible columns, as core's CSV.
     auto* copySelection = new QAction(QStringLiteral("Copy selected rows"), table_);
     copySelection->setShortcut(QKeySequence::Copy);
@@ -127,46 +144,115 @@ CompareView::CompareView(CompareModel* model, CompareProxy* proxy, const Workspa
     });
     table_->addAction(copySelection);
 
-    auto* details = new QWidget(splitter_);
+    // Below the table: the current config's breakdown, or the selection side by side.
+    below_ = new QTabWidget(splitter_);
+    below_->setDocumentMode(true);
+    auto* details = new QWidget(below_);
     auto* detailLayout = new QVBoxLayout(details);
     detailLayout->setContentsMargins(0, 4, 0, 0);
     detailTitle_ = new QLabel(details);
     detailTitle_->setTextFormat(Qt::RichText);
+    detailTitle_->setWordWrap(true);
     detailLayout->addWidget(detailTitle_);
     auto* tables = new QHBoxLayout;
     paramsModel_ = new CoreTableModel(this);
     flopsModel_ = new CoreTableModel(this);
     paramsView_ = makeDetailTable(paramsModel_, details);
     flopsView_ = makeDetailTable(flopsModel_, details);
-    tables->addWidget(paramsView_, 2);
-    tables->addWidget(flopsView_, 5);
-    detailLayout->addLayout(tables);
+    // "What it counts" wraps in the width left; rows follow the wrapped text's height.
+    flopsView_->setWordWrap(true);
+    flopsView_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    tables->addWidget(paramsView_, 0);
+    tables->addWidget(flopsView_, 1);
+    detailLayout->addLayout(tables, 1);
+    below_->addTab(details, QStringLiteral("Selected config"));
+    diff_ = new DiffView(below_);
+    connect(diff_, &DiffView::statusMessage, this, &CompareView::statusMessage);
+    below_->addTab(diff_, QStringLiteral("Side by side"));
+    below_->setTabToolTip(1,
+                          QStringLiteral("Select two to six rows (Ctrl+click, Shift+click) to compare them "
+                                         "field by field"));
     splitter_->addWidget(table_);
-    splitter_->addWidget(details);
+    splitter_->addWidget(below_);
     splitter_->setStretchFactor(0, 3);
     splitter_->setStretchFactor(1, 2);
     layout->addWidget(splitter_, 1);
 
     connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &CompareView::updateDetails);
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &CompareView::updateSideBySide);
     connect(proxy_, &QAbstractItemModel::modelReset, this, [this] {
+        applyDefaultColumns();
         updateSummary();
         if (!table_->currentIndex().isValid() && proxy_->rowCount() > 0)
             table_->setCurrentIndex(proxy_->index(0, 0));
         updateDetails();
-        table_->resizeColumnsToContents();
+        updateSideBySide();
     });
     connect(proxy_, &QAbstractItemModel::rowsInserted, this, [this] {
+        applyDefaultColumns();
         updateSummary();
-        table_->resizeColumnsToContents(); // the draft row is bold, hence wider
     });
-    connect(proxy_, &QAbstractItemModel::rowsRemoved, this, [this] { updateSummary(); });
-    connect(proxy_, &QAbstractItemModel::dataChanged, this, [this] { updateDetails(); });
-    table_->resizeColumnsToContents();
+    connect(proxy_, &QAbstractItemModel::rowsRemoved, this, [this] {
+        updateSummary();
+        updateSideBySide();
+    });
+    connect(proxy_, &QAbstractItemModel::dataChanged, this, [this] {
+        updateDetails();
+        updateSideBySide();
+    });
+    applyDefaultColumns();
     if (proxy_->rowCount() > 0)
         table_->setCurrentIndex(proxy_->index(0, 0));
     updateSummary();
     updateDetails();
+}
+
+bool CompareView::eventFilter(QObject* watched, QEvent* event)
+{
+    // Esc in the filter clears it (and is not taken by the window's Esc shortcut).
+    if (watched == filter_ && !filter_->text().isEmpty()) {
+        if (event->type() == QEvent::ShortcutOverride &&
+            static_cast<QKeyEvent*>(event)->key() == Qt::Key_Escape) {
+            event->accept();
+            return true;
+        }
+        if (event->type() == QEvent::KeyPress && static_cast<QKeyEvent*>(event)->key() == Qt::Key_Escape) {
+            filter_->clear();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void CompareView::setColumnShown(int column, bool shown)
+{
+    table_->setColumnHidden(column, !shown);
+    if (shown)
+        fitter_->fit();
+}
+
+void CompareView::applyDefaultColumns()
+{
+    const std::vector<Analysis> analyses = analysesInOrder(*model_);
+    std::set<std::string> relevantNow;
+    for (const CompareColumn& c : compareColumns())
+        if (!c.defaultVisible && c.relevant && c.relevant(analyses))
+            relevantNow.emplace(c.id);
+    for (int c = 0; c < model_->columnCount(); ++c) {
+        const CompareColumn& col = CompareModel::column(c);
+        const std::string id(col.id);
+        if (!columnsChosen_) {
+            table_->setColumnHidden(c, !(col.defaultVisible || relevantNow.contains(id)));
+        } else if (relevantNow.contains(id) && !relevantShown_.contains(id)) {
+            table_->setColumnHidden(c, false); // newly relevant (a MoE config opened, ...)
+        } else if (!relevantNow.contains(id) && relevantShown_.contains(id)) {
+            table_->setColumnHidden(c, true);
+        }
+    }
+    relevantShown_ = relevantNow;
+    fitter_->fit();
 }
 
 std::vector<std::string> CompareView::visibleColumnIds() const
@@ -185,9 +271,8 @@ void CompareView::setColumnVisible(const std::string& id, bool visible)
 {
     const int c = CompareModel::columnOf(id);
     if (c >= 0) {
-        table_->setColumnHidden(c, !visible);
-        if (visible)
-            table_->resizeColumnToContents(c);
+        columnsChosen_ = true;
+        setColumnShown(c, visible);
     }
 }
 
@@ -238,6 +323,58 @@ void CompareView::focusFilter()
     filter_->selectAll();
 }
 
+void CompareView::setFilterText(const QString& text)
+{
+    filter_->setText(text);
+}
+
+QString CompareView::summaryText() const
+{
+    QTextDocument doc;
+    doc.setHtml(summary_->text());
+    return doc.toPlainText();
+}
+
+QItemSelectionModel* CompareView::selectionModel() const
+{
+    return table_->selectionModel();
+}
+
+bool CompareView::showingSideBySide() const
+{
+    return below_->currentWidget() == diff_;
+}
+
+QStringList CompareView::selectedNames() const
+{
+    QModelIndexList selected = table_->selectionModel()->selectedRows();
+    std::sort(selected.begin(), selected.end(),
+              [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    QStringList names;
+    for (const QModelIndex& i : selected)
+        names << i.data().toString();
+    return names;
+}
+
+void CompareView::selectConfigs(const QStringList& names)
+{
+    QItemSelection selection;
+    QModelIndex first;
+    for (const QString& name : names)
+        for (int r = 0; r < proxy_->rowCount(); ++r)
+            if (proxy_->index(r, 0).data().toString() == name) {
+                selection.select(proxy_->index(r, 0), proxy_->index(r, proxy_->columnCount() - 1));
+                if (!first.isValid())
+                    first = proxy_->index(r, 0);
+            }
+    table_->selectionModel()->select(selection,
+                                     QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    if (first.isValid()) {
+        table_->selectionModel()->setCurrentIndex(first, QItemSelectionModel::NoUpdate);
+        table_->scrollTo(first);
+    }
+}
+
 void CompareView::selectConfig(const QString& name)
 {
     for (int r = 0; r < proxy_->rowCount(); ++r)
@@ -260,20 +397,20 @@ void CompareView::showColumnMenu(const QPoint& globalPos)
         a->setChecked(!table_->isColumnHidden(c));
         a->setEnabled(col.id != "name"); // the model name always shows
         connect(a, &QAction::toggled, this, [this, c](bool on) {
-            table_->setColumnHidden(c, !on);
-            if (on)
-                table_->resizeColumnToContents(c);
+            columnsChosen_ = true;
+            setColumnShown(c, on);
         });
     }
     menu.addSeparator();
     menu.addAction(QStringLiteral("Show default columns"), this, [this] {
-        for (int c = 0; c < model_->columnCount(); ++c)
-            table_->setColumnHidden(c, !CompareModel::column(c).defaultVisible);
+        columnsChosen_ = false;
+        applyDefaultColumns();
     });
     menu.addAction(QStringLiteral("Show all columns"), this, [this] {
+        columnsChosen_ = true;
         for (int c = 0; c < model_->columnCount(); ++c)
             table_->setColumnHidden(c, false);
-        table_->resizeColumnsToContents();
+        fitter_->fit();
     });
     menu.exec(globalPos);
 }
@@ -286,6 +423,10 @@ void CompareView::showRowMenu(const QPoint& pos)
         const int source = i.siblingAtColumn(0).data(SourceIndexRole).toInt();
         menu.addAction(QStringLiteral("Open in Designer"), this,
                        [this, source] { emit openInDesigner(source); });
+        const int selected = static_cast<int>(table_->selectionModel()->selectedRows().size());
+        QAction* side = menu.addAction(QStringLiteral("Show the selected side by side"), this,
+                                       [this] { below_->setCurrentWidget(diff_); });
+        side->setEnabled(selected >= 2);
     }
     menu.addAction(QStringLiteral("Copy table as CSV"), this, &CompareView::copyCsv);
     menu.addAction(QStringLiteral("Copy table as Markdown"), this, &CompareView::copyMarkdown);
@@ -301,14 +442,53 @@ void CompareView::updateSummary()
         for (const ConfigSource& s : workspace_->sources())
             withErrors += s.usable() ? 0 : 1;
     const bool draft = model_->hasDraft();
-    QString text = shown == total ? QStringLiteral("%1 configs").arg(total - (draft ? 1 : 0))
-                                  : QStringLiteral("%1 of %2 rows").arg(shown).arg(total);
-    if (draft && shown == total)
-        text += QStringLiteral(" + the designer's draft (bold)");
+    const QStringList& terms = proxy_->filterTerms();
+    QString text;
+    bool nothing = false;
+    if (total == 0) {
+        text = QStringLiteral("No configs open: File ▸ Open, or drop config files on the window");
+    } else if (shown == 0 && !terms.isEmpty()) {
+        nothing = true;
+        text = QStringLiteral("<span style='color:#c82828'><b>Nothing matches</b> %1</span> — a config shows "
+                              "when its name or family contains any term; Esc clears the filter")
+                   .arg(terms.join(QStringLiteral(" | ")).toHtmlEscaped());
+    } else if (shown != total) {
+        text = QStringLiteral("%1 of %2 configs match %3")
+                   .arg(shown)
+                   .arg(total)
+                   .arg(terms.join(QStringLiteral(" | ")).toHtmlEscaped());
+    } else {
+        text = qs(plural(total - (draft ? 1 : 0), "config"));
+        if (draft)
+            text += QStringLiteral(" + the designer's draft (bold)");
+    }
     if (withErrors > 0)
         text += QStringLiteral(" · %1 not shown: errors (see Validate)").arg(withErrors);
-    text += QStringLiteral(" · FLOPs at T = each config's context length, causal");
+    if (!nothing && total > 0)
+        text += QStringLiteral(" · FLOPs at T = each config's context length, causal");
     summary_->setText(text);
+    summary_->setToolTip(summaryText());
+    filter_->setStyleSheet(nothing ? QStringLiteral("QLineEdit { border: 1px solid #c82828; }") : QString());
+}
+
+void CompareView::updateSideBySide()
+{
+    QModelIndexList rows = table_->selectionModel()->selectedRows();
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+    std::vector<Analysis> analyses;
+    for (const QModelIndex& i : rows)
+        if (const auto* a = i.data(AnalysisRole).value<const Analysis*>())
+            analyses.push_back(*a);
+    const int n = static_cast<int>(analyses.size());
+    diff_->setAnalyses(n >= 2 ? analyses : std::vector<Analysis>{}, n);
+    below_->setTabText(1, n >= 2
+                              ? QStringLiteral("Side by side (%1)").arg(std::min(n, DiffModel::kMaxConfigs))
+                              : QStringLiteral("Side by side"));
+    if (n >= 2)
+        below_->setCurrentWidget(diff_);
+    else if (below_->currentWidget() == diff_)
+        below_->setCurrentIndex(0);
 }
 
 void CompareView::updateDetails()
@@ -318,7 +498,10 @@ void CompareView::updateDetails()
         current.isValid() ? current.siblingAtColumn(0).data(AnalysisRole).value<const Analysis*>() : nullptr;
     if (a == nullptr) {
         detailTitle_->setText(
-            QStringLiteral("<i>Select a config to see its parameter breakdown and FLOP conventions.</i>"));
+            proxy_->rowCount() == 0 && !proxy_->filterTerms().isEmpty()
+                ? QStringLiteral("<i>No config matches the filter.</i>")
+                : QStringLiteral(
+                      "<i>Select a config to see its parameter breakdown and FLOP conventions.</i>"));
         paramsModel_->setTable({});
         flopsModel_->setTable({});
         return;
@@ -332,12 +515,16 @@ void CompareView::updateDetails()
                  QString::fromUtf8(toString(a->flops.options.mask).data())));
     paramsModel_->setTable(parameterTable(a->params));
     flopsModel_->setTable(flopConventionsTable(a->flops));
+    // The breakdown keeps its natural width (no clipped Share column); the FLOP table takes
+    // the rest, its last column wrapping.
     paramsView_->resizeColumnsToContents();
-    // "What it counts" wraps in the space left; the numbers keep their natural width.
-    flopsView_->setWordWrap(true);
+    int width = 2 * paramsView_->frameWidth() + paramsView_->verticalScrollBar()->sizeHint().width();
+    for (int c = 0; c < paramsModel_->columnCount(); ++c)
+        width += paramsView_->columnWidth(c);
+    paramsView_->setMinimumWidth(width);
+    paramsView_->setMaximumWidth(width + 40);
     for (int c = 0; c + 1 < flopsModel_->columnCount(); ++c)
         flopsView_->resizeColumnToContents(c);
-    flopsView_->resizeRowsToContents();
 }
 
 void CompareView::saveSettings(QSettings& s) const
@@ -358,6 +545,7 @@ void CompareView::saveSettings(QSettings& s) const
 void CompareView::restoreSettings(const QSettings& s)
 {
     if (s.contains(QStringLiteral("compare/columns"))) {
+        columnsChosen_ = true;
         const QStringList ids = s.value(QStringLiteral("compare/columns")).toStringList();
         for (int c = 0; c < model_->columnCount(); ++c)
             table_->setColumnHidden(c, !ids.contains(QString::fromUtf8(
@@ -383,7 +571,7 @@ void CompareView::restoreSettings(const QSettings& s)
     }
     if (s.contains(QStringLiteral("compare/splitter")))
         splitter_->restoreState(s.value(QStringLiteral("compare/splitter")).toByteArray());
-    table_->resizeColumnsToContents();
+    fitter_->fit();
 }
 
 } // namespace llamascope::gui

@@ -84,7 +84,7 @@ QString describeChange(const std::string& key, const std::optional<Json>& value)
 
 SetFieldsCommand::SetFieldsCommand(DesignerDocument* document, std::vector<FieldChange> changes,
                                    const QString& text)
-    : document_(document), changes_(std::move(changes))
+    : document_(document), changes_(std::move(changes)), session_(document->editSession())
 {
     setText(text);
 }
@@ -109,7 +109,7 @@ bool SetFieldsCommand::mergeWith(const QUndoCommand* other)
 {
     const auto* o = dynamic_cast<const SetFieldsCommand*>(other);
     if (o == nullptr || o->changes_.size() != 1 || changes_.size() != 1 || o->document_ != document_ ||
-        o->changes_.front().key != changes_.front().key)
+        o->changes_.front().key != changes_.front().key || o->session_ != session_)
         return false;
     changes_.front().after = o->changes_.front().after;
     setText(describeChange(changes_.front().key, changes_.front().after));
@@ -148,6 +148,7 @@ bool DesignerDocument::isModified() const
 void DesignerDocument::load(Json root, QString rawText, QString path, QString sourceName, bool editable)
 {
     undo_->clear();
+    ++session_;
     root_ = std::move(root);
     rawRoot_ = root_;
     rawText_ = std::move(rawText);
@@ -244,6 +245,14 @@ bool DesignerDocument::save(const QString& path, QString* error)
     revalidate();
     emit filePathChanged(path_);
     return true;
+}
+
+void DesignerDocument::setSuggestedName(const QString& fileName)
+{
+    if (!path_.isEmpty() || fileName.isEmpty())
+        return;
+    suggestedName_ = fileName;
+    emit filePathChanged(path_); // titles show the new name
 }
 
 std::optional<Json> DesignerDocument::value(const std::string& key) const

@@ -2,12 +2,16 @@
 
 #include "llamascope/checked.hpp"
 #include "llamascope/gui/designer_document.hpp"
+#include "llamascope/model_types.hpp"
 #include "llamascope/rules.hpp"
 #include "text.hpp"
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QKeySequence>
 #include <QLineEdit>
+#include <QTimer>
 #include <QToolButton>
 
 #include <charconv>
@@ -64,22 +68,30 @@ QAbstractSpinBox::StepEnabled IntegerSpin::stepEnabled() const
 }
 
 FieldEditor::FieldEditor(std::string key, const FieldRule* rule, QWidget* parent)
-    : QWidget(parent), key_(std::move(key)), rule_(rule)
+    : QWidget(parent), key_(std::move(key)), rule_(rule), live_(new QTimer(this))
 {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
+    live_->setSingleShot(true);
+    live_->setInterval(kLiveDelayMs);
+    connect(live_, &QTimer::timeout, this, [this] { commitText(text(), true); });
     const FieldType type = rule_ == nullptr ? FieldType::Any : rule_->type;
+    QLineEdit* typed = nullptr; // the line the user types into, for live commits
     if (type == FieldType::Integer) {
         spin_ = new IntegerSpin(this);
-        spin_->edit()->setPlaceholderText(placeholderFor(rule_, modelType_));
         spin_->onStep = [this](int steps) { step(steps); };
         spin_->setKeyboardTracking(false);
-        connect(spin_, &QAbstractSpinBox::editingFinished, this, [this] { commitText(spin_->text()); });
+        connect(spin_, &QAbstractSpinBox::editingFinished, this, [this] {
+            live_->stop();
+            commitText(spin_->text());
+            finish();
+        });
+        typed = spin_->edit();
         layout->addWidget(spin_, 1);
     } else if (type == FieldType::Boolean) {
         combo_ = new QComboBox(this);
-        combo_->addItem(QStringLiteral("(absent — %1)").arg(placeholderFor(rule_, modelType_)));
+        combo_->addItem(QString());
         combo_->addItem(QStringLiteral("true"));
         combo_->addItem(QStringLiteral("false"));
         connect(combo_, &QComboBox::activated, this, [this](int i) {
@@ -89,6 +101,7 @@ FieldEditor::FieldEditor(std::string key, const FieldRule* rule, QWidget* parent
                 onEdited(std::nullopt);
             else if ((i == 1 || i == 2) && onEdited && value_ != Json(i == 1))
                 onEdited(Json(i == 1));
+            finish();
         });
         layout->addWidget(combo_, 1);
     } else if (type == FieldType::String && !rule_->allowed.empty()) {
@@ -97,32 +110,131 @@ FieldEditor::FieldEditor(std::string key, const FieldRule* rule, QWidget* parent
         combo_->setInsertPolicy(QComboBox::NoInsert);
         for (std::string_view a : rule_->allowed)
             combo_->addItem(qs(a));
-        combo_->lineEdit()->setPlaceholderText(placeholderFor(rule_, modelType_));
+        if (key_ == "model_type") {
+            // The families, from core's table: what each one is, shown as the item's tooltip.
+            for (const ModelTypeInfo& info : modelTypeInfos()) {
+                const int i = combo_->findText(qs(info.key));
+                if (i >= 0)
+                    combo_->setItemData(
+                        i,
+                        QStringLiteral("%1 (%2): %3; e.g. %4")
+                            .arg(qs(info.title), qs(info.causalLmClass), qs(info.traits), qs(info.examples)),
+                        Qt::ToolTipRole);
+            }
+        }
         connect(combo_, &QComboBox::activated, this, [this](int) {
-            if (!updating_)
-                commitText(combo_->currentText());
+            if (updating_)
+                return;
+            live_->stop();
+            commitText(combo_->currentText());
+            finish();
         });
         connect(combo_->lineEdit(), &QLineEdit::editingFinished, this, [this] {
-            if (!updating_)
-                commitText(combo_->currentText());
+            if (updating_)
+                return;
+            live_->stop();
+            commitText(combo_->currentText());
+            finish();
         });
+        typed = combo_->lineEdit();
         layout->addWidget(combo_, 1);
     } else {
         line_ = new QLineEdit(this);
-        line_->setPlaceholderText(placeholderFor(rule_, modelType_));
-        connect(line_, &QLineEdit::editingFinished, this, [this] { commitText(line_->text()); });
+        connect(line_, &QLineEdit::editingFinished, this, [this] {
+            live_->stop();
+            commitText(line_->text());
+            finish();
+        });
+        typed = line_;
         layout->addWidget(line_, 1);
     }
+    if (typed != nullptr) {
+        connect(typed, &QLineEdit::textEdited, this, &FieldEditor::textTyped);
+        typed->installEventFilter(this);
+    }
+    input()->installEventFilter(this);
+    updatePlaceholder();
     clear_ = new QToolButton(this);
     clear_->setText(QStringLiteral("×"));
     clear_->setAutoRaise(true);
     clear_->setToolTip(QStringLiteral("Remove the key (its default applies)"));
     connect(clear_, &QToolButton::clicked, this, [this] {
+        live_->stop();
         if (value_ && onEdited)
             onEdited(std::nullopt);
+        finish();
     });
     layout->addWidget(clear_);
     setFocusProxy(input());
+}
+
+void FieldEditor::setModelType(ModelType type)
+{
+    if (type == modelType_)
+        return;
+    modelType_ = type;
+    updatePlaceholder();
+}
+
+void FieldEditor::updatePlaceholder()
+{
+    const QString placeholder = placeholderFor(rule_, modelType_);
+    if (spin_ != nullptr)
+        spin_->edit()->setPlaceholderText(placeholder);
+    else if (line_ != nullptr)
+        line_->setPlaceholderText(placeholder);
+    else if (combo_ != nullptr && rule_ != nullptr && rule_->type == FieldType::Boolean)
+        combo_->setItemText(0, QStringLiteral("(absent — %1)").arg(placeholder));
+    else if (combo_ != nullptr)
+        combo_->lineEdit()->setPlaceholderText(placeholder);
+}
+
+QString FieldEditor::text() const
+{
+    if (spin_ != nullptr)
+        return spin_->text();
+    if (line_ != nullptr)
+        return line_->text();
+    return combo_ != nullptr ? combo_->currentText() : QString();
+}
+
+void FieldEditor::textTyped()
+{
+    if (!updating_)
+        live_->start(); // commit once typing pauses
+}
+
+void FieldEditor::flushPending()
+{
+    if (live_->isActive()) {
+        live_->stop();
+        commitText(text(), true);
+    }
+}
+
+void FieldEditor::finish()
+{
+    if (onEditFinished)
+        onEditFinished();
+}
+
+bool FieldEditor::eventFilter(QObject* watched, QEvent* event)
+{
+    // Undo and redo belong to the document, not to the line edit's own little history: let
+    // the shortcut through to the window's Undo/Redo, after committing what was typed so that
+    // the typing is the step that gets undone.
+    if (event->type() == QEvent::ShortcutOverride) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        const QKeySequence pressed(key->keyCombination());
+        if (key->matches(QKeySequence::Undo) || key->matches(QKeySequence::Redo) ||
+            pressed == QKeySequence(QStringLiteral("Ctrl+Y")) ||
+            pressed == QKeySequence(QStringLiteral("Ctrl+Shift+Z"))) {
+            flushPending();
+            finish();
+            return true; // not accepted: the shortcut map now triggers the action
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 QWidget* FieldEditor::input() const
@@ -141,6 +253,19 @@ bool FieldEditor::stringMode() const
 
 void FieldEditor::setValue(const std::optional<Json>& value)
 {
+    // While the user types, the document follows the text (live commits): leave the text and
+    // the cursor alone when it already says this value, or more typing is on its way.
+    if (input()->hasFocus() && !updating_) {
+        QString error;
+        bool remove = false;
+        const std::optional<Json> typed =
+            DesignerDocument::parseFieldText(text(), stringMode(), &error, &remove);
+        if (live_->isActive() || (remove && !value) || (typed && value && *typed == *value)) {
+            value_ = value;
+            clear_->setEnabled(value.has_value());
+            return;
+        }
+    }
     updating_ = true;
     value_ = value;
     setInputError({});
@@ -191,13 +316,15 @@ void FieldEditor::setInputError(const QString& message)
     }
 }
 
-void FieldEditor::commitText(const QString& text)
+void FieldEditor::commitText(const QString& text, bool live)
 {
     if (updating_ || !onEdited)
         return;
     QString error;
     bool remove = false;
     const std::optional<Json> v = DesignerDocument::parseFieldText(text, stringMode(), &error, &remove);
+    if (remove && live)
+        return; // a field cleared to retype it keeps its key (and place) until the edit ends
     if (remove) {
         if (value_)
             onEdited(std::nullopt);

@@ -27,8 +27,13 @@ QString summaryOf(const ValidationReport& r)
     QStringList parts;
     if (e > 0)
         parts << qs(plural(static_cast<std::int64_t>(e), "error"));
-    if (w > 0)
-        parts << qs(plural(static_cast<std::int64_t>(w), "warning"));
+    const std::size_t quirks = r.countKnownQuirks(Severity::Warning);
+    if (w > 0 && quirks == w)
+        parts << qs(plural(static_cast<std::int64_t>(w), "warning")) +
+                     QStringLiteral(" (known quirks of the published family)");
+    else if (w > 0)
+        parts << qs(plural(static_cast<std::int64_t>(w), "warning")) +
+                     (quirks > 0 ? QStringLiteral(" (%1 known quirks)").arg(quirks) : QString());
     if (n > 0)
         parts << qs(plural(static_cast<std::int64_t>(n), "note"));
     return parts.join(QStringLiteral(", "));
@@ -154,18 +159,24 @@ QVariant FindingsModel::sourceData(int row, int column, int role) const
         return f;
     }
     case Qt::ForegroundRole:
+        if (column == MessageColumn && s->ioError.isEmpty() && worst && !r.worstUnexplained())
+            return QBrush(QColor(110, 110, 110)); // only known quirks
         if (column == MessageColumn && (worst || !s->ioError.isEmpty()))
-            return QBrush(severityColor(s->ioError.isEmpty() ? *worst : Severity::Error));
+            return QBrush(severityColor(s->ioError.isEmpty() ? *r.worstUnexplained() : Severity::Error));
         if (column == MessageColumn)
             return QBrush(QColor(30, 130, 60));
         return {};
     case PathRole: return s->path;
     case SourceLabelRole: return s->label;
-    case SeverityRole:
+    case SeverityRole: {
+        // Known quirks do not count: a file with nothing else is not "a file with warnings".
+        const auto unexplained = r.worstUnexplained();
         return !s->ioError.isEmpty() ? static_cast<int>(Severity::Error)
-               : worst               ? static_cast<int>(*worst)
+               : unexplained         ? static_cast<int>(*unexplained)
                                      : -1;
+    }
     case IsFindingRole: return false;
+    case KnownQuirkRole: return false;
     case SourceRowRole: return row;
     case PointerRole: return QString();
     case LineRole:
@@ -207,7 +218,7 @@ QVariant FindingsModel::findingData(int sourceRow, int row, int column, int role
     case Qt::DisplayRole:
         switch (column) {
         case SeverityColumn: return qs(std::string(toString(f.severity)));
-        case CodeColumn: return qs(f.code);
+        case CodeColumn: return f.knownQuirk ? qs(f.code) + QStringLiteral(" (known quirk)") : qs(f.code);
         case PointerColumn: return f.pointer.empty() ? QStringLiteral("(root)") : qs(f.pointer);
         case PositionColumn:
             return f.pos.known() ? QStringLiteral("%1:%2").arg(f.pos.line).arg(f.pos.column)
@@ -217,10 +228,17 @@ QVariant FindingsModel::findingData(int sourceRow, int row, int column, int role
         default: return {};
         }
     case Qt::ToolTipRole:
-        return QStringLiteral("<b>%1</b> %2<br>%3<br><i>%4</i>")
+        if (column == PointerColumn) // the full pointer, however long (the cell elides it)
+            return f.pointer.empty() ? QStringLiteral("(root)") : qs(f.pointer);
+        return QStringLiteral("<b>%1</b> %2<br>%3<br><i>%4</i>%5")
             .arg(qs(std::string(toString(f.severity))), qs(f.code).toHtmlEscaped(),
-                 qs(f.message).toHtmlEscaped(), qs(f.hint).toHtmlEscaped());
+                 qs(f.message).toHtmlEscaped(), qs(f.hint).toHtmlEscaped(),
+                 f.knownQuirk
+                     ? QStringLiteral("<br>A known quirk of the published family, kept as published.")
+                     : QString());
     case Qt::ForegroundRole:
+        if (f.knownQuirk)
+            return QBrush(QColor(120, 120, 120));
         if (column == SeverityColumn)
             return QBrush(severityColor(f.severity));
         return {};
@@ -238,6 +256,7 @@ QVariant FindingsModel::findingData(int sourceRow, int row, int column, int role
     case ColumnRole: return f.pos.column;
     case SeverityRole: return static_cast<int>(f.severity);
     case IsFindingRole: return true;
+    case KnownQuirkRole: return f.knownQuirk;
     case SourceRowRole: return sourceRow;
     default: return {};
     }

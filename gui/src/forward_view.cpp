@@ -4,6 +4,7 @@
 #include "llamascope/forward/system.hpp"
 #include "llamascope/gui/compare_model.hpp"
 #include "llamascope/gui/forward_runner.hpp"
+#include "table_fit.hpp"
 #include "text.hpp"
 
 #include <QComboBox>
@@ -43,20 +44,23 @@ ForwardView::ForwardView(CompareModel* configs, ForwardRunner* runner, QWidget* 
     config_->setMinimumContentsLength(22);
     form->addRow(QStringLiteral("Config"), config_);
     seq_ = new QSpinBox(inputs);
+    const ForwardOptions defaults; // starting values are core's
     seq_->setRange(1, 1 << 20);
-    seq_->setValue(128);
+    seq_->setValue(static_cast<int>(defaults.seqLen));
     seq_->setToolTip(QStringLiteral("Tokens per sequence T (at most P for learned positions)"));
     form->addRow(QStringLiteral("Sequence length T"), seq_);
     batch_ = new QSpinBox(inputs);
     batch_->setRange(1, 4096);
-    batch_->setValue(1);
+    batch_->setValue(static_cast<int>(defaults.batch));
     form->addRow(QStringLiteral("Batch B"), batch_);
     seed_ = new QSpinBox(inputs);
     seed_->setRange(0, 1 << 30);
+    seed_->setValue(static_cast<int>(defaults.seed));
     seed_->setToolTip(QStringLiteral("Seeds the random init and the random tokens"));
     form->addRow(QStringLiteral("Seed"), seed_);
     threads_ = new QSpinBox(inputs);
     threads_->setRange(0, 256);
+    threads_->setValue(defaults.threads);
     threads_->setSpecialValueText(QStringLiteral("all (%1)").arg(hardwareThreads()));
     form->addRow(QStringLiteral("Threads"), threads_);
     auto* weightsRow = new QHBoxLayout;
@@ -91,12 +95,17 @@ ForwardView::ForwardView(CompareModel* configs, ForwardRunner* runner, QWidget* 
     buttons->addWidget(run_);
     buttons->addWidget(cancel_);
     left->addLayout(buttons);
+    // The bar shows how much of the whole run is done (making the weights included); the
+    // line under it says what is running and that overall figure, so the two agree.
     progress_ = new QProgressBar(this);
     progress_->setRange(0, 1000);
     progress_->setValue(0);
-    progress_->setFormat(QStringLiteral("idle"));
-    progress_->setTextVisible(true);
+    progress_->setTextVisible(false);
+    progress_->setToolTip(QStringLiteral("Overall progress of the run, making the weights included"));
     left->addWidget(progress_);
+    stage_ = new QLabel(QStringLiteral("idle"), this);
+    stage_->setStyleSheet(QStringLiteral("color: #444;"));
+    left->addWidget(stage_);
     status_ = new QLabel(this);
     status_->setWordWrap(true);
     left->addWidget(status_);
@@ -123,8 +132,9 @@ ForwardView::ForwardView(CompareModel* configs, ForwardRunner* runner, QWidget* 
     table_->setModel(results_);
     table_->verticalHeader()->hide();
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table_->horizontalHeader()->setStretchLastSection(true);
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    auto* tableFit = new ColumnFitter(table_, table_->horizontalHeader()); // headers whole before any run
+    tableFit->setStretch({0});
     topLayout->addWidget(table_, 1);
     historyView_ = new QTableView(right);
     historyView_->setModel(history_);
@@ -132,8 +142,8 @@ ForwardView::ForwardView(CompareModel* configs, ForwardRunner* runner, QWidget* 
     historyView_->setSelectionBehavior(QAbstractItemView::SelectRows);
     historyView_->setSelectionMode(QAbstractItemView::SingleSelection);
     historyView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    historyView_->horizontalHeader()->setStretchLastSection(true);
     historyView_->setAlternatingRowColors(true);
+    new ColumnFitter(historyView_, historyView_->horizontalHeader());
     historyView_->verticalHeader()->setDefaultSectionSize(historyView_->fontMetrics().height() + 6);
     connect(historyView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& i) {
@@ -158,15 +168,14 @@ ForwardView::ForwardView(CompareModel* configs, ForwardRunner* runner, QWidget* 
 
     connect(runner_, &ForwardRunner::progressed, this, [this](double f, const QString& stage) {
         progress_->setValue(static_cast<int>(f * 1000));
-        progress_->setFormat(QStringLiteral("%1 — %p%").arg(stage));
+        stage_->setText(QStringLiteral("%1 · run %2 % done").arg(stage).arg(static_cast<int>(f * 100)));
     });
     connect(
         runner_, &ForwardRunner::finished, this, [this](const ForwardRunInfo& info, const ForwardResult& r) {
             setRunning(false);
             progress_->setValue(1000);
-            progress_->setFormat(QStringLiteral("done — %p%"));
+            stage_->setText(QStringLiteral("done"));
             history_->add(info, r);
-            historyView_->resizeColumnsToContents();
             historyView_->selectRow(0);
             showRun(0);
             status_->setText(
@@ -175,14 +184,14 @@ ForwardView::ForwardView(CompareModel* configs, ForwardRunner* runner, QWidget* 
         });
     connect(runner_, &ForwardRunner::cancelled, this, [this] {
         setRunning(false);
-        progress_->setFormat(QStringLiteral("cancelled"));
+        stage_->setText(QStringLiteral("cancelled"));
         status_->setText(QStringLiteral("Cancelled after %1 s")
                              .arg(qs(formatFixed(static_cast<double>(clock_->elapsed()) / 1000.0, 2))));
         emit statusMessage(status_->text());
     });
     connect(runner_, &ForwardRunner::failed, this, [this](const QString& message) {
         setRunning(false);
-        progress_->setFormat(QStringLiteral("failed"));
+        stage_->setText(QStringLiteral("failed"));
         status_->setText(
             QStringLiteral("<span style='color:#c82828'>%1</span>").arg(message.toHtmlEscaped()));
         emit statusMessage(message);
@@ -201,8 +210,8 @@ void ForwardView::repopulate()
     QSignalBlocker block(config_);
     config_->clear();
     for (int r = 0; r < configs_->rowCount(); ++r) {
-        const QString name = configs_->index(r, 0).data().toString();
-        config_->addItem(configs_->isDraft(r) ? name + QStringLiteral(" (designer draft)") : name, r);
+        // The draft's name already says "(draft)".
+        config_->addItem(configs_->index(r, 0).data().toString(), r);
     }
     const int i = config_->findText(current);
     config_->setCurrentIndex(i >= 0 ? i : 0);
@@ -273,7 +282,7 @@ bool ForwardView::run()
     clock_->start();
     setRunning(true);
     progress_->setValue(0);
-    progress_->setFormat(QStringLiteral("starting — %p%"));
+    stage_->setText(QStringLiteral("starting"));
     status_->setText(
         QStringLiteral("Running %1 at B = %2, T = %3…").arg(qs(config.name)).arg(o.batch).arg(o.seqLen));
     return true;
@@ -283,7 +292,7 @@ void ForwardView::cancel()
 {
     if (runner_->isRunning()) {
         runner_->cancel();
-        progress_->setFormat(QStringLiteral("cancelling…"));
+        stage_->setText(QStringLiteral("cancelling…"));
     }
 }
 
@@ -302,7 +311,6 @@ void ForwardView::showRun(int historyRow)
     const ForwardResult& r = history_->result(historyRow);
     const ForwardRunInfo& info = history_->info(historyRow);
     results_->setResult(r);
-    table_->resizeColumnsToContents();
     const bool ok = r.paramsMatch() && r.flopsMatch();
     const QString verdict =
         ok ? QStringLiteral("<span style='color:#1e823c'><b>✓ every count equal</b></span>")

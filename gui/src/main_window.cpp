@@ -7,6 +7,7 @@
 #include "llamascope/gui/compare_view.hpp"
 #include "llamascope/gui/designer_document.hpp"
 #include "llamascope/gui/designer_view.hpp"
+#include "llamascope/gui/document_actions.hpp"
 #include "llamascope/gui/findings_model.hpp"
 #include "llamascope/gui/fit_dialog.hpp"
 #include "llamascope/gui/forward_runner.hpp"
@@ -31,6 +32,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QUndoStack>
 
 namespace llamascope::gui {
@@ -57,6 +59,8 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
 
     compareView_ = new CompareView(compareModel_, proxy_, workspace_, tabs_);
     chartsView_ = new ChartsView(proxy_, tabs_);
+    // Rows selected in Compare are highlighted in every chart.
+    chartsView_->setSelectionModel(compareView_->selectionModel());
     designerView_ = new DesignerView(document_, tabs_);
     validateView_ = new ValidateView(workspace_, findings_, tabs_);
     forwardView_ = new ForwardView(compareModel_, runner_, tabs_);
@@ -89,18 +93,10 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(validateView_, &ValidateView::filesOpened, this, &MainWindow::openPaths);
     connect(designerView_, &DesignerView::fileUsed, this, &MainWindow::addRecent);
     connect(document_, &DesignerDocument::validated, this, &MainWindow::updateDraft);
-    // The designer's placeholder document is not a draft until the user opens or edits one.
-    connect(document_, &DesignerDocument::reset, this, [this] { designerUsed_ = true; });
-    connect(document_, &DesignerDocument::fieldsChanged, this, [this] { designerUsed_ = true; });
     connect(document_, &DesignerDocument::modifiedChanged, this, &MainWindow::updateTitle);
     connect(document_, &DesignerDocument::filePathChanged, this, &MainWindow::updateTitle);
     connect(workspace_, &Workspace::changed, this, [this] {
-        int errors = 0;
-        for (const ConfigSource& s : workspace_->sources())
-            errors += s.usable() ? 0 : 1;
-        counts_->setText(QStringLiteral("%1 configs%2")
-                             .arg(compareModel_->rowCount() - (compareModel_->hasDraft() ? 1 : 0))
-                             .arg(errors > 0 ? QStringLiteral(" · %1 with errors").arg(errors) : QString()));
+        counts_->setText(workspace_->countsText());
         // The designer's draft row goes away on a model reset; put it back.
         updateDraft();
     });
@@ -126,11 +122,12 @@ int MainWindow::viewFromName(const QString& name)
 
 void MainWindow::buildMenus()
 {
+    DocumentActions* doc = designerView_->actions();
+    // The designer's own actions: one shortcut each, whichever view has the focus.
+    for (QAction* a : {doc->newAction(), doc->openAction(), doc->fitAction()})
+        connect(a, &QAction::triggered, this, [this] { showView(View::Designer); });
     QMenu* file = menuBar()->addMenu(QStringLiteral("&File"));
-    file->addAction(QStringLiteral("&New config"), QKeySequence::New, this, [this] {
-        designerView_->newDocument();
-        showView(View::Designer);
-    });
+    file->addAction(doc->newAction());
     QMenu* fromBundled = file->addMenu(QStringLiteral("New from &bundled"));
     for (std::string_view name : bundledNames()) {
         const QString n = qs(name);
@@ -154,17 +151,11 @@ void MainWindow::buildMenus()
             if (!dir.isEmpty())
                 openPaths({dir});
         });
-    file->addAction(QStringLiteral("Open in &designer…"), QKeySequence(QStringLiteral("Ctrl+Shift+D")), this,
-                    [this] {
-                        designerView_->openDialog();
-                        showView(View::Designer);
-                    });
+    file->addAction(doc->openAction());
     recentMenu_ = file->addMenu(QStringLiteral("Open &recent"));
     file->addSeparator();
-    file->addAction(QStringLiteral("&Save config"), QKeySequence::Save, this,
-                    [this] { designerView_->save(); });
-    file->addAction(QStringLiteral("Save config &as…"), QKeySequence(QStringLiteral("Ctrl+Shift+S")), this,
-                    [this] { designerView_->saveAs(); });
+    file->addAction(doc->saveAction());
+    file->addAction(doc->saveAsAction());
     file->addSeparator();
     file->addAction(QStringLiteral("&Export comparison…"), QKeySequence(QStringLiteral("Ctrl+E")), this,
                     [this] { compareView_->exportTable(); });
@@ -198,13 +189,8 @@ void MainWindow::buildMenus()
     file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* edit = menuBar()->addMenu(QStringLiteral("&Edit"));
-    QAction* undo = document_->undoStack()->createUndoAction(this, QStringLiteral("&Undo"));
-    undo->setShortcuts(QKeySequence::Undo);
-    QAction* redo = document_->undoStack()->createRedoAction(this, QStringLiteral("&Redo"));
-    redo->setShortcuts(
-        {QKeySequence(QStringLiteral("Ctrl+Shift+Z")), QKeySequence(QStringLiteral("Ctrl+Y"))});
-    edit->addAction(undo);
-    edit->addAction(redo);
+    edit->addAction(doc->undoAction());
+    edit->addAction(doc->redoAction());
     edit->addSeparator();
     edit->addAction(QStringLiteral("Copy table as &CSV"), QKeySequence(QStringLiteral("Ctrl+Shift+C")), this,
                     [this] {
@@ -232,7 +218,8 @@ void MainWindow::buildMenus()
                         QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this,
                         [this, i] { showView(static_cast<View>(i)); });
     view->addSeparator();
-    showDraft_ = view->addAction(QStringLiteral("Show the designer's draft in Compare, Charts and Forward"));
+    showDraft_ =
+        view->addAction(QStringLiteral("Show the designer's edited draft in Compare, Charts and Forward"));
     showDraft_->setCheckable(true);
     showDraft_->setChecked(true);
     connect(showDraft_, &QAction::toggled, this, &MainWindow::updateDraft);
@@ -249,12 +236,7 @@ void MainWindow::buildMenus()
     QAction* cancel = run->addAction(QStringLiteral("&Cancel forward pass"), QKeySequence(Qt::Key_Escape),
                                      this, [this] { forwardView_->cancel(); });
     cancel->setShortcutContext(Qt::WindowShortcut);
-    QAction* fit = run->addAction(QStringLiteral("&Fit to target…"), QKeySequence(QStringLiteral("Ctrl+T")),
-                                  this, [this] {
-                                      showView(View::Designer);
-                                      designerView_->showFitDialog();
-                                  });
-    fit->setEnabled(fitDialogAvailable());
+    run->addAction(doc->fitAction());
 
     QMenu* help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&Keyboard shortcuts"), QKeySequence::HelpContents, this,
@@ -308,10 +290,12 @@ MainWindow::View MainWindow::currentView() const
 
 void MainWindow::updateDraft()
 {
-    const bool show = designerUsed_ && (showDraft_ == nullptr || showDraft_->isChecked());
+    // The draft joins the other views only once it has been edited (an unedited copy of a
+    // bundled config or file would be a duplicate row), labelled once, here.
+    const bool show = document_->isModified() && (showDraft_ == nullptr || showDraft_->isChecked());
     if (show && document_->analysis()) {
         Analysis draft = *document_->analysis();
-        draft.config.name += document_->isModified() ? " (draft)" : " (designer)";
+        draft.config.name += " (draft)";
         compareModel_->setDraft(draft);
     } else {
         compareModel_->setDraft(std::nullopt);
@@ -400,6 +384,16 @@ void MainWindow::dropEvent(QDropEvent* event)
         event->acceptProposedAction();
 }
 
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    // The window manager's frame is known only once the window is shown: fit it again then.
+    if (!placed_ && options_.persistSettings) {
+        placed_ = true;
+        QTimer::singleShot(0, this, &MainWindow::keepOnScreen);
+    }
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (!designerView_->maybeSave()) {
@@ -447,8 +441,10 @@ void MainWindow::restoreSettings()
         return;
     }
     const QSettings s;
-    if (s.contains(QStringLiteral("window/geometry")))
+    if (s.contains(QStringLiteral("window/geometry"))) {
         restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+        keepOnScreen();
+    }
     if (s.contains(QStringLiteral("window/state")))
         restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     tabs_->setCurrentIndex(
@@ -465,6 +461,32 @@ void MainWindow::restoreSettings()
     rebuildRecentMenu();
 }
 
+void MainWindow::keepOnScreen()
+{
+    // A geometry saved on a larger monitor must not open the window past the edges of this
+    // one: shrink it to the screen it lands on, then move it inside.
+    const QScreen* screen = QApplication::screenAt(geometry().center());
+    if (screen == nullptr)
+        screen = QApplication::primaryScreen();
+    if (screen == nullptr)
+        return;
+    const QRect avail = screen->availableGeometry();
+    if (isMaximized() || isFullScreen())
+        return;
+    const QRect frame = frameGeometry();
+    const QSize decoration = frame.size() - geometry().size();
+    QSize size = geometry().size().boundedTo(avail.size() - decoration);
+    size = size.expandedTo(minimumSizeHint().boundedTo(avail.size() - decoration));
+    resize(size);
+    QRect f = frameGeometry();
+    QPoint topLeft = f.topLeft();
+    topLeft.setX(
+        std::clamp(topLeft.x(), avail.left(), std::max(avail.left(), avail.right() - f.width() + 1)));
+    topLeft.setY(
+        std::clamp(topLeft.y(), avail.top(), std::max(avail.top(), avail.bottom() - f.height() + 1)));
+    move(topLeft);
+}
+
 void MainWindow::showShortcuts()
 {
     QMessageBox::information(
@@ -476,8 +498,12 @@ void MainWindow::showShortcuts()
             "<tr><td><b>Ctrl+Shift+D</b></td><td>Open a file in the designer</td></tr>"
             "<tr><td><b>Ctrl+N</b></td><td>New config in the designer</td></tr>"
             "<tr><td><b>Ctrl+S / Ctrl+Shift+S</b></td><td>Save / Save as</td></tr>"
-            "<tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>Undo / redo a designer edit</td></tr>"
-            "<tr><td><b>Ctrl+F</b></td><td>Filter configs (Compare and Charts follow)</td></tr>"
+            "<tr><td><b>Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y)</b></td><td>Undo / redo a designer edit, also from "
+            "inside a field</td></tr>"
+            "<tr><td><b>Ctrl+F</b></td><td>Filter configs (Compare and Charts follow); several terms with "
+            "space or |</td></tr>"
+            "<tr><td><b>Ctrl+click, Shift+click</b></td><td>Select configs: 2–6 show side by side, every "
+            "chart highlights them</td></tr>"
             "<tr><td><b>Ctrl+Shift+C / Ctrl+Shift+M</b></td><td>Copy the table as CSV / Markdown</td></tr>"
             "<tr><td><b>Ctrl+E</b></td><td>Export the comparison</td></tr>"
             "<tr><td><b>Ctrl+Shift+P / Ctrl+Shift+G</b></td><td>Export the chart as PNG / SVG</td></tr>"

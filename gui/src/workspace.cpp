@@ -39,6 +39,45 @@ Workspace::Workspace(QObject* parent) : QObject(parent), watcher_(new QFileSyste
     connect(watcher_, &QFileSystemWatcher::fileChanged, this, &Workspace::onFileChanged);
 }
 
+SourceCounts Workspace::counts() const
+{
+    SourceCounts c;
+    for (const ConfigSource& s : sources_) {
+        ++c.total;
+        c.usable += s.usable() ? 1 : 0;
+        const ValidationReport& r = s.result.report;
+        c.quirkFindings +=
+            static_cast<int>(r.countKnownQuirks(Severity::Warning) + r.countKnownQuirks(Severity::Note));
+        const auto worst = r.worst();
+        const auto unexplained = r.worstUnexplained();
+        if (!s.ioError.isEmpty() || (worst && *worst == Severity::Error))
+            ++c.withErrors;
+        else if (unexplained && *unexplained == Severity::Warning)
+            ++c.withWarnings;
+        else if (worst && *worst == Severity::Warning)
+            ++c.quirksOnly;
+        else
+            ++c.clean;
+    }
+    return c;
+}
+
+QString Workspace::countsText() const
+{
+    const SourceCounts c = counts();
+    QStringList parts;
+    parts << QString::fromStdString(plural(c.usable, "config"));
+    if (c.withErrors > 0)
+        parts << QStringLiteral("%1 with errors").arg(c.withErrors);
+    if (c.withWarnings > 0)
+        parts << QStringLiteral("%1 with warnings").arg(c.withWarnings);
+    if (c.quirkFindings > 0)
+        parts << QStringLiteral("%1 known %2 of the published family")
+                     .arg(c.quirkFindings)
+                     .arg(c.quirkFindings == 1 ? QStringLiteral("quirk") : QStringLiteral("quirks"));
+    return parts.join(QStringLiteral(" · "));
+}
+
 void Workspace::addBundledFamily()
 {
     if (hasBundledFamily())

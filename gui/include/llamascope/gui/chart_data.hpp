@@ -7,6 +7,7 @@
 #include "llamascope/analysis.hpp"
 #include "llamascope/flops.hpp"
 #include "llamascope/gui/chart_spec.hpp"
+#include "llamascope/memory.hpp"
 #include "llamascope/table.hpp"
 
 #include <QString>
@@ -14,21 +15,22 @@
 #include <vector>
 
 class QAbstractItemModel;
+class QItemSelectionModel;
 
 namespace llamascope::gui {
-
-/// Whether this build has core's memory model and designer (issue 4).
-bool haveMemoryModel();
 
 /// One config to plot.
 struct ChartRow {
     const Analysis* analysis = nullptr;
     bool draft = false;
+    bool selected = false; ///< chosen in the Compare table
 };
 
-/// The rows of `model` (AnalysisRole / DraftRole) in its order. Pointers are valid until the
-/// model changes.
-std::vector<ChartRow> chartRows(const QAbstractItemModel& model);
+/// The rows of `model` (AnalysisRole / DraftRole) in its order, marked selected where
+/// `selection` (a selection of `model`'s rows) holds them. Pointers are valid until the model
+/// changes.
+std::vector<ChartRow> chartRows(const QAbstractItemModel& model,
+                                const QItemSelectionModel* selection = nullptr);
 
 enum class ParamScale { Log, Linear, Share };
 
@@ -52,29 +54,26 @@ ChartSpec flopsChart(const std::vector<ChartRow>& rows, const FlopsChartOptions&
 ChartSpec shapeChart(const std::vector<ChartRow>& rows);
 
 struct MemoryChartOptions {
-    Count batch = 1;
-    Count seqLen = 0; ///< 0: each config's context length
-    Count rank = 128; ///< GaLore / LoRA rank
-    bool recompute = false;
-    bool eagerAttention = false;
+    /// Batch, T (0: each config's context length), rank, recompute and attention kernel: core's
+    /// MemoryOptions defaults, with core's default GaLore/LoRA rank.
+    MemoryOptions memory = defaultMemoryOptions();
     QString device; ///< accelerator key whose memory is drawn as a line; empty: none
+
+    static MemoryOptions defaultMemoryOptions();
 };
 
-/// Training memory at the peak of a step, per optimizer (core estimateMemory). Without the
-/// memory model in this build, an empty spec explaining why.
+/// Training memory at the peak of a step, per optimizer (core trainingOptimizers() and
+/// estimateMemory).
 ChartSpec memoryChart(const std::vector<ChartRow>& rows, const MemoryChartOptions& options);
-
-/// Training memory of one config per optimizer, by category (core estimateMemory): optimizer,
-/// weights, gradients, optimizer state, activations, logits, total. Empty without the
-/// memory model.
-Table memoryByOptimizerTable(const ModelConfig& config, const MemoryChartOptions& options);
 
 /// Accelerators for the memory chart's device line: (key, display name).
 std::vector<std::pair<QString, QString>> acceleratorChoices();
 
-/// The colour of row `i` of `n` (sequential, small models light to large models dark) and the
-/// draft's colour.
-QColor rowColor(std::size_t i, std::size_t n);
+/// The colour of series `i`: a qualitative palette whose neighbours are far apart in hue and
+/// lightness (rows are ordered by size, so adjacent configs never look alike); it repeats
+/// after paletteSize() colours. The draft has its own colour, not in the palette.
+QColor seriesColor(std::size_t i);
+std::size_t paletteSize();
 QColor draftColor();
 
 } // namespace llamascope::gui

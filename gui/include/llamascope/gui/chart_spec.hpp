@@ -42,7 +42,11 @@ struct XYSeriesSpec {
     bool markers = false;    ///< line with point markers
     bool dashed = false;
     bool highlight = false; ///< the designer's draft: thicker, drawn on top
+    bool selected = false;  ///< chosen in the Compare table: thicker; unselected series fade
     bool inLegend = true;
+    /// Drawn at the right end of the line, beside the plot (direct labelling instead of a
+    /// legend entry); lines' end labels are spread vertically so they never overlap.
+    QString endLabel;
     double width = 2.0;
     double markerSize = 9.0;
 };
@@ -62,6 +66,7 @@ struct ChartSpec {
     QString subtitle; ///< one line under the title: conventions, options, caveats
     QStringList categories;
     std::vector<bool> highlightCategory; ///< bar charts: the draft's category
+    std::vector<bool> selectedCategory;  ///< bar charts: chosen in the Compare table (others fade)
     std::vector<BarSetSpec> barSets;
     std::vector<XYSeriesSpec> series;
     std::vector<ReferenceLine> references; ///< bar charts only
@@ -70,6 +75,8 @@ struct ChartSpec {
     QString emptyMessage; ///< shown instead of a chart when there is nothing to plot
 
     [[nodiscard]] bool empty() const { return categories.isEmpty() && series.empty(); }
+    /// True when some category or series is selected (the rest are drawn faded).
+    [[nodiscard]] bool anySelected() const;
 };
 
 } // namespace llamascope::gui

@@ -10,6 +10,7 @@
 #include <array>
 
 class QAbstractItemModel;
+class QItemSelectionModel;
 class QComboBox;
 class QSettings;
 class QSpinBox;
@@ -27,6 +28,10 @@ public:
     enum class Kind { Parameters = 0, Flops = 1, Shape = 2, Memory = 3 };
 
     explicit ChartsView(QAbstractItemModel* model, QWidget* parent = nullptr);
+
+    /// The Compare table's row selection (over the same model): selected configs are drawn
+    /// in front and in full colour, the others faded.
+    void setSelectionModel(QItemSelectionModel* selection);
 
     void showChart(Kind kind);
     [[nodiscard]] Kind currentKind() const;
@@ -59,6 +64,7 @@ private:
     void rebuild(Kind kind);
 
     QAbstractItemModel* model_;
+    QItemSelectionModel* selection_ = nullptr;
     QTabWidget* tabs_;
     std::array<ScopeChart*, 4> charts_{};
     std::array<bool, 4> dirty_{true, true, true, true};

@@ -69,14 +69,25 @@ private:
 };
 
 /// Sorting by core's sort values (numbers numerically, text columns by text) and filtering
-/// by a name pattern.
+/// by several terms: a row shows when its name or family contains any of them.
 class CompareProxy final : public QSortFilterProxyModel {
     Q_OBJECT
 public:
     explicit CompareProxy(QObject* parent = nullptr);
 
+    /// Terms separated by spaces, commas or "|" ("60m 1b", "60m|1b"), case-insensitive; a row
+    /// matches when its name or model_type contains any term. Empty: every row.
+    void setFilterTerms(const QString& text);
+    [[nodiscard]] const QStringList& filterTerms() const { return terms_; }
+    /// Splits filter text into terms (what setFilterTerms() matches).
+    static QStringList splitTerms(const QString& text);
+
 protected:
     [[nodiscard]] bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
+    [[nodiscard]] bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+
+private:
+    QStringList terms_;
 };
 
 /// The rows of `model` (any model with AnalysisRole, e.g. the proxy) in its order.

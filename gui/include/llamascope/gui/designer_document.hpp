@@ -77,8 +77,16 @@ public:
 
     // ---- Editing ----------------------------------------------------------------------------
     /// Pushes a command setting (or, with nullopt, removing) `key`. No-op if unchanged or
-    /// not editable. Consecutive edits of one key merge into one undo step.
+    /// not editable. Consecutive edits of one key within one edit session merge into one undo
+    /// step (typing in a field commits as it goes; the whole typing is one step).
     void setField(const std::string& key, const std::optional<Json>& value);
+    /// Ends the current edit session: the next edit starts a new undo step even for the same
+    /// key (a field's edit ended with Enter, Tab or focus leaving it).
+    void endEditSession() { ++session_; }
+    [[nodiscard]] int editSession() const { return session_; }
+    /// The name Save As proposes for an unsaved document ("llama_500m.json"); no effect on a
+    /// document that has a file.
+    void setSuggestedName(const QString& fileName);
     /// Pushes one command for several keys (one undo step), e.g. applying a designed shape.
     void setFields(const std::vector<std::pair<std::string, std::optional<Json>>>& values,
                    const QString& description);
@@ -114,6 +122,7 @@ private:
     Json rawRoot_;    ///< rawText_ parsed: root_ equals it when the content is unedited
     QString text_;
     bool editable_ = true;
+    int session_ = 0;
     LoadResult result_;
     std::optional<Analysis> analysis_;
 };
@@ -130,6 +139,7 @@ public:
 private:
     DesignerDocument* document_;
     std::vector<FieldChange> changes_;
+    int session_ = 0;
 };
 
 /// "Set hidden_size to 832", "Remove head_dim".

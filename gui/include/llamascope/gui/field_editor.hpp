@@ -2,8 +2,10 @@
 // One editor per config key, chosen by core's FieldRule type: an integer spin box (any int64,
 // arrows step by a sensible amount), a JSON line for numbers, token ids, arrays and objects,
 // a combo box for enumerated strings and booleans, a text line for free strings. Editors never
-// change the document: they report what the user committed through onEdited, and the designer
-// turns that into an undoable command.
+// change the document: they report what the user typed through onEdited — after a short
+// pause while typing (live validation), and at once on Enter, Tab or leaving the field, which
+// also calls onEditFinished — and the designer turns that into an undoable command.
+// Undo/redo keys pressed in a field go to the document's undo stack, not the line edit's.
 
 #include "llamascope/config.hpp"
 
@@ -56,12 +58,31 @@ public:
     void setInputError(const QString& message);
     /// The widget that takes keyboard focus.
     [[nodiscard]] QWidget* input() const;
+    /// The text shown in the editor right now.
+    [[nodiscard]] QString text() const;
+    /// Whose defaults the placeholder shows (the document's model_type).
+    void setModelType(ModelType type);
 
     /// The user committed a value (nullopt: remove the key).
     std::function<void(const std::optional<Json>&)> onEdited;
+    /// The edit ended (Enter, Tab, focus left): later edits are a new undo step.
+    std::function<void()> onEditFinished;
+
+    /// How long typing pauses before the text is committed (live validation).
+    static constexpr int kLiveDelayMs = 350;
+
+    /// Commits typed text that is still waiting for the pause (e.g. before an undo).
+    void flushPending();
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    void commitText(const QString& text);
+    /// Live commits (typing paused) never remove the key: an emptied field is being retyped.
+    void commitText(const QString& text, bool live = false);
+    void finish();
+    void textTyped();
+    void updatePlaceholder();
     void step(int steps);
     [[nodiscard]] bool stringMode() const;
 
@@ -72,6 +93,7 @@ private:
     QLineEdit* line_ = nullptr;
     QComboBox* combo_ = nullptr;
     QToolButton* clear_ = nullptr;
+    class QTimer* live_ = nullptr;
     std::optional<Json> value_;
     bool updating_ = false;
 };

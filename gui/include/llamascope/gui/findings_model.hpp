@@ -26,6 +26,7 @@ public:
         SeverityRole,                    ///< int: llamascope::Severity, -1 for a clean source
         IsFindingRole,                   ///< bool: a finding row (false: a source row)
         SourceRowRole,                   ///< int: index in Workspace::sources()
+        KnownQuirkRole,                  ///< bool: a known quirk of the published family
     };
 
     explicit FindingsModel(QObject* parent = nullptr);

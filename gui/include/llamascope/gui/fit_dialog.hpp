@@ -1,45 +1,40 @@
 #pragma once
-// "Fit to target": core's designer (design.hpp, issue 4) run on a worker thread with progress
-// and Cancel; candidates ranked by core, applied to the designer's document as one undoable
-// command or opened as a new config. Compiled to a stub when the designer is not built.
+// "Fit to target": the inputs (FitInputs), core's designer run on a worker thread with progress
+// and Cancel, and the ranked candidates as core's candidates table with the full "why" of the
+// selected one; a candidate is applied to the designer's document as one undoable command or
+// opened as a new config.
+
+#include "llamascope/design.hpp"
 
 #include <QAbstractTableModel>
 #include <QDialog>
 
-#include <memory>
 #include <vector>
 
-class QComboBox;
-class QLineEdit;
-class QSpinBox;
-class QCheckBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
 class QTableView;
-class QStackedWidget;
-
-namespace llamascope {
-struct DesignCandidate;
-}
+class QLineEdit;
 
 namespace llamascope::gui {
 
 class BackgroundTask;
 class DesignerDocument;
+class FitInputs;
 
-/// True when core's designer is part of this build.
-bool fitDialogAvailable();
-
-/// The ranked candidates of one design() run.
+/// The ranked candidates of one design() run: core's candidatesTable() (without the File
+/// column, which names the target and is the same for every candidate) and each candidate's
+/// reason.
 class CandidateModel final : public QAbstractTableModel {
     Q_OBJECT
 public:
     explicit CandidateModel(QObject* parent = nullptr);
-    ~CandidateModel() override;
 
-    void setCandidates(std::vector<DesignCandidate> candidates);
+    void setCandidates(std::vector<DesignCandidate> candidates, DesignTargetKind kind);
     [[nodiscard]] const DesignCandidate* candidate(int row) const;
+    /// Column of core's candidates table with this header ("Score", ...), -1 if none.
+    [[nodiscard]] int columnOf(const QString& header) const;
 
     [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
     [[nodiscard]] int columnCount(const QModelIndex& parent = {}) const override;
@@ -48,8 +43,15 @@ public:
                                       int role = Qt::DisplayRole) const override;
 
 private:
+    [[nodiscard]] int tableColumn(int column) const; ///< -1 for the Why column
+
     std::vector<DesignCandidate> candidates_;
+    Table table_;
+    std::vector<int> columns_; ///< shown columns of table_
 };
+
+/// What the shape score means (docs/design-guide.md "Ranking"), for tooltips and the dialog.
+QString shapeScoreExplanation();
 
 class FitDialog final : public QDialog {
     Q_OBJECT
@@ -62,8 +64,12 @@ public:
     void cancelSearch();
     [[nodiscard]] CandidateModel* candidates() const { return model_; }
     [[nodiscard]] BackgroundTask* task() const { return task_; }
-    [[nodiscard]] QLineEdit* targetEdit() const { return target_; }
-    /// Applies the selected (or first) candidate's shape to the document as one command.
+    [[nodiscard]] QLineEdit* targetEdit() const;
+    [[nodiscard]] QTableView* tableView() const { return table_; }
+    /// The selected candidate's reason, in full.
+    [[nodiscard]] QString whyText() const;
+    /// Applies the selected (or first) candidate's shape to the document as one command; an
+    /// unsaved document then suggests the candidate's file name on Save.
     bool applySelected();
     /// Opens the selected (or first) candidate as a new, unsaved document.
     bool openSelected();
@@ -72,28 +78,13 @@ signals:
     void statusMessage(const QString& text);
 
 private:
-    void updateTargetHint();
     [[nodiscard]] const DesignCandidate* selected() const;
+    void showSelected();
 
     DesignerDocument* document_;
     BackgroundTask* task_;
     CandidateModel* model_;
-    QComboBox* kind_ = nullptr;
-    QLineEdit* target_ = nullptr;
-    QLabel* targetHint_ = nullptr;
-    QComboBox* convention_ = nullptr;
-    QSpinBox* flopSeq_ = nullptr;
-    QComboBox* optimizer_ = nullptr;
-    QSpinBox* batch_ = nullptr;
-    QSpinBox* memSeq_ = nullptr;
-    QSpinBox* rank_ = nullptr;
-    QLineEdit* headDims_ = nullptr;
-    QComboBox* ffnRule_ = nullptr;
-    QSpinBox* kvHeads_ = nullptr;
-    QComboBox* tie_ = nullptr;
-    QCheckBox* nlBand_ = nullptr;
-    QSpinBox* vocab_ = nullptr;
-    QSpinBox* context_ = nullptr;
+    FitInputs* inputs_;
     QPushButton* search_ = nullptr;
     QPushButton* cancel_ = nullptr;
     QPushButton* apply_ = nullptr;

@@ -66,6 +66,7 @@ private:
     QPushButton* run_;
     QPushButton* cancel_;
     QProgressBar* progress_;
+    QLabel* stage_;
     QLabel* status_;
     QLabel* summary_;
     QTableView* table_;

@@ -70,6 +70,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
 
@@ -81,6 +82,7 @@ private:
     void updateTitle();
     void updateDraft();
     void openInDesigner(const QString& path, const QString& label, const QString& pointer);
+    void keepOnScreen();
     void showShortcuts();
     void showAbout();
 
@@ -103,7 +105,7 @@ private:
     QAction* bundled_ = nullptr;
     QAction* watch_ = nullptr;
     QStringList recent_;
-    bool designerUsed_ = false;
+    bool placed_ = false; ///< keepOnScreen() ran once the window frame was known
 };
 
 } // namespace llamascope::gui

@@ -1,6 +1,8 @@
 #pragma once
-// The one wrapper over Qt Charts (STYLE.md): renders a ChartSpec, shows hover tooltips, and
-// exports PNG and SVG. No other GUI file includes Qt Charts.
+// The one wrapper over Qt Charts (STYLE.md): renders a ChartSpec — centred title and subtitle,
+// direct labels at line ends, point labels placed so they do not collide, selected series in
+// front and the rest faded — shows hover tooltips and highlights the hovered line, and exports
+// PNG and SVG with the same title and subtitle. No other GUI file includes Qt Charts.
 
 #include "llamascope/gui/chart_spec.hpp"
 
@@ -12,6 +14,7 @@
 class QChartView;
 class QChart;
 class QLabel;
+class QAbstractSeries;
 class QGraphicsSimpleTextItem;
 
 namespace llamascope::gui {
@@ -40,17 +43,39 @@ public:
     /// Number of rebuilds so far (benchmarks and tests observe re-rendering).
     [[nodiscard]] int rebuildCount() const { return rebuilds_; }
 
+    /// Emphasises XY series `series` as hovering it does (-1: none); the others fade.
+    void setHoveredSeries(int series);
+    [[nodiscard]] int hoveredSeries() const { return hovered_; }
+    /// The text and scene rectangle (chart coordinates) of every label drawn: title, subtitle,
+    /// point labels and line-end labels (tests check that none overlap or leave the chart).
+    [[nodiscard]] std::vector<std::pair<QString, QRectF>> labelRects() const;
+    /// Where point `point` of XY series `series` is drawn, in the chart view's viewport
+    /// coordinates (for pointing at it); (-1, -1) when there is no such point.
+    [[nodiscard]] QPoint pointPosition(int series, int point) const;
+    /// The tooltip shown right now by hovering (empty when none).
+    [[nodiscard]] const QString& currentTooltip() const { return tip_; }
+    [[nodiscard]] QChartView* chartView() const { return view_; }
+
+    /// The Qt Charts objects made for the spec (defined in scope_chart.cpp).
+    struct Built;
+
 signals:
     void rebuilt();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     void rebuild();
+    void showTip(const QString& tip);
     QSize exportSize(QSize requested) const;
 
     ChartSpec spec_;
     QChartView* view_ = nullptr;
     QLabel* empty_ = nullptr;
-    std::vector<std::pair<QGraphicsSimpleTextItem*, std::pair<int, int>>> pointLabels_;
+    std::unique_ptr<Built> built_;
+    QString tip_;
+    int hovered_ = -1;
     int rebuilds_ = 0;
 };
 

@@ -13,6 +13,7 @@ class QStackedWidget;
 
 namespace llamascope::gui {
 
+class ColumnFitter;
 class FindingsFilter;
 class FindingsModel;
 class Workspace;
@@ -57,6 +58,7 @@ private:
     QComboBox* severity_;
     QStackedWidget* stack_;
     QLabel* details_;
+    ColumnFitter* fitter_;
 };
 
 } // namespace llamascope::gui

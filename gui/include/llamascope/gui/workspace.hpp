@@ -41,6 +41,17 @@ struct OpenSummary {
     [[nodiscard]] QString describe() const;
 };
 
+/// How the open sources fare, with the published family's known quirks counted apart.
+struct SourceCounts {
+    int total = 0;
+    int usable = 0;       ///< with a config to analyse (the rows of Compare)
+    int withErrors = 0;   ///< errors, or unreadable
+    int withWarnings = 0; ///< warnings that are not all known quirks
+    int quirksOnly = 0;   ///< warnings, all known quirks of the published family (Finding::knownQuirk)
+    int clean = 0;        ///< no findings, or notes only
+    int quirkFindings = 0;
+};
+
 class Workspace final : public QObject {
     Q_OBJECT
 public:
@@ -63,6 +74,9 @@ public:
     void reloadAll();
 
     [[nodiscard]] const std::vector<ConfigSource>& sources() const { return sources_; }
+    [[nodiscard]] SourceCounts counts() const;
+    /// For the status bar: "16 configs · 48 known quirks of the published family".
+    [[nodiscard]] QString countsText() const;
     [[nodiscard]] int indexOfPath(const QString& absolutePath) const;
 
     /// Watching re-validates an open file when it changes on disk (default on).

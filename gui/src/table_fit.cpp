@@ -1,0 +1,137 @@
+#include "table_fit.hpp"
+
+#include <QAbstractItemView>
+#include <QEvent>
+#include <QHeaderView>
+#include <QTimer>
+#include <QTreeView>
+
+#include <algorithm>
+#include <vector>
+
+namespace llamascope::gui {
+
+ColumnFitter::ColumnFitter(QAbstractItemView* view, QHeaderView* header)
+    : QObject(view), view_(view), header_(header)
+{
+    header_->setStretchLastSection(false);
+    view_->viewport()->installEventFilter(this);
+    connect(header_, &QHeaderView::sectionResized, this, [this] {
+        if (!fitting_)
+            userSized_ = true; // the user dragged a column: leave their widths alone
+        if (auto* tree = qobject_cast<QTreeView*>(view_))
+            QTimer::singleShot(0, tree, &QTreeView::doItemsLayout); // wrapped rows change height
+    });
+    auto refit = [this] {
+        userSized_ = false;
+        QTimer::singleShot(0, this, &ColumnFitter::fit);
+    };
+    if (QAbstractItemModel* m = view_->model()) {
+        connect(m, &QAbstractItemModel::modelReset, this, refit);
+        connect(m, &QAbstractItemModel::layoutChanged, this, [this] {
+            if (!userSized_)
+                QTimer::singleShot(0, this, &ColumnFitter::fit);
+        });
+        connect(m, &QAbstractItemModel::rowsInserted, this, [this] {
+            if (!userSized_)
+                QTimer::singleShot(0, this, &ColumnFitter::fit);
+        });
+    }
+    connect(header_, &QHeaderView::sectionCountChanged, this, refit);
+}
+
+void ColumnFitter::setCap(int column, int pixels)
+{
+    caps_[column] = pixels;
+}
+
+void ColumnFitter::setStretch(std::set<int> columns)
+{
+    stretch_ = std::move(columns);
+}
+
+void ColumnFitter::fit()
+{
+    fitting_ = true;
+    const int n = header_->count();
+    std::vector<int> widths(static_cast<std::size_t>(n), 0);
+    std::vector<int> visible;
+    int total = 0;
+    for (int c = 0; c < n; ++c) {
+        if (header_->isSectionHidden(c))
+            continue;
+        const int head = header_->sectionSizeHint(c);
+        int w = std::max(head, view_->sizeHintForColumn(c));
+        if (const auto cap = caps_.find(c); cap != caps_.end())
+            w = std::max(head, std::min(w, cap->second));
+        widths[static_cast<std::size_t>(c)] = w;
+        total += w;
+        visible.push_back(c);
+    }
+    std::vector<int> takers;
+    for (int c : visible)
+        if (stretch_.contains(c))
+            takers.push_back(c);
+    if (takers.empty() && spread_)
+        takers = visible;
+    const int available = view_->viewport()->width() - 2;
+    int slack = available - total;
+    if (!takers.empty() && slack > 0) {
+        const int share = slack / static_cast<int>(takers.size());
+        for (int c : takers)
+            widths[static_cast<std::size_t>(c)] += share;
+        widths[static_cast<std::size_t>(takers.back())] += slack - share * static_cast<int>(takers.size());
+    } else if (!stretch_.empty() && slack < 0) {
+        // Too narrow: the wrapping columns give up width (down to a readable minimum) before
+        // a horizontal scroll bar appears.
+        const int floor = view_->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 24;
+        for (int c : takers) {
+            const int give = std::min(-slack, std::max(0, widths[static_cast<std::size_t>(c)] - floor));
+            widths[static_cast<std::size_t>(c)] -= give;
+            slack += give;
+        }
+    }
+    for (int c : visible)
+        header_->resizeSection(c, widths[static_cast<std::size_t>(c)]);
+    fitting_ = false;
+    if (auto* tree = qobject_cast<QTreeView*>(view_))
+        tree->doItemsLayout();
+}
+
+bool ColumnFitter::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == view_->viewport() && event->type() == QEvent::Resize && !userSized_)
+        QTimer::singleShot(0, this, &ColumnFitter::fit);
+    return QObject::eventFilter(watched, event);
+}
+
+// ---- WrapDelegate -----------------------------------------------------------------------------
+
+WrapDelegate::WrapDelegate(QHeaderView* header, std::set<int> wrapColumns, QObject* parent)
+    : QStyledItemDelegate(parent), header_(header), wrap_(std::move(wrapColumns))
+{
+}
+
+void WrapDelegate::initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const
+{
+    QStyledItemDelegate::initStyleOption(option, index);
+    if (wrap_.contains(index.column()))
+        option->features |= QStyleOptionViewItem::WrapText;
+}
+
+QSize WrapDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const
+{
+    if (!wrap_.contains(index.column()))
+        return QStyledItemDelegate::sizeHint(option, index);
+    const int width = header_->sectionSize(index.column());
+    if (width <= 0)
+        return QStyledItemDelegate::sizeHint(option, index);
+    // The style wraps text inside option.rect when it is valid: give it the column's width.
+    QStyleOptionViewItem opt = option;
+    opt.rect = QRect(0, 0, width, 1);
+    QSize s = QStyledItemDelegate::sizeHint(opt, index);
+    s.setWidth(std::min(s.width(), width));
+    return s;
+}
+
+} // namespace llamascope::gui

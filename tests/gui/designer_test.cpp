@@ -3,15 +3,14 @@
 // broken files open read-only with line:column, and unsaved changes are asked about.
 
 #include "llamascope/bundled.hpp"
-#include "llamascope/embedded.hpp"
-#if LLAMASCOPE_GUI_HAVE_DESIGN
 #include "llamascope/design.hpp"
-#endif
+#include "llamascope/embedded.hpp"
 #include "llamascope/format.hpp"
 #include "llamascope/gui/background_task.hpp"
 #include "llamascope/gui/compare_model.hpp"
 #include "llamascope/gui/designer_document.hpp"
 #include "llamascope/gui/designer_view.hpp"
+#include "llamascope/gui/document_actions.hpp"
 #include "llamascope/gui/field_editor.hpp"
 #include "llamascope/gui/fit_dialog.hpp"
 #include "llamascope/gui/main_window.hpp"
@@ -150,7 +149,7 @@ TEST(Designer, SavesCoresJsonAtomicallyAndTheFileValidatesTheSame)
     ASSERT_TRUE(view.openBundled(QStringLiteral("llama_60m")));
     doc.setField("num_hidden_layers", Json(10));
     const QString path = dir.filePath(QStringLiteral("llama_70m.json"));
-    view.savePathPrompt = [&](const QString&) { return path; };
+    view.actions()->savePathPrompt = [&](const QString&) { return path; };
     ASSERT_TRUE(view.save());
     EXPECT_FALSE(doc.isModified());
     EXPECT_EQ(doc.filePath(), path);
@@ -212,7 +211,6 @@ TEST(Designer, FieldTextIsParsedByCoresStrictParser)
     EXPECT_TRUE(remove);
 }
 
-#if LLAMASCOPE_GUI_HAVE_DESIGN
 TEST(FitToTarget, SearchesOnAWorkerAndAppliesTheShapeAsOneUndoStep)
 {
     DesignerDocument doc;
@@ -229,13 +227,22 @@ TEST(FitToTarget, SearchesOnAWorkerAndAppliesTheShapeAsOneUndoStep)
     ASSERT_GT(model->rowCount(), 0);
     const DesignCandidate* best = model->candidate(0);
     ASSERT_NE(best, nullptr);
-    EXPECT_EQ(model->index(0, 0).data().toString().toStdString(), best->fileName);
+    // Core's candidates table, rank first; the file name (the same for all) is said once.
+    EXPECT_EQ(model->index(0, 0).data().toString(), QStringLiteral("1"));
+    EXPECT_EQ(model->columnOf(QStringLiteral("File")), -1);
+    EXPECT_NE(dialog.whyText().indexOf(QString::fromStdString(best->fileName)), -1);
+    EXPECT_NE(model->headerData(model->columnOf(QStringLiteral("Score")), Qt::Horizontal, Qt::ToolTipRole)
+                  .toString()
+                  .indexOf(QStringLiteral("Shape score")),
+              -1);
     ASSERT_TRUE(dialog.applySelected());
     EXPECT_EQ(doc.undoStack()->count(), 1);
     ASSERT_TRUE(doc.analysis().has_value());
     // The document now has the candidate's shape, so core counts the candidate's parameters.
     EXPECT_EQ(doc.analysis()->params.total, best->parameters);
     EXPECT_EQ(doc.value("hidden_size"), Json(best->config.hiddenSize));
+    // Save As now suggests the candidate's name, not untitled.json.
+    EXPECT_EQ(doc.fileName().toStdString(), best->fileName);
     doc.undoStack()->undo();
     EXPECT_EQ(doc.value("hidden_size"), Json(512));
 
@@ -243,7 +250,6 @@ TEST(FitToTarget, SearchesOnAWorkerAndAppliesTheShapeAsOneUndoStep)
     dialog.targetEdit()->setText(QStringLiteral("a lot"));
     EXPECT_FALSE(dialog.startSearch());
 }
-#endif
 
 TEST(MainWindow, AsksAboutUnsavedChangesOnClose)
 {
@@ -254,14 +260,14 @@ TEST(MainWindow, AsksAboutUnsavedChangesOnClose)
     ASSERT_TRUE(window.designerView()->openBundled(QStringLiteral("llama_20m")));
     window.designerDocument()->setField("num_hidden_layers", Json(6));
     int asked = 0;
-    window.designerView()->unsavedPrompt = [&](const QString&) {
+    window.designerView()->actions()->unsavedPrompt = [&](const QString&) {
         ++asked;
         return QMessageBox::Cancel;
     };
     EXPECT_FALSE(window.close());
     EXPECT_EQ(asked, 1);
     EXPECT_TRUE(window.isVisible());
-    window.designerView()->unsavedPrompt = [&](const QString&) {
+    window.designerView()->actions()->unsavedPrompt = [&](const QString&) {
         ++asked;
         return QMessageBox::Discard;
     };
@@ -277,13 +283,17 @@ TEST(MainWindow, TheDesignersDraftIsARowOfTheCompareModel)
     CompareModel* model = window.compareModel();
     EXPECT_EQ(model->rowCount(), 16); // the placeholder document is not a draft
     ASSERT_TRUE(window.designerView()->openBundled(QStringLiteral("llama_60m")));
+    EXPECT_EQ(model->rowCount(), 16); // nor is an unedited copy: it would duplicate llama_60m
+    window.designerDocument()->setField("hidden_size", Json(576));
     ASSERT_EQ(model->rowCount(), 17);
     const int draft = model->rowCount() - 1;
     ASSERT_TRUE(model->isDraft(draft));
-    window.designerDocument()->setField("hidden_size", Json(576));
+    // Labelled once, here; the other views show this name as it is.
+    EXPECT_EQ(model->index(draft, 0).data().toString(), QStringLiteral("llama_60m (draft)"));
     const Analysis expected = expectedWithHidden("llama_60m", 576);
     EXPECT_EQ(model->index(draft, CompareModel::columnOf("params")).data().toString().toStdString(),
               formatCount(expected.params.total));
+    window.designerDocument()->endEditSession();                   // the next edit is a separate step
     window.designerDocument()->setField("hidden_size", Json(500)); // invalid: the draft leaves
     EXPECT_EQ(model->rowCount(), 16);
     window.designerDocument()->undoStack()->undo();

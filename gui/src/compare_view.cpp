@@ -29,6 +29,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextDocument>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -63,7 +64,7 @@ CompareView::CompareView(CompareModel* model, CompareProxy* proxy, const Workspa
 
     auto* bar = new QHBoxLayout;
     filter_ = new QLineEdit(this);
-    filter_->setPlaceholderText(QStringLiteral("Filter: names or families, e.g. 60m 1b (Ctrl+F)"));
+    filter_->setPlaceholderText(QStringLiteral("Filter (Ctrl+F): e.g. 60m 1b, or qwen2"));
     filter_->setToolTip(
         QStringLiteral("Several terms separated by spaces or | show every config whose name or "
                        "model_type contains any of them. Esc clears."));
@@ -118,7 +119,7 @@ CompareView::CompareView(CompareModel* model, CompareProxy* proxy, const Workspa
     table_->setAlternatingRowColors(true);
     table_->setWordWrap(false);
     table_->verticalHeader()->hide();
-    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 8);
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
     table_->horizontalHeader()->setSectionsMovable(true);
     table_->horizontalHeader()->setHighlightSections(false);
     table_->horizontalHeader()->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -158,6 +159,8 @@ CompareView::CompareView(CompareModel* model, CompareProxy* proxy, const Workspa
     paramsModel_ = new CoreTableModel(this);
     flopsModel_ = new CoreTableModel(this);
     paramsView_ = makeDetailTable(paramsModel_, details);
+    paramsView_->horizontalHeader()->setStretchLastSection(false);
+    paramsView_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     flopsView_ = makeDetailTable(flopsModel_, details);
     // "What it counts" wraps in the width left; rows follow the wrapped text's height.
     flopsView_->setWordWrap(true);
@@ -207,6 +210,30 @@ CompareView::CompareView(CompareModel* model, CompareProxy* proxy, const Workspa
         table_->setCurrentIndex(proxy_->index(0, 0));
     updateSummary();
     updateDetails();
+}
+
+void CompareView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (!splitterSized_) {
+        splitterSized_ = true;
+        QTimer::singleShot(0, this, &CompareView::fitSplitter);
+    }
+}
+
+void CompareView::fitSplitter()
+{
+    // Every row of the table in view when the window allows, the detail pane below keeping
+    // room for the parameter breakdown; never less than half for the table.
+    const int total = splitter_->height() - splitter_->handleWidth();
+    int need = table_->horizontalHeader()->height() + 2 * table_->frameWidth() + 2;
+    for (int r = 0; r < proxy_->rowCount(); ++r)
+        need += table_->rowHeight(r);
+    if (table_->horizontalScrollBar()->isVisible())
+        need += table_->horizontalScrollBar()->height();
+    const int below = table_->fontMetrics().height() * 13;
+    const int top = std::max(total / 2, std::min(need, total - below));
+    splitter_->setSizes({top, total - top});
 }
 
 bool CompareView::eventFilter(QObject* watched, QEvent* event)
@@ -485,10 +512,16 @@ void CompareView::updateSideBySide()
     below_->setTabText(1, n >= 2
                               ? QStringLiteral("Side by side (%1)").arg(std::min(n, DiffModel::kMaxConfigs))
                               : QStringLiteral("Side by side"));
-    if (n >= 2)
+    if (n >= 2 && below_->currentWidget() != diff_) {
         below_->setCurrentWidget(diff_);
-    else if (below_->currentWidget() == diff_)
+        // The side-by-side table is long: give it at least two fifths of the height.
+        const QList<int> sizes = splitter_->sizes();
+        const int total = sizes.value(0) + sizes.value(1);
+        if (total > 0 && sizes.value(1) < total * 2 / 5)
+            splitter_->setSizes({total - total * 2 / 5, total * 2 / 5});
+    } else if (n < 2 && below_->currentWidget() == diff_) {
         below_->setCurrentIndex(0);
+    }
 }
 
 void CompareView::updateDetails()
@@ -517,12 +550,16 @@ void CompareView::updateDetails()
     flopsModel_->setTable(flopConventionsTable(a->flops));
     // The breakdown keeps its natural width (no clipped Share column); the FLOP table takes
     // the rest, its last column wrapping.
-    paramsView_->resizeColumnsToContents();
-    int width = 2 * paramsView_->frameWidth() + paramsView_->verticalScrollBar()->sizeHint().width();
-    for (int c = 0; c < paramsModel_->columnCount(); ++c)
-        width += paramsView_->columnWidth(c);
-    paramsView_->setMinimumWidth(width);
-    paramsView_->setMaximumWidth(width + 40);
+    // (The last section does not stretch: a stretched width read back would be the view's.)
+    int width = 2 * paramsView_->frameWidth() + paramsView_->verticalScrollBar()->sizeHint().width() + 2;
+    for (int c = 0; c < paramsModel_->columnCount(); ++c) {
+        const QAbstractItemView* view = paramsView_; // sizeHintForColumn is public there
+        const int w =
+            std::max(view->sizeHintForColumn(c), paramsView_->horizontalHeader()->sectionSizeHint(c));
+        paramsView_->setColumnWidth(c, w);
+        width += w;
+    }
+    paramsView_->setFixedWidth(width);
     for (int c = 0; c + 1 < flopsModel_->columnCount(); ++c)
         flopsView_->resizeColumnToContents(c);
 }
@@ -569,8 +606,10 @@ void CompareView::restoreSettings(const QSettings& s)
             table_->sortByColumn(
                 c, static_cast<Qt::SortOrder>(s.value(QStringLiteral("compare/sortOrder")).toInt()));
     }
-    if (s.contains(QStringLiteral("compare/splitter")))
+    if (s.contains(QStringLiteral("compare/splitter"))) {
         splitter_->restoreState(s.value(QStringLiteral("compare/splitter")).toByteArray());
+        splitterSized_ = true;
+    }
     fitter_->fit();
 }
 

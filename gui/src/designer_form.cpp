@@ -6,6 +6,7 @@
 #include "llamascope/model_types.hpp"
 #include "llamascope/rules.hpp"
 #include "text.hpp"
+#include "widgets.hpp"
 
 #include <QGridLayout>
 #include <QGroupBox>
@@ -73,8 +74,7 @@ QString severityDot(Severity s)
 
 QFont monoFont()
 {
-    QFont mono(QStringLiteral("DejaVu Sans Mono"));
-    mono.setStyleHint(QFont::Monospace);
+    QFont mono = monospaceFont();
     return mono;
 }
 
@@ -148,10 +148,19 @@ void DesignerForm::addRow(QGridLayout* grid, const std::string& key, const QStri
     const FieldRule* rule = findFieldRule(key);
     auto* label = new QLabel(qs(key), group);
     label->setFont(monoFont());
+    label->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Preferred);
+    // The label's own metrics (its resolved font): wide enough for the usual long keys; a
+    // longer key, shown only for its family, widens its own group.
+    grid->setColumnMinimumWidth(
+        0, label->fontMetrics().horizontalAdvance(QStringLiteral("max_position_embeddings")) + 4);
     label->setToolTip(description);
     auto* editor = new FieldEditor(key, rule, group);
+    editor->setFixedWidth(190);
     editor->setModelType(modelType_);
-    editor->onEdited = [this, key](const std::optional<Json>& value) { document_->setField(key, value); };
+    if (key == "model_type")
+        editor->onEdited = [this](const std::optional<Json>& value) { setModelTypeField(value); };
+    else
+        editor->onEdited = [this, key](const std::optional<Json>& value) { document_->setField(key, value); };
     // Enter, Tab or leaving the field ends the edit: the next change is a new undo step.
     editor->onEditFinished = [this] { document_->endEditSession(); };
     label->setBuddy(editor->input());
@@ -159,18 +168,45 @@ void DesignerForm::addRow(QGridLayout* grid, const std::string& key, const QStri
     desc->setStyleSheet(QStringLiteral("color: #666;"));
     desc->setWordWrap(true);
     desc->setMinimumWidth(120);
+    // Only the description gives way when the form is narrow (it wraps); its first line sits
+    // level with the key and the editor's text.
+    desc->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    desc->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    const int lineHeight = editor->sizeHint().height();
+    desc->setContentsMargins(0, std::max(0, (lineHeight - desc->fontMetrics().height()) / 2), 0, 0);
+    label->setMinimumHeight(lineHeight);
+    label->setAlignment(Qt::AlignVCenter | Qt::AlignLeft);
     auto* findings = new QLabel(group);
     findings->setWordWrap(true);
     findings->setTextFormat(Qt::RichText);
     findings->setVisible(false);
     findings->setContentsMargins(0, 0, 0, 4);
     findings->setMinimumWidth(120);
-    grid->addWidget(label, r, 0, Qt::AlignTop);
-    grid->addWidget(editor, r, 1, Qt::AlignTop);
+    grid->addWidget(label, r, 0, Qt::AlignTop | Qt::AlignLeft);
+    grid->addWidget(editor, r, 1, Qt::AlignTop | Qt::AlignLeft);
     grid->addWidget(desc, r, 2);
     grid->addWidget(findings, r + 1, 1, 1, 2);
     rows_[key] = {editor, label, desc, findings, group, rule != nullptr};
     ++groupRows_[group];
+}
+
+void DesignerForm::setModelTypeField(const std::optional<Json>& value)
+{
+    // Another family: architectures follows when it named the old family's class (one undo
+    // step), so the file keeps saying one thing.
+    std::vector<std::pair<std::string, std::optional<Json>>> changes = {{"model_type", value}};
+    const ModelTypeInfo& before = modelTypeInfo(modelType_);
+    std::optional<ModelType> after;
+    if (value && value->is_string())
+        after = modelTypes().find(value->get<std::string>());
+    const Json oldClass = Json::array({std::string(before.causalLmClass)});
+    if (after && *after != modelType_ && document_->value("architectures") == std::optional<Json>(oldClass))
+        changes.emplace_back("architectures",
+                             Json::array({std::string(modelTypeInfo(*after).causalLmClass)}));
+    if (changes.size() == 1)
+        document_->setField("model_type", value);
+    else
+        document_->setFields(changes, describeChange("model_type", value));
 }
 
 void DesignerForm::buildForm()

@@ -10,6 +10,7 @@
 #include "llamascope/views.hpp"
 #include "table_fit.hpp"
 #include "text.hpp"
+#include "widgets.hpp"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -34,6 +35,23 @@ QToolButton* actionButton(QAction* action, const QString& text, QWidget* parent)
     auto* b = new QToolButton(parent);
     b->setDefaultAction(action);
     b->setText(text); // shorter than the menu's text
+    return b;
+}
+
+/// A toolbar button for an action whose text changes (undo: "Undo Set hidden_size to 576"):
+/// the button keeps its short text and shows the action's in its tooltip.
+QToolButton* shortButton(QAction* action, const QString& text, QWidget* parent)
+{
+    auto* b = new QToolButton(parent);
+    b->setText(text);
+    QObject::connect(b, &QToolButton::clicked, action, &QAction::trigger);
+    auto sync = [b, action] {
+        b->setEnabled(action->isEnabled());
+        b->setToolTip(QStringLiteral("%1 (%2)").arg(action->text().remove(QLatin1Char('&')),
+                                                    action->shortcut().toString(QKeySequence::NativeText)));
+    };
+    QObject::connect(action, &QAction::changed, b, sync);
+    sync();
     return b;
 }
 
@@ -79,8 +97,8 @@ DesignerView::DesignerView(DesignerDocument* document, QWidget* parent)
     bar->addWidget(actionButton(actions_->saveAction(), QStringLiteral("Save"), this));
     bar->addWidget(actionButton(actions_->saveAsAction(), QStringLiteral("Save As…"), this));
     bar->addSpacing(12);
-    bar->addWidget(actionButton(actions_->undoAction(), QStringLiteral("Undo"), this));
-    bar->addWidget(actionButton(actions_->redoAction(), QStringLiteral("Redo"), this));
+    bar->addWidget(shortButton(actions_->undoAction(), QStringLiteral("Undo"), this));
+    bar->addWidget(shortButton(actions_->redoAction(), QStringLiteral("Redo"), this));
     bar->addSpacing(12);
     bar->addWidget(actionButton(actions_->fitAction(), QStringLiteral("Fit to target…"), this));
     bar->addSpacing(12);
@@ -135,8 +153,7 @@ DesignerView::DesignerView(DesignerDocument* document, QWidget* parent)
     // Source tab: the text that was validated (and what Save writes, modulo core's formatting).
     source_ = new QPlainTextEdit(side_);
     source_->setReadOnly(true);
-    QFont mono(QStringLiteral("DejaVu Sans Mono"));
-    mono.setStyleHint(QFont::Monospace);
+    QFont mono = monospaceFont();
     source_->setFont(mono);
     source_->setLineWrapMode(QPlainTextEdit::NoWrap);
     side_->addTab(source_, QStringLiteral("Source"));

@@ -157,8 +157,7 @@ QVariant DiffModel::data(const QModelIndex& index, int role) const
     case Qt::FontRole: {
         QFont f;
         if (config < 0 && key) {
-            f.setFamily(QStringLiteral("DejaVu Sans Mono"));
-            f.setStyleHint(QFont::Monospace);
+            f = monospaceFont();
         }
         // A value that differs from the first config's stands out.
         if (config > 0 && !ratio &&
@@ -274,7 +273,9 @@ void DiffView::fitColumns()
     table_->resizeColumnsToContents();
     // Keys like "max_position_embeddings" are long but the values are what matter: cap the
     // quantity column; long values elide in the middle and show in full as a tooltip.
-    const int cap = fontMetrics().horizontalAdvance(QStringLiteral("max_position_embeddings__"));
+    const QFont mono = monospaceFont().resolve(table_->font());
+    const int cap =
+        QFontMetrics(mono).horizontalAdvance(QStringLiteral("original_max_position_embeddings")) + 12;
     if (table_->columnWidth(0) > cap)
         table_->setColumnWidth(0, cap);
     for (int c = 1; c < model_->columnCount(); ++c)

@@ -2,6 +2,7 @@
 
 #include "llamascope/format.hpp"
 #include "llamascope/gui/workspace.hpp"
+#include "widgets.hpp"
 
 #include <QBrush>
 #include <QColor>
@@ -29,8 +30,7 @@ QString summaryOf(const ValidationReport& r)
         parts << qs(plural(static_cast<std::int64_t>(e), "error"));
     const std::size_t quirks = r.countKnownQuirks(Severity::Warning);
     if (w > 0 && quirks == w)
-        parts << qs(plural(static_cast<std::int64_t>(w), "warning")) +
-                     QStringLiteral(" (known quirks of the published family)");
+        parts << qs(plural(static_cast<std::int64_t>(w), "warning")) + QStringLiteral(" (known quirks)");
     else if (w > 0)
         parts << qs(plural(static_cast<std::int64_t>(w), "warning")) +
                      (quirks > 0 ? QStringLiteral(" (%1 known quirks)").arg(quirks) : QString());
@@ -244,8 +244,7 @@ QVariant FindingsModel::findingData(int sourceRow, int row, int column, int role
         return {};
     case Qt::FontRole:
         if (column == PointerColumn || column == CodeColumn || column == PositionColumn) {
-            QFont mono(QStringLiteral("DejaVu Sans Mono"));
-            mono.setStyleHint(QFont::Monospace);
+            QFont mono = monospaceFont();
             return mono;
         }
         return {};

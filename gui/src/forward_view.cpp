@@ -168,7 +168,8 @@ ForwardView::ForwardView(CompareModel* configs, ForwardRunner* runner, QWidget* 
 
     connect(runner_, &ForwardRunner::progressed, this, [this](double f, const QString& stage) {
         progress_->setValue(static_cast<int>(f * 1000));
-        stage_->setText(QStringLiteral("%1 · run %2 % done").arg(stage).arg(static_cast<int>(f * 100)));
+        stage_->setText(
+            QStringLiteral("%1 · %2 % of the whole run").arg(stage).arg(static_cast<int>(f * 100)));
     });
     connect(
         runner_, &ForwardRunner::finished, this, [this](const ForwardRunInfo& info, const ForwardResult& r) {

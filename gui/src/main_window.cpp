@@ -270,11 +270,13 @@ void MainWindow::openPaths(const QStringList& paths)
 
 void MainWindow::openInDesigner(const QString& path, const QString& label, const QString& pointer)
 {
-    const bool ok = path.isEmpty() ? designerView_->openBundled(label, pointer.isNull() ? QString() : pointer)
-                                   : designerView_->openFile(path, pointer.isNull() ? QString() : pointer);
+    const bool ok = path.isEmpty() ? designerView_->openBundled(label) : designerView_->openFile(path);
     if (ok) {
         showView(View::Designer);
-        designerView_->focusField(pointer);
+        // A finding's field (now that the view is shown, so focus can land); no pointer: the
+        // file itself was asked for, and the form stays as it is.
+        if (!pointer.isNull())
+            designerView_->focusField(pointer);
     }
 }
 

@@ -76,7 +76,8 @@ MetricsPanel::MetricsPanel(QWidget* parent) : QScrollArea(parent)
     status_->setWordWrap(true);
     status_->setTextFormat(Qt::RichText);
     mv->addWidget(status_);
-    auto* grid = new QGridLayout;
+    grid_ = new QGridLayout;
+    QGridLayout* grid = grid_;
     grid->setHorizontalSpacing(14);
     grid->setVerticalSpacing(2);
     int i = 0;
@@ -158,16 +159,28 @@ void MetricsPanel::refresh(const LoadResult& r, const std::optional<Analysis>& a
     if (!a)
         return;
     const std::vector<Analysis> one = {*a};
+    std::vector<const Metric*> shown;
     for (const CompareColumn& c : compareColumns()) {
         const auto it = metrics_.find(std::string(c.id));
         if (it == metrics_.end())
             continue;
         // What compare would show by default for this config: the family always, experts,
         // active parameters and windows when the config has them.
-        const bool shown = c.id == "family" || c.defaultVisible || !c.relevant || c.relevant(one);
-        it->second.name->setVisible(shown);
-        it->second.value->setVisible(shown);
+        const bool show = c.id == "family" || c.defaultVisible || !c.relevant || c.relevant(one);
+        it->second.name->setVisible(show);
+        it->second.value->setVisible(show);
         it->second.value->setText(qs(c.cell(*a).display));
+        if (show)
+            shown.push_back(&it->second);
+    }
+    // Two columns of the metrics shown, without gaps where a metric does not apply.
+    while (QLayoutItem* item = grid_->takeAt(0))
+        delete item; // the widgets stay (children of the panel); only their places change
+    const std::size_t half = (shown.size() + 1) / 2;
+    for (std::size_t k = 0; k < shown.size(); ++k) {
+        const int row = static_cast<int>(k % half), col = static_cast<int>(k / half) * 2;
+        grid_->addWidget(shown[k]->name, row, col);
+        grid_->addWidget(shown[k]->value, row, col + 1);
     }
     paramsModel_->setTable(parameterTable(a->params));
     flopsModel_->setTable(flopConventionsTable(a->flops));

@@ -103,8 +103,8 @@ QAbstractAxis* makeAxis(const ChartSpec& spec, bool xAxis)
     } else if (a.log) {
         auto* l = new QLogValueAxis;
         l->setBase(a.base);
-        // A hair below the lowest power, so its label is drawn despite rounding in pow().
-        l->setRange(lo * (1 - 1e-9), hi * (1 + 1e-9));
+        // Exactly the powers dataRange() chose: a hair below would make Qt add a decade.
+        l->setRange(lo, hi);
         l->setMinorTickCount(a.base == 10 ? 8 : 0);
         if (!a.labelFormat.isEmpty())
             l->setLabelFormat(a.labelFormat);
@@ -341,6 +341,12 @@ void applyStyles(ScopeChart::Built& b, const ChartSpec& spec, int hovered)
                 chosen << static_cast<int>(k);
         set->selectBars(chosen);
     }
+    // The legend keeps the full colours (it names the components, not the selection).
+    if (!b.sets.empty() && anySelected)
+        for (QLegendMarker* m : b.chart->legend()->markers())
+            for (std::size_t i = 0; i < b.sets.size() && i < spec.barSets.size(); ++i)
+                if (m->label() == b.sets[i]->label())
+                    m->setBrush(spec.barSets[i].color);
 }
 
 std::unique_ptr<ScopeChart::Built> buildChart(const ChartSpec& spec)

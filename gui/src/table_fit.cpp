@@ -16,8 +16,11 @@ ColumnFitter::ColumnFitter(QAbstractItemView* view, QHeaderView* header)
 {
     header_->setStretchLastSection(false);
     view_->viewport()->installEventFilter(this);
+    header_->viewport()->installEventFilter(this);
     connect(header_, &QHeaderView::sectionResized, this, [this] {
-        if (!fitting_)
+        // Hiding or showing a column resizes sections too; only a drag with the mouse on the
+        // header means the user chose a width.
+        if (!fitting_ && dragging_)
             userSized_ = true; // the user dragged a column: leave their widths alone
         if (auto* tree = qobject_cast<QTreeView*>(view_))
             QTimer::singleShot(0, tree, &QTreeView::doItemsLayout); // wrapped rows change height
@@ -82,13 +85,22 @@ void ColumnFitter::fit()
             widths[static_cast<std::size_t>(c)] += share;
         widths[static_cast<std::size_t>(takers.back())] += slack - share * static_cast<int>(takers.size());
     } else if (!stretch_.empty() && slack < 0) {
-        // Too narrow: the wrapping columns give up width (down to a readable minimum) before
-        // a horizontal scroll bar appears.
+        // Too narrow: the wrapping columns give up width (in proportion to what each has
+        // above a readable minimum) before a horizontal scroll bar appears.
         const int floor = view_->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 24;
-        for (int c : takers) {
-            const int give = std::min(-slack, std::max(0, widths[static_cast<std::size_t>(c)] - floor));
-            widths[static_cast<std::size_t>(c)] -= give;
-            slack += give;
+        int spare = 0;
+        for (int c : takers)
+            spare += std::max(0, widths[static_cast<std::size_t>(c)] - floor);
+        const int give = std::min(-slack, spare);
+        int given = 0;
+        for (std::size_t k = 0; k < takers.size() && spare > 0; ++k) {
+            int& w = widths[static_cast<std::size_t>(takers[k])];
+            const int above = std::max(0, w - floor);
+            const int share = k + 1 == takers.size()
+                                  ? give - given
+                                  : static_cast<int>(static_cast<long long>(give) * above / spare);
+            w -= std::min(share, above);
+            given += std::min(share, above);
         }
     }
     for (int c : visible)
@@ -100,6 +112,14 @@ void ColumnFitter::fit()
 
 bool ColumnFitter::eventFilter(QObject* watched, QEvent* event)
 {
+    if (watched == header_->viewport()) {
+        if (event->type() == QEvent::MouseButtonPress)
+            dragging_ = true;
+        else if (event->type() == QEvent::MouseButtonRelease)
+            dragging_ = false;
+        else if (event->type() == QEvent::MouseButtonDblClick) // double-click a handle: fit that column
+            userSized_ = true;
+    }
     if (watched == view_->viewport() && event->type() == QEvent::Resize && !userSized_)
         QTimer::singleShot(0, this, &ColumnFitter::fit);
     return QObject::eventFilter(watched, event);
@@ -126,12 +146,15 @@ QSize WrapDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelInd
     const int width = header_->sectionSize(index.column());
     if (width <= 0)
         return QStyledItemDelegate::sizeHint(option, index);
-    // The style wraps text inside option.rect when it is valid: give it the column's width.
+    // Width: the text on one line (what the column would like, for ColumnFitter); height: the
+    // text wrapped in the column's current width (the style wraps inside a valid option.rect).
     QStyleOptionViewItem opt = option;
     opt.rect = QRect(0, 0, width, 1);
-    QSize s = QStyledItemDelegate::sizeHint(opt, index);
-    s.setWidth(std::min(s.width(), width));
-    return s;
+    const QSize wrapped = QStyledItemDelegate::sizeHint(opt, index);
+    QStyleOptionViewItem line = option;
+    line.rect = QRect();
+    const QSize natural = QStyledItemDelegate::sizeHint(line, index);
+    return {natural.width(), wrapped.height()};
 }
 
 } // namespace llamascope::gui

@@ -44,6 +44,7 @@ private:
     bool spread_ = true;
     bool fitting_ = false;
     bool userSized_ = false;
+    bool dragging_ = false; ///< a mouse button is down on the header
 };
 
 /// Word-wraps the text of `wrapColumns` and reports row heights for the column's current

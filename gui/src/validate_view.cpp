@@ -87,18 +87,22 @@ ValidateView::ValidateView(Workspace* workspace, FindingsModel* model, QWidget* 
     // Message and hint wrap; a long pointer (/0/0/0/...) is cut in the middle (in full as a
     // tooltip); every column is as wide as its contents up to a cap, and the width left over
     // goes to the message and the hint.
-    tree_->setWordWrap(true);
+    tree_->setWordWrap(false); // the delegate wraps message and hint only
     tree_->setTextElideMode(Qt::ElideMiddle);
     tree_->setItemDelegate(
         new WrapDelegate(tree_->header(), {FindingsModel::MessageColumn, FindingsModel::HintColumn}, tree_));
     fitter_ = new ColumnFitter(tree_, tree_->header());
-    const QFontMetrics fm = fontMetrics();
-    fitter_->setCap(FindingsModel::SeverityColumn,
-                    fm.horizontalAdvance(QStringLiteral("llama_130m_sinusoidal_pos (bundled)___")));
+    // Caps in the fonts the cells use: file names bold, codes and pointers monospace.
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics mono(monospaceFont().resolve(font()));
+    fitter_->setCap(FindingsModel::SeverityColumn, QFontMetrics(bold).horizontalAdvance(QStringLiteral(
+                                                       "llama_130m_sinusoidal_pos  (bundled)")) +
+                                                       tree_->indentation() + 16);
     fitter_->setCap(FindingsModel::CodeColumn,
-                    fm.horizontalAdvance(QStringLiteral("negative-token-id (known quirk)__")));
+                    mono.horizontalAdvance(QStringLiteral("negative-token-id (known quirk)")) + 12);
     fitter_->setCap(FindingsModel::PointerColumn,
-                    fm.horizontalAdvance(QStringLiteral("/rope_scaling/short_factor/12__")));
+                    mono.horizontalAdvance(QStringLiteral("/rope_scaling/short_factor/12")) + 12);
     fitter_->setCap(FindingsModel::MessageColumn, 520);
     fitter_->setCap(FindingsModel::HintColumn, 420);
     fitter_->setStretch({FindingsModel::MessageColumn, FindingsModel::HintColumn});
@@ -176,7 +180,10 @@ void ValidateView::updateDetails()
     }
     auto cell = [&i](int column) { return i.siblingAtColumn(column).data().toString().toHtmlEscaped(); };
     const auto severity = static_cast<Severity>(i.data(FindingsModel::SeverityRole).toInt());
-    const QString pointer = i.data(FindingsModel::PointerRole).toString();
+    QString pointer = i.data(FindingsModel::PointerRole).toString();
+    if (pointer.size() > 120) // e.g. /0/0/0/... 256 levels deep: the cell's tooltip has it all
+        pointer = pointer.left(56) + QStringLiteral(" … ") + pointer.right(56) +
+                  QStringLiteral(" (%1 characters)").arg(pointer.size());
     details_->setText(
         QStringLiteral("<span style='color:%1'><b>%2</b></span> <b>%3</b> at <code>%4</code>, line:column "
                        "%5 of %6<br>%7<br><i>%8</i>%9")

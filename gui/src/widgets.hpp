@@ -5,6 +5,7 @@
 #include "llamascope/io.hpp"
 
 #include <QFileDialog>
+#include <QFont>
 #include <QHBoxLayout>
 #include <QMessageBox>
 #include <QString>
@@ -13,6 +14,17 @@
 #include <exception>
 
 namespace llamascope::gui {
+
+/// The monospace font for keys, codes and pointers. Only the family is set: a widget (or an
+/// item view) resolves the size against its own font. For metrics, resolve it first:
+/// QFontMetrics(monospaceFont().resolve(widget->font())).
+inline QFont monospaceFont()
+{
+    QFont mono;
+    mono.setFamily(QStringLiteral("DejaVu Sans Mono"));
+    mono.setStyleHint(QFont::Monospace);
+    return mono;
+}
 
 /// A tool button with `text` and `tip` on `bar`, owned by `owner`, calling `slot` on click.
 template <class Slot>

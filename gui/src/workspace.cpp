@@ -10,6 +10,7 @@
 #include <QFileSystemWatcher>
 
 #include <exception>
+#include <map>
 
 namespace llamascope::gui {
 
@@ -93,12 +94,14 @@ void Workspace::addBundledFamily()
     // The family first, then whatever the user opened.
     sources_.insert(sources_.begin(), std::make_move_iterator(bundled.begin()),
                     std::make_move_iterator(bundled.end()));
+    relabel();
     emit changed();
 }
 
 void Workspace::removeBundledFamily()
 {
     std::erase_if(sources_, [](const ConfigSource& s) { return s.bundled; });
+    relabel();
     emit changed();
 }
 
@@ -147,6 +150,30 @@ ConfigSource Workspace::loadFile(const QString& absolutePath)
     return s;
 }
 
+void Workspace::relabel()
+{
+    // Two sources with one name (configs/llama_60m.json next to the bundled llama_60m, two
+    // snapshot folders called "model"): the opened ones say which folder they are from, so
+    // every row, chart label and Forward choice names one config.
+    std::map<QString, int> counts;
+    for (ConfigSource& s : sources_) {
+        if (!s.bundled) {
+            s.label = QString::fromStdString(modelName(toFsPath(s.path)));
+            if (s.result.config)
+                s.result.config->name = s.label.toStdString();
+        }
+        ++counts[s.label];
+    }
+    for (ConfigSource& s : sources_) {
+        if (s.bundled || counts[s.label] < 2)
+            continue;
+        const QString folder = QFileInfo(QFileInfo(s.path).absolutePath()).fileName();
+        s.label = QStringLiteral("%1 (%2/)").arg(s.label, folder);
+        if (s.result.config)
+            s.result.config->name = s.label.toStdString();
+    }
+}
+
 OpenSummary Workspace::open(const QStringList& paths)
 {
     OpenSummary summary;
@@ -166,6 +193,7 @@ OpenSummary Workspace::open(const QStringList& paths)
             ++summary.added;
         }
     }
+    relabel();
     rewatch();
     if (!summary.files.isEmpty())
         emit changed();
@@ -193,6 +221,7 @@ void Workspace::reloadAll()
     for (ConfigSource& s : sources_)
         if (!s.bundled)
             s = loadFile(s.path);
+    relabel();
     rewatch();
     emit changed();
 }
@@ -233,6 +262,7 @@ void Workspace::onFileChanged(const QString& path)
         return;
     // Editors that save by rename drop the watch; rewatch() picks the new file up.
     sources_[static_cast<std::size_t>(i)] = loadFile(path);
+    relabel();
     rewatch();
     emit changed();
 }

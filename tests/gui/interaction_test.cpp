@@ -240,6 +240,9 @@ TEST(DesignerByHand, PickingAFamilyShowsItsKeysDefaultsAndFacts)
     QTest::keyClick(combo, Qt::Key_Return);
     test::settle();
     EXPECT_EQ(w.window.designerDocument()->value("model_type"), Json("mixtral"));
+    // The class name follows the family in the same undo step.
+    EXPECT_EQ(w.window.designerDocument()->value("architectures"), Json::array({"MixtralForCausalLM"}));
+    EXPECT_EQ(w.window.designerDocument()->undoStack()->count(), 1);
     EXPECT_EQ(form->modelType(), ModelType::Mixtral);
     EXPECT_TRUE(form->rowShown("num_local_experts"));
     EXPECT_FALSE(form->rowShown("pretraining_tp"));

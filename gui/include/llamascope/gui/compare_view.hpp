@@ -71,6 +71,7 @@ public:
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 signals:
     /// Double-click or "Open in Designer": a workspace source (or the draft, -1).
@@ -86,6 +87,8 @@ private:
     /// Default columns (core's defaultColumnIds) follow the configs until the user chooses.
     void applyDefaultColumns();
     void setColumnShown(int column, bool shown);
+    /// First show: the table tall enough for its rows when the window allows.
+    void fitSplitter();
 
     CompareModel* model_;
     CompareProxy* proxy_;
@@ -98,7 +101,8 @@ private:
     QTabWidget* below_;
     DiffView* diff_;
     ColumnFitter* fitter_;
-    bool columnsChosen_ = false;          ///< the user (or their settings) chose the columns
+    bool columnsChosen_ = false;
+    bool splitterSized_ = false;          ///< the user (or their settings) chose the columns
     std::set<std::string> relevantShown_; ///< columns shown because they say something
     CoreTableModel* paramsModel_;
     CoreTableModel* flopsModel_;

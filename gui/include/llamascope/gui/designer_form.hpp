@@ -8,6 +8,8 @@
 
 #include "llamascope/config.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <QWidget>
 
 #include <map>
@@ -72,6 +74,8 @@ private:
     /// family's defaults as placeholders.
     void applyModelType();
     void setRowVisible(Row& row, bool visible);
+    /// model_type edits also switch architectures to the new family's class.
+    void setModelTypeField(const std::optional<nlohmann::ordered_json>& value);
 
     DesignerDocument* document_;
     QScrollArea* scroll_;

@@ -12,7 +12,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
+class QGridLayout;
 class QLabel;
 class QTableView;
 
@@ -41,6 +43,7 @@ private:
     };
 
     QLabel* status_;
+    QGridLayout* grid_;
     std::map<std::string, Metric> metrics_;
     CoreTableModel* paramsModel_;
     CoreTableModel* flopsModel_;

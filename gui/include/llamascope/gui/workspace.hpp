@@ -95,6 +95,8 @@ signals:
 private:
     void onFileChanged(const QString& path);
     void rewatch();
+    /// Gives sources that share a name the name of their folder too.
+    void relabel();
 
     std::vector<ConfigSource> sources_;
     QFileSystemWatcher* watcher_ = nullptr;

@@ -228,9 +228,9 @@ std::string contextNote(const ModelConfig& c)
 /// Compare columns that repeat a config key: the key's own row already shows them.
 bool repeatsAKey(std::string_view id)
 {
-    static constexpr std::array<std::string_view, 11> kRepeats = {
+    static constexpr std::array<std::string_view, 12> kRepeats = {
         "name",     "family",   "params_short", "hidden", "layers", "heads",
-        "kv_heads", "head_dim", "intermediate", "vocab",  "tied"};
+        "kv_heads", "head_dim", "intermediate", "vocab",  "tied",   "position"};
     return std::find(kRepeats.begin(), kRepeats.end(), id) != kRepeats.end();
 }
 

@@ -56,9 +56,10 @@ void setUpApplication(QApplication& app, const QString& organisation, const QStr
 
 QStringList screenshotViews()
 {
-    return {QStringLiteral("compare"),      QStringLiteral("charts"),        QStringLiteral("charts-flops"),
-            QStringLiteral("charts-shape"), QStringLiteral("charts-memory"), QStringLiteral("designer"),
-            QStringLiteral("designer-fit"), QStringLiteral("validate"),      QStringLiteral("forward")};
+    return {QStringLiteral("compare"),      QStringLiteral("compare-diff"), QStringLiteral("charts"),
+            QStringLiteral("charts-flops"), QStringLiteral("charts-shape"), QStringLiteral("charts-memory"),
+            QStringLiteral("designer"),     QStringLiteral("designer-fit"), QStringLiteral("validate"),
+            QStringLiteral("forward")};
 }
 
 namespace {
@@ -134,7 +135,11 @@ bool renderScreenshot(const QString& view, const QString& pngPath, const QString
     window.showView(static_cast<MainWindow::View>(index));
     settle();
 
-    if (base == QLatin1String("compare")) {
+    if (view == QLatin1String("compare-diff")) {
+        // Three configs side by side (what Ctrl+click on their rows does).
+        window.compareView()->selectConfigs(
+            {QStringLiteral("llama_60m"), QStringLiteral("llama_130m"), QStringLiteral("llama_1b")});
+    } else if (base == QLatin1String("compare")) {
         window.compareView()->selectConfig(QStringLiteral("llama_130m"));
     } else if (base == QLatin1String("charts")) {
         ChartsView::Kind kind = ChartsView::Kind::Parameters;

@@ -189,7 +189,9 @@ CompareView::CompareView(CompareModel* model, CompareProxy* proxy, const Workspa
         applyDefaultColumns();
         updateSummary();
         if (!table_->currentIndex().isValid() && proxy_->rowCount() > 0)
-            table_->setCurrentIndex(proxy_->index(0, 0));
+            // Current (the detail pane shows it) but not selected: the charts highlight only what the user
+            // picks.
+            table_->selectionModel()->setCurrentIndex(proxy_->index(0, 0), QItemSelectionModel::NoUpdate);
         updateDetails();
         updateSideBySide();
     });
@@ -207,7 +209,8 @@ CompareView::CompareView(CompareModel* model, CompareProxy* proxy, const Workspa
     });
     applyDefaultColumns();
     if (proxy_->rowCount() > 0)
-        table_->setCurrentIndex(proxy_->index(0, 0));
+        // Current (the detail pane shows it) but not selected: the charts highlight only what the user picks.
+        table_->selectionModel()->setCurrentIndex(proxy_->index(0, 0), QItemSelectionModel::NoUpdate);
     updateSummary();
     updateDetails();
 }

@@ -324,6 +324,8 @@ void DesignerDocument::revalidate()
         text_ = qs(root_.dump(2) + "\n");
     const std::string text = text_.toStdString();
     result_ = loadConfigText(text, sourceName().toStdString());
+    if (isBundledText(text)) // an unedited copy of a published family member (SPEC §2)
+        markKnownQuirks(result_.report);
     analysis_.reset();
     if (result_.config) {
         try {

@@ -162,7 +162,7 @@ DesignerView::DesignerView(DesignerDocument* document, QWidget* parent)
     splitter_->addWidget(side_);
     splitter_->setStretchFactor(0, 1);
     splitter_->setStretchFactor(1, 1);
-    splitter_->setSizes({700, 600});
+    splitter_->setSizes({600, 660}); // the metrics' widest table (memory) fits at 1280 px
     layout->addWidget(splitter_, 1);
 
     connect(document_, &DesignerDocument::validated, this, &DesignerView::refresh);

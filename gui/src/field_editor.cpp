@@ -174,6 +174,7 @@ void FieldEditor::setModelType(ModelType type)
         return;
     modelType_ = type;
     updatePlaceholder();
+    setInputError({}); // the tooltip names this family's default
 }
 
 void FieldEditor::updatePlaceholder()
@@ -309,7 +310,10 @@ void FieldEditor::setInputError(const QString& message)
     QWidget* w = input();
     if (message.isEmpty()) {
         w->setStyleSheet(QString());
-        w->setToolTip(rule_ != nullptr ? qs(rule_->description) : QString());
+        // The placeholder may be cut in a narrow field; the tooltip has the default in full.
+        w->setToolTip(rule_ != nullptr ? QStringLiteral("%1\n%2").arg(qs(rule_->description),
+                                                                      placeholderFor(rule_, modelType_))
+                                       : QString());
     } else {
         w->setStyleSheet(QStringLiteral("border: 1px solid #c82828;"));
         w->setToolTip(message);

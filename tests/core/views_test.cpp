@@ -64,9 +64,10 @@ TEST(Diff, KeysAndMetricsSideBySideWithRatiosToTheFirst)
     EXPECT_TRUE(nl.differs);
     // Token ids are metadata: no ratio. Text has none either.
     EXPECT_FALSE(row(d, "eos_token_id").ratios[1].has_value());
-    EXPECT_FALSE(row(d, "position").ratios[1].has_value());
+    EXPECT_FALSE(row(d, "position_embedding_type").ratios[1].has_value());
     // Columns that repeat a key are not repeated; irrelevant ones (experts, windows) are left out.
     EXPECT_FALSE(hasRow(d, "hidden"));
+    EXPECT_FALSE(hasRow(d, "position")); // the position_embedding_type row says it
     EXPECT_FALSE(hasRow(d, "experts"));
     EXPECT_FALSE(hasRow(d, "window"));
 }

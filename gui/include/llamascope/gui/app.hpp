@@ -14,8 +14,9 @@ namespace llamascope::gui {
 void setUpApplication(QApplication& app, const QString& organisation = QStringLiteral("llamascope"),
                       const QString& application = QStringLiteral("llamascope-gui"));
 
-/// The views `--screenshot` accepts: compare, charts (and charts-flops, charts-shape,
-/// charts-memory), designer (and designer-fit: the fit-to-target dialog), validate, forward.
+/// The views `--screenshot` accepts: compare (and compare-diff: three configs side by side),
+/// charts (and charts-flops, charts-shape, charts-memory), designer (and designer-fit: the
+/// fit-to-target dialog), validate, forward.
 QStringList screenshotViews();
 
 /// Renders one view of a fresh main window (no settings read or written) to a PNG. `files` are

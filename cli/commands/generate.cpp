@@ -28,6 +28,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
+/// Core's notes name the constraints in words; this front end adds its option names.
+constexpr const char* kConstraintOptions = "(constraints: --vocab, --tie, --min-hidden, --hidden-multiple, "
+                                           "--max-hidden, --layers MIN:MAX, --nl-band, "
+                                           "--head-dim, --tolerance)";
+
 /// InvalidArgument from core parsing becomes a usage error naming the option.
 double quantity(const po::variables_map& vm, const char* option)
 {
@@ -258,7 +263,7 @@ int runLadder(const po::variables_map& vm, const DesignConstraints& cons, Output
     ctx.out << render(ladderTable(ladder), tf);
     printReasons(ladder.rungs, ctx.out);
     if (!ladder.note.empty())
-        ctx.out << "\nNote: " << ladder.note << "\n";
+        ctx.out << "\nNote: " << ladder.note << "\n" << kConstraintOptions << "\n";
     for (const std::string& w : written)
         ctx.out << (w == written.front() ? "\n" : "") << "wrote " << escapeForTerminal(w) << "\n";
     if (written.empty())
@@ -442,7 +447,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
         printReasons(result.candidates, ctx.out);
     }
     if (!result.note.empty())
-        ctx.out << "\nNote: " << result.note << "\n";
+        ctx.out << "\nNote: " << result.note << "\n" << kConstraintOptions << "\n";
     if (result.compute && hit) {
         const DesignCandidate& top = result.candidates.front();
         const ChinchillaBudget b = chinchillaBudget(top.config);

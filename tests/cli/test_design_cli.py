@@ -75,6 +75,9 @@ class GenerateTest(DesignCliTestCase):
         code, out, err = self.run_cli("generate", "--params", "5M", "--out", self.path("tiny"))
         self.assertEqual(code, 1, err)
         self.assertIn("below the smallest shape", out)
+        # Core says what to change in words; the CLI adds its option names.
+        self.assertIn("lower the vocabulary size", out)
+        self.assertIn("(constraints: --vocab, --tie,", out)
         self.assertFalse(os.path.exists(self.path("tiny")))
         # With a tiny vocabulary and finer head sizes it is reachable (docs/design-guide.md).
         out = self.run_json("generate", "--params", "5M", "--vocab", "4096", "--head-dim", "32,64",

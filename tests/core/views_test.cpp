@@ -2,6 +2,7 @@
 // family's known quirks, checked against hand-worked values and the bundled files themselves.
 
 #include "llamascope/bundled.hpp"
+#include "llamascope/design.hpp"
 #include "llamascope/errors.hpp"
 #include "llamascope/memory.hpp"
 #include "llamascope/model_types.hpp"
@@ -133,6 +134,23 @@ TEST(KnownQuirks, TheBundledFamilysThreeWarningsAreMarkedAndNothingElse)
     EXPECT_EQ(edited.report.count(Severity::Warning), 3u);
     EXPECT_EQ(edited.report.countKnownQuirks(Severity::Warning), 0u);
     EXPECT_EQ(*edited.report.worstUnexplained(), Severity::Warning);
+}
+
+TEST(CoreMessages, NameConstraintsInWordsNotAFrontEndsFlags)
+{
+    // The desktop app shows these notes too: "lower --vocab" means nothing there.
+    DesignTarget target;
+    target.value = 5e6; // below the smallest shape with a 32000 vocabulary
+    const DesignResult r = design(target, DesignConstraints{});
+    ASSERT_FALSE(r.note.empty());
+    EXPECT_EQ(r.note.find("--"), std::string::npos) << r.note;
+    EXPECT_NE(r.note.find("vocabulary size"), std::string::npos) << r.note;
+    try {
+        (void)design(target, DesignConstraints{}, 0);
+        ADD_FAILURE() << "topK 0 accepted";
+    } catch (const InvalidArgument& e) {
+        EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
+    }
 }
 
 TEST(MemoryByOptimizer, OneRowPerRegimeWithCoresTotals)

@@ -450,14 +450,16 @@ std::string describeMiss(const Search& s, const std::vector<Shape>& pool, double
     if (s.value < minMetric * (1 - s.tolerance))
         return "the target is below the smallest shape these constraints allow (" +
                achievedText(s.kind, minMetric) + "; with vocab " + std::to_string(s.cons.vocab) +
-               " the embeddings alone are vocab·hidden per matrix): lower --vocab, allow --tied, lower "
-               "--min-hidden/--hidden-multiple, or widen --nl-band";
+               " the embeddings alone are vocab·hidden per matrix): lower the vocabulary size, allow tied "
+               "embeddings, lower the smallest hidden size or the hidden multiple, or widen the N/L band";
     if (s.value > maxMetric * (1 + s.tolerance))
         return "the target is above the largest shape these constraints allow (" +
-               achievedText(s.kind, maxMetric) + "): raise --max-hidden or --max-layers, or widen --nl-band";
+               achievedText(s.kind, maxMetric) +
+               "): raise the largest hidden size or layer count, or widen the "
+               "N/L band";
     return "no shape lands within " + tol +
            " of the target under these constraints (sizes move in steps of one layer); the closest are "
-           "listed — widen --tolerance, add --head-dim values, or relax the N/L band";
+           "listed — widen the tolerance, allow more head_dim values, or relax the N/L band";
 }
 
 } // namespace
@@ -469,7 +471,7 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
     if (!std::isfinite(target.value) || target.value <= 0)
         throw InvalidArgument("the design target must be a positive, finite number");
     if (topK < 1)
-        throw InvalidArgument("--top must be at least 1");
+        throw InvalidArgument("the number of candidates to keep must be at least 1");
     // The default space has about 85,000 families and is searched in milliseconds; a few
     // million still take seconds. Beyond that the constraints are almost certainly a typo.
     constexpr double kMaxFamilies = 4e6;
@@ -477,8 +479,8 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
         throw InvalidArgument(
             "the constraints span " + formatShort(families) +
             " (head_dim, width, FFN, tie) families, more than the " + formatShort(kMaxFamilies) +
-            " the designer searches; narrow --max-hidden, --ffn-tolerance or --head-dim, or "
-            "raise --hidden-multiple");
+            " the designer searches; lower the largest hidden size, narrow the FFN tolerance or the "
+            "head_dim choices, or raise the hidden multiple");
     DesignResult result;
     result.target = target;
     result.trend = familyNlTrend();

@@ -163,7 +163,7 @@ void printFindings(const ValidationReport& report, std::ostream& os)
         os << source;
         if (f.pos.known())
             os << ':' << f.pos.line << ':' << f.pos.column;
-        os << ": " << toString(f.severity) << " [" << f.code << "] "
+        os << ": " << toString(f.severity()) << " [" << f.codeName() << "] "
            << (f.pointer.empty() ? std::string("/") : escapeForTerminal(f.pointer)) << ": "
            << escapeForTerminal(f.message) << "\n";
         if (!f.hint.empty())
@@ -172,7 +172,8 @@ void printFindings(const ValidationReport& report, std::ostream& os)
             os << "    known quirk of the published family: the file is kept as published\n";
     }
     for (const OmittedFindings& o : report.omitted)
-        os << source << ": " << toString(o.severity) << " [" << o.code << "] " << describeOmitted(o) << "\n";
+        os << source << ": " << toString(o.severity()) << " [" << o.codeName() << "] " << describeOmitted(o)
+           << "\n";
 }
 
 std::vector<Analysis> analyzeInputs(const std::vector<LoadResult>& loaded, const FlopOptions* flopOptions,
@@ -185,10 +186,10 @@ std::vector<Analysis> analyzeInputs(const std::vector<LoadResult>& loaded, const
             ValidationReport errorsOnly;
             errorsOnly.source = r.report.source;
             for (const Finding& f : r.report.findings)
-                if (f.severity == Severity::Error)
+                if (f.severity() == Severity::Error)
                     errorsOnly.findings.push_back(f);
             for (const OmittedFindings& o : r.report.omitted)
-                if (o.severity == Severity::Error)
+                if (o.severity() == Severity::Error)
                     errorsOnly.omitted.push_back(o);
             printFindings(errorsOnly, ctx.err);
             ctx.err << escapeForTerminal(r.report.source)

@@ -19,8 +19,8 @@ int listCodes(OutputFormat format, Context& ctx)
 {
     if (format == OutputFormat::Json) {
         nlohmann::ordered_json codes = nlohmann::ordered_json::array();
-        for (const FindingCode& c : findingCodes())
-            codes.push_back({{"code", c.code},
+        for (const FindingCodeInfo& c : findingCodes())
+            codes.push_back({{"code", c.name},
                              {"severity", toString(c.severity)},
                              {"summary", c.summary},
                              {"schema", c.schemaExpressible}});
@@ -34,8 +34,8 @@ int listCodes(OutputFormat format, Context& ctx)
                  {"Severity", Align::Left},
                  {"In schema", Align::Left},
                  {"Meaning", Align::Left}};
-    for (const FindingCode& c : findingCodes())
-        t.addRow({Cell::text(std::string(c.code)), Cell::text(std::string(toString(c.severity))),
+    for (const FindingCodeInfo& c : findingCodes())
+        t.addRow({Cell::text(std::string(c.name)), Cell::text(std::string(toString(c.severity))),
                   Cell::text(c.schemaExpressible ? "yes" : "no"), Cell::text(std::string(c.summary))});
     ctx.out << render(t, tableFormat(format));
     return kExitOk;
@@ -91,12 +91,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
         nlohmann::ordered_json j = outputEnvelope("validate");
         j["strict"] = strict;
         j["passed"] = passed && loaded.errors.empty();
-        j["summary"] = {{"files", reports.size()},
-                        {"failing_files", failing},
-                        {"errors", errors},
-                        {"warnings", warnings},
-                        {"notes", notes},
-                        {"known_quirks", quirks}};
+        j["summary"] = {{"files", reports.size()}, {"failing_files", failing}, {"errors", errors},
+                        {"warnings", warnings},    {"notes", notes},           {"known_quirks", quirks}};
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (const ValidationReport& r : reports)
             list.push_back(toJson(r));

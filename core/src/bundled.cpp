@@ -22,10 +22,10 @@ LoadResult loadMarked(const EmbeddedFile& f)
 }
 
 /// The quirks SPEC §2 says the published files keep: (code, pointer).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kPublishedQuirks = {{
-    {"legacy-architecture", "/architectures/0"},
-    {"ignored-key", "/max_sequence_length"},
-    {"negative-token-id", "/pad_token_id"},
+constexpr std::array<std::pair<FindingCode, std::string_view>, 3> kPublishedQuirks = {{
+    {FindingCode::LegacyArchitecture, "/architectures/0"},
+    {FindingCode::IgnoredKey, "/max_sequence_length"},
+    {FindingCode::NegativeTokenId, "/pad_token_id"},
 }};
 } // namespace
 

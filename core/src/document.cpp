@@ -86,8 +86,7 @@ public:
                 continue;
             failed_ = true;
             const std::string file = doc_.source.empty() ? std::string("FILE") : sourceFileName();
-            doc_.findings.push_back({Severity::Error,
-                                     "syntax",
+            doc_.findings.push_back({FindingCode::Syntax,
                                      "",
                                      std::string("the file is ") + e.name + " (" + e.how +
                                          "), not UTF-8; JSON config files must be UTF-8",
@@ -150,7 +149,7 @@ private:
         failed_ = true;
         if (hint.empty())
             hint = "fix the JSON syntax; a JSON linter (python3 -m json.tool FILE) shows the same spot";
-        doc_.findings.push_back({Severity::Error, "syntax", pointer(), message, hint, here()});
+        doc_.findings.push_back({FindingCode::Syntax, pointer(), message, hint, here()});
     }
 
     void record(std::map<std::string, SourcePos>& map, SourcePos pos)
@@ -214,7 +213,7 @@ private:
         if (depth <= limits_.maxDepth)
             return true;
         failed_ = true;
-        doc_.findings.push_back({Severity::Error, "too-deep", pointer(),
+        doc_.findings.push_back({FindingCode::TooDeep, pointer(),
                                  "nesting is deeper than " + std::to_string(limits_.maxDepth) +
                                      " levels; a model config is at most a few levels deep",
                                  "this is not a model config; check that you passed the right file", here()});
@@ -257,7 +256,7 @@ private:
             record(doc_.keyPos, keyPos);
             const auto [it, inserted] = seen.try_emplace(key, members.size(), keyPos);
             if (!inserted) {
-                doc_.findings.push_back({Severity::Error, "duplicate-key", pointer(),
+                doc_.findings.push_back({FindingCode::DuplicateKey, pointer(),
                                          "key \"" + key + "\" appears more than once (first at line " +
                                              std::to_string(it->second.second.line) + ", column " +
                                              std::to_string(it->second.second.column) +
@@ -627,8 +626,7 @@ Document oversizedDocument(std::string source, std::uintmax_t size, const ParseL
     doc.source = std::move(source);
     doc.root = std::make_shared<const ordered_json>();
     doc.findings.push_back(
-        {Severity::Error,
-         "file-too-large",
+        {FindingCode::FileTooLarge,
          "",
          "the file is " + std::to_string(size) + " bytes; config files are limited to " +
              std::to_string(limits.maxBytes) + " bytes",

@@ -31,8 +31,8 @@ std::string dumpJson(const ordered_json& j, int indent)
 
 ordered_json toJson(const Finding& f)
 {
-    ordered_json j = {{"severity", toString(f.severity)},
-                      {"code", f.code},
+    ordered_json j = {{"severity", toString(f.severity())},
+                      {"code", toString(f.code)},
                       {"pointer", f.pointer},
                       {"message", f.message},
                       {"hint", f.hint}};
@@ -50,7 +50,8 @@ ordered_json toJson(const ValidationReport& r)
         findings.push_back(toJson(f));
     ordered_json omitted = ordered_json::array();
     for (const OmittedFindings& o : r.omitted)
-        omitted.push_back({{"code", o.code}, {"severity", toString(o.severity)}, {"count", o.count}});
+        omitted.push_back(
+            {{"code", toString(o.code)}, {"severity", toString(o.severity())}, {"count", o.count}});
     ordered_json j = {{"source", r.source}};
     // A path need not be UTF-8: "source" then shows U+FFFD for the bad bytes, and
     // "source_bytes" gives the exact bytes in hex (Python: os.fsdecode(bytes.fromhex(...))).

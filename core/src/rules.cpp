@@ -309,78 +309,6 @@ std::vector<FieldRule> buildRules()
     return rules;
 }
 
-constexpr std::array kCodes = {
-    FindingCode{"syntax", Severity::Error, "The file is not valid JSON (line:column given)", false},
-    FindingCode{"file-too-large", Severity::Error, "The file exceeds the size cap for config files", false},
-    FindingCode{"too-deep", Severity::Error, "Nesting deeper than any config could be", false},
-    FindingCode{"duplicate-key", Severity::Error, "A key appears twice in one object", false},
-    FindingCode{"root-not-object", Severity::Error, "The top-level value is not a JSON object", true},
-    FindingCode{
-        "not-a-config", Severity::Error,
-        "A JSON object that is not a model config (generation or tokenizer config, weight index, ...)",
-        false},
-    FindingCode{"number-out-of-range", Severity::Error, "A number does not fit int64 / double", true},
-    FindingCode{"wrong-type", Severity::Error, "A field has the wrong JSON type (\"768\", 768.5, true)",
-                true},
-    FindingCode{"not-positive", Severity::Error, "A size or positive quantity is zero or negative", true},
-    FindingCode{"out-of-range", Severity::Error, "A value is outside its allowed range", true},
-    FindingCode{"unknown-value", Severity::Error, "A string field has a value transformers does not know",
-                true},
-    FindingCode{"unsupported-model-type", Severity::Error,
-                "model_type is not one of the nine decoder families llamascope models", true},
-    FindingCode{"unsupported-feature", Severity::Error,
-                "A setting transformers accepts that llamascope cannot model exactly (named, never ignored)",
-                false},
-    FindingCode{"bad-rope-scaling", Severity::Error, "rope_scaling / rope_parameters is malformed", true},
-    FindingCode{"bad-layer-types", Severity::Error, "layer_types has the wrong length or an unknown kind",
-                false},
-    FindingCode{"token-id-range", Severity::Error, "A token id is below -1", true},
-    FindingCode{"token-id-vocab", Severity::Error, "A token id is not below vocab_size", false},
-    FindingCode{"heads-not-divisible", Severity::Error, "hidden_size is not divisible by num_attention_heads",
-                false},
-    FindingCode{"kv-heads-not-divisible", Severity::Error,
-                "num_attention_heads is not divisible by num_key_value_heads", false},
-    FindingCode{"odd-head-dim", Severity::Error, "RoPE needs an even head_dim", false},
-    FindingCode{"experts-top-k", Severity::Error, "num_experts_per_tok exceeds num_local_experts", false},
-    FindingCode{"count-overflow", Severity::Error, "Parameter or FLOP counts overflow 64-bit integers",
-                false},
-    FindingCode{"weights-shape", Severity::Error,
-                "A tensor in the snapshot folder's weights has another shape than the config implies", false},
-    FindingCode{"unknown-key", Severity::Warning, "A key transformers does not know (with did-you-mean)",
-                false},
-    FindingCode{
-        "ignored-key", Severity::Warning,
-        "A key this model type's transformers class never reads (max_sequence_length, another family's key)",
-        false},
-    FindingCode{
-        "version-dependent", Severity::Warning,
-        "transformers versions read the file differently; the finding says which reading llamascope takes",
-        false},
-    FindingCode{"custom-code", Severity::Warning,
-                "auto_map names remote code; llamascope models the built-in transformers class", false},
-    FindingCode{"quantized-weights", Severity::Warning,
-                "quantization_config: counts are of the unquantised model; forward cannot read the weights",
-                false},
-    FindingCode{"legacy-architecture", Severity::Warning, "The pre-4.28 class name LLaMAForCausalLM", false},
-    FindingCode{"negative-token-id", Severity::Warning, "A token id of -1 (not a valid embedding row)",
-                false},
-    FindingCode{"missing-key", Severity::Warning, "A shape key is absent, so a default applies", false},
-    FindingCode{
-        "weights-tensors", Severity::Warning,
-        "The snapshot folder's weights lack tensors the config implies, or hold tensors it has no place for",
-        false},
-    FindingCode{
-        "weights-unreadable", Severity::Warning,
-        "The snapshot folder's weight index or a shard header cannot be read (checked by name only, or not "
-        "at all)",
-        false},
-    FindingCode{"head-dim-alignment", Severity::Note, "head_dim is not a multiple of 8", false},
-    FindingCode{"size-alignment", Severity::Note, "intermediate_size or vocab_size is not a multiple of 64",
-                false},
-    FindingCode{"ffn-ratio", Severity::Note,
-                "intermediate/hidden is more than 5% from the family's usual ratio", false},
-};
-
 } // namespace
 
 ModelTypeSet ModelTypeSet::all()
@@ -597,19 +525,6 @@ std::span<const std::string_view> knownActivations()
 std::span<const std::string_view> knownRopeScalingTypes()
 {
     return kRopeScalingTypes;
-}
-
-std::span<const FindingCode> findingCodes()
-{
-    return kCodes;
-}
-
-const FindingCode* findFindingCode(std::string_view code)
-{
-    for (const FindingCode& c : kCodes)
-        if (c.code == code)
-            return &c;
-    return nullptr;
 }
 
 namespace {

@@ -79,13 +79,13 @@ public:
     {
         const ordered_json& root = *doc_.root;
         if (!root.is_object()) {
-            add(Severity::Error, "root-not-object", "",
+            add(FindingCode::RootNotObject, "",
                 "the top-level value is " + describeValue(root) + ", not a JSON object",
                 "a config.json is an object: {\"model_type\": \"llama\", \"hidden_size\": 768, ...}");
             return std::nullopt;
         }
         if (const std::optional<std::string> what = detail::describeNonConfig(root)) {
-            add(Severity::Error, "not-a-config", "",
+            add(FindingCode::NotAConfig, "",
                 "this is not a model config: it looks like " + *what +
                     " (no model_type and none of hidden_size, num_hidden_layers, num_attention_heads, "
                     "intermediate_size, vocab_size)",
@@ -108,7 +108,7 @@ public:
         return config;
     }
 
-    void add(Severity s, std::string code, const std::string& pointer, std::string message, std::string hint,
+    void add(FindingCode code, const std::string& pointer, std::string message, std::string hint,
              At at = At::Value) override
     {
         SourcePos pos;
@@ -116,7 +116,7 @@ public:
             pos = doc_.positionOf(pointer);
         else if (at == At::Key)
             pos = doc_.keyPositionOf(pointer);
-        report_.findings.push_back({s, std::move(code), pointer, std::move(message), std::move(hint), pos});
+        report_.findings.push_back({code, pointer, std::move(message), std::move(hint), pos});
     }
 
 private:
@@ -128,14 +128,14 @@ private:
     bool readModelType(const ordered_json& root)
     {
         if (!root.contains("model_type")) {
-            add(Severity::Warning, "missing-key", "/model_type",
+            add(FindingCode::MissingKey, "/model_type",
                 "model_type is absent; llamascope assumes \"llama\", but AutoConfig cannot load the file",
                 "add \"model_type\": \"llama\" (or the family the file describes)", At::Nowhere);
             return true;
         }
         const ordered_json& v = root.at("model_type");
         if (!v.is_string()) {
-            add(Severity::Error, "wrong-type", "/model_type",
+            add(FindingCode::WrongType, "/model_type",
                 "model_type must be a string, found " + describeValue(v),
                 "one of: " + modelTypes().namesText());
             return false;
@@ -147,7 +147,7 @@ private:
         }
         const std::vector<std::string_view> names = modelTypes().names();
         const std::string suggestion = closestMatch(name, names);
-        add(Severity::Error, "unsupported-model-type", "/model_type",
+        add(FindingCode::UnsupportedModelType, "/model_type",
             "model_type \"" + name + "\" is not one of the decoder families llamascope models (" +
                 modelTypes().namesText() + ")",
             (suggestion.empty() ? std::string() : "did you mean \"" + suggestion + "\"? ") +
@@ -168,7 +168,7 @@ private:
             return;
         }
         if (auto bad = doc_.badNumbers.find(ptr); bad != doc_.badNumbers.end()) {
-            add(Severity::Error, "number-out-of-range", ptr, key + ": " + bad->second,
+            add(FindingCode::NumberOutOfRange, ptr, key + ": " + bad->second,
                 "use a value that fits: integers up to 9223372036854775807, floats up to ~1.8e308");
             fields_.invalid.insert(key);
             return;
@@ -218,7 +218,7 @@ private:
                                           : "a count must be a whole number";
             }
         }
-        add(Severity::Error, "wrong-type", ptr,
+        add(FindingCode::WrongType, ptr,
             std::string(r.key) + " must be " + expectedTypeText(r) + ", found " + describeValue(value), hint);
         return false;
     }
@@ -229,13 +229,12 @@ private:
             return;
         if (value.is_number_unsigned() &&
             value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-            add(Severity::Error, "number-out-of-range", ptr, std::string(r.key) + " does not fit in 64 bits",
-                "");
+            add(FindingCode::NumberOutOfRange, ptr, std::string(r.key) + " does not fit in 64 bits", "");
             return;
         }
         const Count v = value.get<Count>();
         if (r.minInt && v < *r.minInt) {
-            add(Severity::Error, *r.minInt == 1 ? "not-positive" : "out-of-range", ptr,
+            add(*r.minInt == 1 ? FindingCode::NotPositive : FindingCode::OutOfRange, ptr,
                 std::string(r.key) + " must be at least " + std::to_string(*r.minInt) + ", found " +
                     std::to_string(v),
                 *r.minInt == 1 ? "sizes and counts must be positive" : "");
@@ -252,7 +251,7 @@ private:
         if (r.minNumber && (r.minExclusive ? v <= *r.minNumber : v < *r.minNumber)) {
             const bool positive = r.minExclusive && *r.minNumber == 0.0;
             const std::string def = defaultText(r, type_);
-            add(Severity::Error, positive ? "not-positive" : "out-of-range", ptr,
+            add(positive ? FindingCode::NotPositive : FindingCode::OutOfRange, ptr,
                 std::string(r.key) + " must be " +
                     (positive ? "a positive number" : "at least " + formatNumber(*r.minNumber)) + ", found " +
                     value.dump(),
@@ -260,7 +259,7 @@ private:
             return;
         }
         if (r.maxNumber && v > *r.maxNumber) {
-            add(Severity::Error, "out-of-range", ptr,
+            add(FindingCode::OutOfRange, ptr,
                 std::string(r.key) + " must be at most " + formatNumber(*r.maxNumber) + ", found " +
                     value.dump(),
                 "");
@@ -278,7 +277,7 @@ private:
             const std::string suggestion = closestMatch(s, r.allowed);
             std::string hint = suggestion.empty() ? "" : "did you mean \"" + suggestion + "\"? ";
             hint += "allowed: " + joinQuoted(r.allowed);
-            add(Severity::Error, "unknown-value", ptr,
+            add(FindingCode::UnknownValue, ptr,
                 std::string(r.key) + " \"" + s + "\" is not a value transformers knows", hint);
             return;
         }
@@ -291,14 +290,14 @@ private:
         auto one = [&](const std::string& p, const ordered_json& v) {
             if (!v.is_number_integer() ||
                 (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))) {
-                add(Severity::Error, "wrong-type", p,
+                add(FindingCode::WrongType, p,
                     std::string(r.key) + " must be " + expectedTypeText(r) + ", found " + describeValue(v),
                     v.is_string() ? "remove the quotes" : "");
                 return false;
             }
             const Count id = v.get<Count>();
             if (id < -1) {
-                add(Severity::Error, "token-id-range", p,
+                add(FindingCode::TokenIdRange, p,
                     std::string(r.key) + " is " + std::to_string(id) +
                         "; token ids are >= 0 (or -1 / null for none)",
                     "use null when the model has no such token");
@@ -312,8 +311,7 @@ private:
             for (std::size_t i = 0; i < value.size(); ++i) {
                 const std::string p = ptr + "/" + std::to_string(i);
                 if (auto bad = doc_.badNumbers.find(p); bad != doc_.badNumbers.end()) {
-                    add(Severity::Error, "number-out-of-range", p, std::string(r.key) + ": " + bad->second,
-                        "");
+                    add(FindingCode::NumberOutOfRange, p, std::string(r.key) + ": " + bad->second, "");
                     ok = false;
                     continue;
                 }
@@ -332,7 +330,7 @@ private:
             return;
         for (std::size_t i = 0; i < value.size(); ++i)
             if (!value[i].is_string())
-                add(Severity::Error, "wrong-type", ptr + "/" + std::to_string(i),
+                add(FindingCode::WrongType, ptr + "/" + std::to_string(i),
                     std::string(r.key) + " entries must be strings, found " + describeValue(value[i]), "");
     }
 
@@ -343,7 +341,7 @@ private:
             if (r.readBy.contains(type_))
                 known.push_back(r.key);
         const std::string suggestion = closestMatch(key, known);
-        add(Severity::Warning, "unknown-key", ptr,
+        add(FindingCode::UnknownKey, ptr,
             "\"" + key + "\" is not a key transformers' " + std::string(family().title) +
                 " config reads; it is kept but has no effect",
             suggestion.empty() ? "remove it, or check the spelling against docs/config-format.md"
@@ -368,7 +366,7 @@ private:
         if (r.field == Field::HiddenAct && value.is_string() &&
             (type_ == ModelType::Gemma || type_ == ModelType::Gemma2))
             return; // checked against hidden_activation in resolveActivation()
-        add(Severity::Warning, "ignored-key", ptr,
+        add(FindingCode::IgnoredKey, ptr,
             std::string(r.key) + " = " + value.dump() + " is read by " + r.readBy.text() + ", not by " +
                 std::string(toString(type_)) + ": transformers' " + std::string(family().causalLmClass) +
                 " ignores it, and so do llamascope's numbers",
@@ -382,7 +380,7 @@ private:
         for (const FieldRule& r : configFieldRules()) {
             if (!r.shapeKey || fields_.has(r.key))
                 continue;
-            add(Severity::Warning, "missing-key", ptrOf(r.key),
+            add(FindingCode::MissingKey, ptrOf(r.key),
                 std::string(r.key) + " is absent, so " + std::string(family().title) + "'s default " +
                     defaultText(r, type_) + " applies",
                 "write it explicitly so the file says what model it is", At::Nowhere);
@@ -403,7 +401,7 @@ private:
                 message += "it silently uses max_position_embeddings = " +
                            std::to_string(ModelConfig::defaults(type_).contextLength) +
                            "; llamascope takes " + std::to_string(msl) + " as the intended context length";
-            add(Severity::Warning, "ignored-key", "/max_sequence_length", message,
+            add(FindingCode::IgnoredKey, "/max_sequence_length", message,
                 "add \"max_position_embeddings\": " + std::to_string(msl) +
                     " so transformers sees the same length",
                 At::Key);
@@ -412,7 +410,7 @@ private:
             const ordered_json& archs = root.at("architectures");
             for (std::size_t i = 0; i < archs.size(); ++i)
                 if (archs[i].is_string() && archs[i].get<std::string>() == "LLaMAForCausalLM")
-                    add(Severity::Warning, "legacy-architecture", "/architectures/" + std::to_string(i),
+                    add(FindingCode::LegacyArchitecture, "/architectures/" + std::to_string(i),
                         "LLaMAForCausalLM is the pre-release class name; transformers >= 4.28 calls it "
                         "LlamaForCausalLM",
                         "AutoModel still loads it through model_type, but tools that read architectures will "
@@ -426,7 +424,7 @@ private:
             const bool isArray = root.at(key).is_array();
             for (std::size_t i = 0; i < it->second.size(); ++i)
                 if (it->second[i] == -1)
-                    add(Severity::Warning, "negative-token-id",
+                    add(FindingCode::NegativeTokenId,
                         "/" + std::string(key) + (isArray ? "/" + std::to_string(i) : ""),
                         std::string(key) +
                             " is -1, which is not a row of the embedding; padding with it crashes the lookup",
@@ -434,18 +432,18 @@ private:
         }
         if (fields_.ints.count("sliding_window_size") != 0 &&
             fields_.ints.at("sliding_window_size") != intOr("sliding_window", 4096))
-            add(Severity::Warning, "ignored-key", "/sliding_window_size",
+            add(FindingCode::IgnoredKey, "/sliding_window_size",
                 "sliding_window_size (" + std::to_string(fields_.ints.at("sliding_window_size")) +
                     ") disagrees with sliding_window; transformers reads only sliding_window",
                 "make them equal, or remove sliding_window_size", At::Key);
         if (fields_.bools.count("use_mrope") != 0 && fields_.bools.at("use_mrope"))
-            add(Severity::Warning, "ignored-key", "/use_mrope",
+            add(FindingCode::IgnoredKey, "/use_mrope",
                 "use_mrope is true, but Qwen2ForCausalLM applies standard RoPE (multimodal RoPE is "
                 "Qwen2-VL's), "
                 "and so does llamascope",
                 "use_mrope belongs to a vision-language config; remove it for a text model", At::Key);
         if (fields_.has("auto_map"))
-            add(Severity::Warning, "custom-code", "/auto_map",
+            add(FindingCode::CustomCode, "/auto_map",
                 "auto_map names remote code (trust_remote_code); llamascope models the built-in "
                 "transformers " +
                     std::string(family().causalLmClass) + ", which may differ from that code",
@@ -453,14 +451,14 @@ private:
                     std::string(family().source),
                 At::Key);
         if (fields_.has("quantization_config"))
-            add(Severity::Warning, "quantized-weights", "/quantization_config",
+            add(FindingCode::QuantizedWeights, "/quantization_config",
                 "the checkpoint stores quantised weights: parameter counts and FLOPs are of the unquantised "
                 "model, "
                 "and forward cannot read these weights",
                 "use `llamascope memory --dtype` for quantised weight sizes", At::Key);
         if (fields_.bools.count("use_bidirectional_attention") != 0 &&
             fields_.bools.at("use_bidirectional_attention"))
-            add(Severity::Error, "unsupported-feature", "/use_bidirectional_attention",
+            add(FindingCode::UnsupportedFeature, "/use_bidirectional_attention",
                 "use_bidirectional_attention is true: the model attends without a causal mask, which "
                 "llamascope's "
                 "counts and forward pass do not model",
@@ -572,12 +570,12 @@ private:
         if (act == c.hiddenAct)
             return;
         if (type_ == ModelType::Gemma2)
-            add(Severity::Warning, "ignored-key", "/hidden_act",
+            add(FindingCode::IgnoredKey, "/hidden_act",
                 "Gemma 2 never reads hidden_act (\"" + act + "\"); its MLP uses hidden_activation = \"" +
                     c.hiddenAct + "\"",
                 "remove hidden_act, or set hidden_activation if you mean another activation", At::Key);
         else
-            add(Severity::Warning, "version-dependent", "/hidden_act",
+            add(FindingCode::VersionDependent, "/hidden_act",
                 "hidden_act is \"" + act +
                     "\", but transformers 4.39-4.x build Gemma's MLP from hidden_activation (" +
                     (fields_.strings.count("hidden_activation") ? "\"" + c.hiddenAct + "\""
@@ -598,7 +596,7 @@ private:
         if (headDimGiven) {
             c.headDim = fields_.ints.at("head_dim");
             if (headsValid && hiddenValid && c.hiddenSize % c.numAttentionHeads != 0)
-                add(Severity::Warning, "version-dependent", "/num_attention_heads",
+                add(FindingCode::VersionDependent, "/num_attention_heads",
                     "hidden_size " + std::to_string(c.hiddenSize) +
                         " is not divisible by num_attention_heads " + std::to_string(c.numAttentionHeads) +
                         "; transformers 4.x accept it because head_dim is given, transformers 5 refuses the "
@@ -609,7 +607,7 @@ private:
             // The class default (Gemma 256, Qwen3 128) applies.
         } else if (headsValid && hiddenValid) {
             if (c.hiddenSize % c.numAttentionHeads != 0) {
-                add(Severity::Error, "heads-not-divisible", "/num_attention_heads",
+                add(FindingCode::HeadsNotDivisible, "/num_attention_heads",
                     "hidden_size " + std::to_string(c.hiddenSize) +
                         " is not divisible by num_attention_heads " + std::to_string(c.numAttentionHeads),
                     suggestDivisors(c.hiddenSize, c.numAttentionHeads));
@@ -622,7 +620,7 @@ private:
         }
         if (headsValid && !fields_.bad("num_key_value_heads") &&
             c.numAttentionHeads % c.numKeyValueHeads != 0)
-            add(Severity::Error, "kv-heads-not-divisible",
+            add(FindingCode::KvHeadsNotDivisible,
                 fields_.has("num_key_value_heads") ? "/num_key_value_heads" : "/num_attention_heads",
                 "num_attention_heads " + std::to_string(c.numAttentionHeads) +
                     " is not divisible by num_key_value_heads " + std::to_string(c.numKeyValueHeads) +
@@ -634,7 +632,7 @@ private:
         if (c.positionType == PositionType::Rope && c.headDim > 0) {
             const auto rotary = static_cast<Count>(static_cast<double>(c.headDim) * c.partialRotaryFactor);
             if (rotary % 2 != 0 || rotary == 0)
-                add(Severity::Error, "odd-head-dim", headDimGiven ? "/head_dim" : "/num_attention_heads",
+                add(FindingCode::OddHeadDim, headDimGiven ? "/head_dim" : "/num_attention_heads",
                     (c.partialRotaryFactor == 1.0
                          ? "head_dim is " + std::to_string(c.headDim)
                          : "the rotary width head_dim · partial_rotary_factor is " + std::to_string(rotary)) +
@@ -671,7 +669,7 @@ private:
             if (params->theta) {
                 if (fields_.numbers.count("rope_theta") != 0 &&
                     fields_.numbers.at("rope_theta") != *params->theta)
-                    add(Severity::Warning, "version-dependent", "/rope_parameters/rope_theta",
+                    add(FindingCode::VersionDependent, "/rope_parameters/rope_theta",
                         "rope_parameters.rope_theta " + formatNumber(*params->theta) +
                             " disagrees with rope_theta " + formatNumber(fields_.numbers.at("rope_theta")) +
                             ": transformers 5 takes rope_parameters', 4.x take rope_theta. llamascope "
@@ -686,21 +684,19 @@ private:
         }
         if (scaling && scaling->ok && !root.at("rope_scaling").is_null()) {
             if (params && params->ok && params->scaling != scaling->scaling)
-                add(Severity::Warning, "version-dependent", "/rope_parameters",
+                add(FindingCode::VersionDependent, "/rope_parameters",
                     "rope_scaling and rope_parameters describe different scalings; transformers 5 uses "
                     "rope_scaling when it is set, and so does llamascope",
                     "keep one of them", At::Key);
             c.ropeScaling = scaling->scaling;
         }
         if (c.partialRotaryFactor != 1.0 && type_ != ModelType::Phi3)
-            add(Severity::Error, "unsupported-feature",
-                params ? "/rope_parameters" : "/partial_rotary_factor",
+            add(FindingCode::UnsupportedFeature, params ? "/rope_parameters" : "/partial_rotary_factor",
                 "partial_rotary_factor is " + formatNumber(c.partialRotaryFactor) + ", but transformers' " +
                     std::string(family().causalLmClass) + " rotates the whole head",
                 "remove it; only phi3 applies RoPE to part of each head");
         if (c.ropeScaling && c.positionType != PositionType::Rope)
-            add(Severity::Warning, "ignored-key",
-                root.contains("rope_scaling") ? "/rope_scaling" : "/rope_parameters",
+            add(FindingCode::IgnoredKey, root.contains("rope_scaling") ? "/rope_scaling" : "/rope_parameters",
                 "rope scaling has no effect: position_embedding_type is \"" +
                     std::string(toString(c.positionType)) + "\", so the model has no RoPE to scale",
                 "remove the scaling or use position_embedding_type \"rope\"", At::Key);
@@ -741,7 +737,7 @@ private:
             return;
         const ordered_json& v = root.at("layer_types");
         if (!v.is_array()) {
-            add(Severity::Error, "bad-layer-types", "/layer_types",
+            add(FindingCode::BadLayerTypes, "/layer_types",
                 "layer_types must be a list with one entry per layer, found " + describeValue(v),
                 "for example [\"sliding_attention\", \"full_attention\", ...]");
             return;
@@ -753,20 +749,20 @@ private:
             if (kind == "full_attention" || kind == "sliding_attention") {
                 sliding.push_back(kind == "sliding_attention");
             } else if (v[i].is_string()) {
-                add(Severity::Error, "unsupported-feature", p,
+                add(FindingCode::UnsupportedFeature, p,
                     "layer type \"" + kind +
                         "\" is not modelled: llamascope models full_attention and "
                         "sliding_attention layers",
                     "");
                 return;
             } else {
-                add(Severity::Error, "bad-layer-types", p,
+                add(FindingCode::BadLayerTypes, p,
                     "layer_types entries must be strings, found " + describeValue(v[i]), "");
                 return;
             }
         }
         if (!fields_.bad("num_hidden_layers") && static_cast<Count>(sliding.size()) != c.numHiddenLayers) {
-            add(Severity::Error, "bad-layer-types", "/layer_types",
+            add(FindingCode::BadLayerTypes, "/layer_types",
                 "layer_types has " + std::to_string(sliding.size()) + " entries for " +
                     std::to_string(c.numHiddenLayers) + " layers; transformers refuses the config",
                 "give one entry per layer");
@@ -777,7 +773,7 @@ private:
         explicitLayers.explicitLayers = sliding;
         const bool anySliding = std::find(sliding.begin(), sliding.end(), true) != sliding.end();
         if (qwen && c.attention.slidingLayers.rule == SlidingLayers::Rule::None && anySliding) {
-            add(Severity::Warning, "version-dependent", "/layer_types",
+            add(FindingCode::VersionDependent, "/layer_types",
                 "layer_types lists sliding layers, but use_sliding_window is not true (or sliding_window is "
                 "null), so transformers 5 sets the window to none: every layer attends fully (4.x ignore "
                 "layer_types). llamascope follows them",
@@ -786,7 +782,7 @@ private:
         }
         for (Count i = 0; i < c.numHiddenLayers && c.attention.slidingWindow > 0; ++i)
             if (c.attention.slidingLayers.isSliding(i) != explicitLayers.isSliding(i)) {
-                add(Severity::Warning, "version-dependent", "/layer_types",
+                add(FindingCode::VersionDependent, "/layer_types",
                     "layer_types disagrees with the older keys (layer " + std::to_string(i) +
                         "): transformers >= 4.53 follow layer_types, older versions " +
                         (qwen ? "max_window_layers" : "alternate from layer 0") +
@@ -800,7 +796,7 @@ private:
     void checkExperts(const ModelConfig& c)
     {
         if (c.mlp.moe() && c.mlp.expertsPerToken > c.mlp.numExperts && !fields_.bad("num_experts_per_tok"))
-            add(Severity::Error, "experts-top-k", "/num_experts_per_tok",
+            add(FindingCode::ExpertsTopK, "/num_experts_per_tok",
                 "num_experts_per_tok " + std::to_string(c.mlp.expertsPerToken) + " exceeds the " +
                     std::to_string(c.mlp.numExperts) + " experts per layer",
                 "each token is routed to at most num_local_experts experts; Mixtral routes to 2 of 8");
@@ -815,8 +811,7 @@ private:
             const bool isArray = root.at(key).is_array();
             for (std::size_t i = 0; i < ids.size(); ++i)
                 if (ids[i] >= vocab)
-                    add(Severity::Error, "token-id-vocab",
-                        "/" + key + (isArray ? "/" + std::to_string(i) : ""),
+                    add(FindingCode::TokenIdVocab, "/" + key + (isArray ? "/" + std::to_string(i) : ""),
                         key + " " + std::to_string(ids[i]) + " is not below vocab_size " +
                             std::to_string(vocab),
                         "the embedding has rows 0.." + std::to_string(vocab - 1) +
@@ -840,7 +835,7 @@ private:
                     biggestValue = value;
                 }
             }
-            add(Severity::Error, "count-overflow", ptrOf(biggest),
+            add(FindingCode::CountOverflow, ptrOf(biggest),
                 std::string(e.what()) + " with these sizes (largest: " + biggest + " = " +
                     std::to_string(biggestValue) + ")",
                 "no trainable model is this large; check for an extra digit");
@@ -854,19 +849,19 @@ private:
     {
         const std::string headPtr = fields_.ints.count("head_dim") ? "/head_dim" : "/num_attention_heads";
         if (c.headDim % 8 != 0)
-            add(Severity::Note, "head-dim-alignment", headPtr,
+            add(FindingCode::HeadDimAlignment, headPtr,
                 "head_dim is " + std::to_string(c.headDim) +
                     ", not a multiple of 8; attention kernels "
                     "(FlashAttention, tensor cores) run best on multiples of 8, ideally 64 or 128",
                 "choose hidden_size and num_attention_heads so hidden_size / heads is 64 or 128");
         if (c.intermediateSize % 64 != 0)
-            add(Severity::Note, "size-alignment", "/intermediate_size",
+            add(FindingCode::SizeAlignment, "/intermediate_size",
                 "intermediate_size " + std::to_string(c.intermediateSize) +
                     " is not a multiple of 64; GEMMs pad to tile sizes",
                 "round to " + std::to_string((c.intermediateSize + 63) / 64 * 64) +
                     " (LLaMA uses multiple_of = 256)");
         if (c.vocabSize % 64 != 0)
-            add(Severity::Note, "size-alignment", "/vocab_size",
+            add(FindingCode::SizeAlignment, "/vocab_size",
                 "vocab_size " + std::to_string(c.vocabSize) +
                     " is not a multiple of 64; the embedding and lm_head GEMMs pad to tile sizes",
                 "pad the vocabulary to " + std::to_string((c.vocabSize + 63) / 64 * 64));
@@ -876,7 +871,7 @@ private:
             return;
         const double ratio = static_cast<double>(c.intermediateSize) / static_cast<double>(c.hiddenSize);
         if (std::abs(ratio - kSwiGluRatio) / kSwiGluRatio > 0.05)
-            add(Severity::Note, "ffn-ratio", "/intermediate_size",
+            add(FindingCode::FfnRatio, "/intermediate_size",
                 "intermediate/hidden is " + formatFixed(ratio, 2) +
                     ", far from SwiGLU's 8/3 ≈ 2.67 "
                     "(LLaMA keeps a 4d MLP's parameter count with three matrices)",

@@ -17,8 +17,8 @@ class FindingSink {
 public:
     enum class At { Value, Key, Nowhere };
     virtual ~FindingSink() = default;
-    virtual void add(Severity s, std::string code, const std::string& pointer, std::string message,
-                     std::string hint, At at = At::Value) = 0;
+    virtual void add(FindingCode code, const std::string& pointer, std::string message, std::string hint,
+                     At at = At::Value) = 0;
 };
 
 /// "the string \"abc\"", "an array", "768.5" — how a value is named in messages.

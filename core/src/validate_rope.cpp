@@ -43,7 +43,7 @@ public:
         }
         if (perLayerType()) {
             sink_.add(
-                Severity::Error, "unsupported-feature", ptr_,
+                FindingCode::UnsupportedFeature, ptr_,
                 key_ + " gives separate RoPE parameters per layer type; llamascope models one set per model",
                 "this form is used by Gemma 3, which llamascope does not read");
             out_.ok = false;
@@ -75,7 +75,7 @@ public:
 private:
     void error(const std::string& pointer, std::string message, std::string hint)
     {
-        sink_.add(Severity::Error, "bad-rope-scaling", pointer, std::move(message), std::move(hint));
+        sink_.add(FindingCode::BadRopeScaling, pointer, std::move(message), std::move(hint));
         out_.ok = false;
     }
 
@@ -139,7 +139,7 @@ private:
     {
         const std::string p = member(k);
         if (auto bad = doc_.badNumbers.find(p); bad != doc_.badNumbers.end()) {
-            sink_.add(Severity::Error, "number-out-of-range", p, key_ + "." + k + ": " + bad->second, "");
+            sink_.add(FindingCode::NumberOutOfRange, p, key_ + "." + k + ": " + bad->second, "");
             out_.ok = false;
             return std::nullopt;
         }
@@ -200,7 +200,7 @@ private:
         const bool known = std::find(keys.required.begin(), keys.required.end(), k) != keys.required.end() ||
                            std::find(keys.optional.begin(), keys.optional.end(), k) != keys.optional.end();
         if (!known) {
-            sink_.add(Severity::Warning, "unknown-key", member(k),
+            sink_.add(FindingCode::UnknownKey, member(k),
                       "\"" + k + "\" is not a key of " + key_ + " kind \"" +
                           std::string(ropeKinds().name(s.kind)) + "\"; transformers warns and ignores it",
                       requiredHint(s.kind), FindingSink::At::Key);
@@ -240,7 +240,7 @@ private:
     void checkKind(const RopeScaling& s)
     {
         if (s.kind != RopeKind::Default && s.kind != RopeKind::LongRope && s.factor < 1.0)
-            sink_.add(Severity::Warning, "out-of-range", member("factor"),
+            sink_.add(FindingCode::UnusualValue, member("factor"),
                       key_ + ".factor is " + formatNumber(s.factor) +
                           ", below 1: the scaling shortens the usable context (transformers warns too)",
                       "the factor is the context extension ratio, e.g. 2.0");

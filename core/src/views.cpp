@@ -626,12 +626,14 @@ Table findingsTable(const std::vector<ValidationReport>& reports)
         for (const Finding& f : r.findings)
             t.addRow({Cell::text(r.source), f.pos.known() ? Cell::count(f.pos.line) : Cell::text(""),
                       f.pos.known() ? Cell::count(f.pos.column) : Cell::text(""),
-                      Cell::text(std::string(toString(f.severity))), Cell::text(f.code),
-                      Cell::text(f.pointer), Cell::text(f.message), Cell::text(f.hint)});
+                      Cell::text(std::string(toString(f.severity()))),
+                      Cell::text(std::string(toString(f.code))), Cell::text(f.pointer), Cell::text(f.message),
+                      Cell::text(f.hint)});
     for (const ValidationReport& r : reports)
         for (const OmittedFindings& o : r.omitted)
             t.addRow({Cell::text(r.source), Cell::text(""), Cell::text(""),
-                      Cell::text(std::string(toString(o.severity))), Cell::text(o.code), Cell::text(""),
+                      Cell::text(std::string(toString(o.severity()))),
+                      Cell::text(std::string(toString(o.code))), Cell::text(""),
                       Cell::text(describeOmitted(o)), Cell::text("")});
     return t;
 }

@@ -387,9 +387,9 @@ void DesignerForm::refreshFindings()
     QStringList general;
     for (const Finding& f : report.findings) {
         const std::string key = keyOfPointer(qs(f.pointer));
-        QString line =
-            QStringLiteral("%1 <b>%2</b> %3")
-                .arg(severityDot(f.severity), qs(f.code).toHtmlEscaped(), qs(f.message).toHtmlEscaped());
+        QString line = QStringLiteral("%1 <b>%2</b> %3")
+                           .arg(severityDot(f.severity()), qs(std::string(toString(f.code))).toHtmlEscaped(),
+                                qs(f.message).toHtmlEscaped());
         if (!f.hint.empty())
             line += QStringLiteral(" <span style='color:#555'>— %1</span>").arg(qs(f.hint).toHtmlEscaped());
         if (f.knownQuirk)
@@ -416,8 +416,8 @@ void DesignerForm::refreshFindings()
         // The key's label takes the colour of its worst finding.
         std::optional<Severity> worst;
         for (const Finding& f : report.findings)
-            if (keyOfPointer(qs(f.pointer)) == key && (!worst || f.severity > *worst))
-                worst = f.severity;
+            if (keyOfPointer(qs(f.pointer)) == key && (!worst || f.severity() > *worst))
+                worst = f.severity();
         row.label->setStyleSheet(
             worst ? QStringLiteral("color: %1; font-weight: bold;").arg(severityColor(*worst).name())
                   : QString());

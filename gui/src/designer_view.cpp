@@ -270,7 +270,8 @@ void DesignerView::refreshFindingsTable()
         QStringList lines;
         for (const Finding& f : report.findings)
             lines << QStringLiteral("<span style='color:%1'>●</span> <b>%2</b> %3%4")
-                         .arg(severityColor(f.severity).name(), qs(f.code).toHtmlEscaped(),
+                         .arg(severityColor(f.severity()).name(),
+                              qs(std::string(toString(f.code))).toHtmlEscaped(),
                               qs(f.message).toHtmlEscaped(),
                               f.pos.known() ? QStringLiteral(" <b>(line %1, column %2)</b>")
                                                   .arg(f.pos.line)
@@ -305,7 +306,7 @@ void DesignerView::refreshSource()
         if (!f.pos.known())
             continue;
         QTextEdit::ExtraSelection sel;
-        QColor c = severityColor(f.severity);
+        QColor c = severityColor(f.severity());
         c.setAlpha(40);
         sel.format.setBackground(c);
         sel.format.setProperty(QTextFormat::FullWidthSelection, true);

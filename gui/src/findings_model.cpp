@@ -217,8 +217,10 @@ QVariant FindingsModel::findingData(int sourceRow, int row, int column, int role
     switch (role) {
     case Qt::DisplayRole:
         switch (column) {
-        case SeverityColumn: return qs(std::string(toString(f.severity)));
-        case CodeColumn: return f.knownQuirk ? qs(f.code) + QStringLiteral(" (known quirk)") : qs(f.code);
+        case SeverityColumn: return qs(std::string(toString(f.severity())));
+        case CodeColumn:
+            return f.knownQuirk ? qs(std::string(toString(f.code))) + QStringLiteral(" (known quirk)")
+                                : qs(std::string(toString(f.code)));
         case PointerColumn: return f.pointer.empty() ? QStringLiteral("(root)") : qs(f.pointer);
         case PositionColumn:
             return f.pos.known() ? QStringLiteral("%1:%2").arg(f.pos.line).arg(f.pos.column)
@@ -231,7 +233,7 @@ QVariant FindingsModel::findingData(int sourceRow, int row, int column, int role
         if (column == PointerColumn) // the full pointer, however long (the cell elides it)
             return f.pointer.empty() ? QStringLiteral("(root)") : qs(f.pointer);
         return QStringLiteral("<b>%1</b> %2<br>%3<br><i>%4</i>%5")
-            .arg(qs(std::string(toString(f.severity))), qs(f.code).toHtmlEscaped(),
+            .arg(qs(std::string(toString(f.severity()))), qs(std::string(toString(f.code))).toHtmlEscaped(),
                  qs(f.message).toHtmlEscaped(), qs(f.hint).toHtmlEscaped(),
                  f.knownQuirk
                      ? QStringLiteral("<br>A known quirk of the published family, kept as published.")
@@ -240,7 +242,7 @@ QVariant FindingsModel::findingData(int sourceRow, int row, int column, int role
         if (f.knownQuirk)
             return QBrush(QColor(120, 120, 120));
         if (column == SeverityColumn)
-            return QBrush(severityColor(f.severity));
+            return QBrush(severityColor(f.severity()));
         return {};
     case Qt::FontRole:
         if (column == PointerColumn || column == CodeColumn || column == PositionColumn) {
@@ -253,7 +255,7 @@ QVariant FindingsModel::findingData(int sourceRow, int row, int column, int role
     case SourceLabelRole: return s->label;
     case LineRole: return f.pos.line;
     case ColumnRole: return f.pos.column;
-    case SeverityRole: return static_cast<int>(f.severity);
+    case SeverityRole: return static_cast<int>(f.severity());
     case IsFindingRole: return true;
     case KnownQuirkRole: return f.knownQuirk;
     case SourceRowRole: return sourceRow;
@@ -269,7 +271,7 @@ std::vector<ValidationReport> FindingsModel::reports() const
     for (const ConfigSource& s : workspace_->sources()) {
         ValidationReport r = s.result.report;
         if (!s.ioError.isEmpty())
-            r.findings.push_back({Severity::Error, "io-error", "", s.ioError.toStdString(), "", {}});
+            r.findings.push_back({FindingCode::IoError, "", s.ioError.toStdString(), "", {}});
         out.push_back(std::move(r));
     }
     return out;

@@ -38,7 +38,7 @@ TEST(Document, KeepsKeyOrder)
 TEST(Document, SyntaxErrorsCarryLineAndColumn)
 {
     const Finding f = only(parseDocument("{\n  \"a\": 1\n  \"b\": 2\n}", "x.json"));
-    EXPECT_EQ(f.code, "syntax");
+    EXPECT_EQ(f.codeName(), "syntax");
     EXPECT_EQ(f.pos, (SourcePos{3, 3}));
     EXPECT_NE(f.message.find("expected ',' or '}'"), std::string::npos);
 }
@@ -51,24 +51,24 @@ TEST(Document, ColumnsCountCodePoints)
 
 TEST(Document, EmptyTruncatedAndGarbage)
 {
-    EXPECT_EQ(only(parseDocument("", "x")).code, "syntax");
-    EXPECT_EQ(only(parseDocument("   \n ", "x")).code, "syntax");
+    EXPECT_EQ(only(parseDocument("", "x")).codeName(), "syntax");
+    EXPECT_EQ(only(parseDocument("   \n ", "x")).codeName(), "syntax");
     EXPECT_NE(only(parseDocument("{\"a\": [1, 2", "x")).message.find("truncated"), std::string::npos);
     const std::string garbage("\x89PNG\r\n\x1a\n\0\0\0", 11);
-    EXPECT_EQ(only(parseDocument(garbage, "x")).code, "syntax");
-    EXPECT_EQ(only(parseDocument("{\"a\": \"\xff\"}", "x")).code, "syntax");
-    EXPECT_EQ(only(parseDocument("\xEF\xBB\xBF{}", "x")).code, "syntax");
-    EXPECT_EQ(only(parseDocument("{\"a\": NaN}", "x")).code, "syntax");
-    EXPECT_EQ(only(parseDocument("{\"a\": 01}", "x")).code, "syntax");
-    EXPECT_EQ(only(parseDocument("{\"a\": 1,}", "x")).code, "syntax");
-    EXPECT_EQ(only(parseDocument("{} {}", "x")).code, "syntax");
+    EXPECT_EQ(only(parseDocument(garbage, "x")).codeName(), "syntax");
+    EXPECT_EQ(only(parseDocument("{\"a\": \"\xff\"}", "x")).codeName(), "syntax");
+    EXPECT_EQ(only(parseDocument("\xEF\xBB\xBF{}", "x")).codeName(), "syntax");
+    EXPECT_EQ(only(parseDocument("{\"a\": NaN}", "x")).codeName(), "syntax");
+    EXPECT_EQ(only(parseDocument("{\"a\": 01}", "x")).codeName(), "syntax");
+    EXPECT_EQ(only(parseDocument("{\"a\": 1,}", "x")).codeName(), "syntax");
+    EXPECT_EQ(only(parseDocument("{} {}", "x")).codeName(), "syntax");
 }
 
 TEST(Document, DeepNestingIsAFindingNotACrash)
 {
     const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
     const Finding f = only(parseDocument(deep, "x"));
-    EXPECT_EQ(f.code, "too-deep");
+    EXPECT_EQ(f.codeName(), "too-deep");
     EXPECT_EQ(f.pos.line, 1);
 }
 
@@ -77,7 +77,7 @@ TEST(Document, OversizedInputIsRefusedBeforeParsing)
     ParseLimits limits;
     limits.maxBytes = 10;
     const Finding f = only(parseDocument("{\"hidden_size\": 1}", "x", limits));
-    EXPECT_EQ(f.code, "file-too-large");
+    EXPECT_EQ(f.codeName(), "file-too-large");
 }
 
 TEST(Document, DuplicateKeysAreReportedAndLastWins)
@@ -85,7 +85,7 @@ TEST(Document, DuplicateKeysAreReportedAndLastWins)
     const Document d = parseDocument("{\"a\": 1,\n \"a\": 2}", "x");
     ASSERT_TRUE(d.parsed());
     const Finding f = only(d);
-    EXPECT_EQ(f.code, "duplicate-key");
+    EXPECT_EQ(f.codeName(), "duplicate-key");
     EXPECT_EQ(f.pointer, "/a");
     EXPECT_EQ(f.pos, (SourcePos{2, 2}));
     EXPECT_EQ(d.root->at("a").get<int>(), 2);
@@ -106,7 +106,7 @@ TEST(Document, StringEscapes)
     const Document d = parseDocument(R"({"a": "x\u00e9\ud83d\ude00\n"})", "x");
     ASSERT_TRUE(d.parsed());
     EXPECT_EQ(d.root->at("a").get<std::string>(), "x\xC3\xA9\xF0\x9F\x98\x80\n");
-    EXPECT_EQ(only(parseDocument(R"({"a": "\ud83d"})", "x")).code, "syntax");
+    EXPECT_EQ(only(parseDocument(R"({"a": "\ud83d"})", "x")).codeName(), "syntax");
 }
 
 TEST(Document, PointerEscaping)

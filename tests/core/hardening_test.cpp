@@ -266,15 +266,15 @@ TEST(FindingsCap, TenPerCodeAreListedAndTheRestCounted)
     const LoadResult r = loadConfigText(manyUnknownKeys(25), "many.json");
     std::size_t listed = 0;
     for (const Finding& f : r.report.findings)
-        listed += f.code == "unknown-key";
+        listed += f.codeName() == "unknown-key";
     EXPECT_EQ(listed, kListedFindingsPerCode);
     ASSERT_EQ(r.report.omitted.size(), 1u);
-    EXPECT_EQ(r.report.omitted[0].code, "unknown-key");
+    EXPECT_EQ(r.report.omitted[0].codeName(), "unknown-key");
     EXPECT_EQ(r.report.omitted[0].count, 15u);
     // Totals count every finding, listed or not.
     std::size_t warnings = 0;
     for (const Finding& f : r.report.findings)
-        warnings += f.severity == Severity::Warning;
+        warnings += f.severity() == Severity::Warning;
     EXPECT_EQ(r.report.count(Severity::Warning), warnings + 15);
     EXPECT_EQ(describeOmitted(r.report.omitted[0]),
               "… and 15 more unknown-key warnings (each code is listed at most 10 times per file)");
@@ -288,7 +288,7 @@ TEST(FindingsCap, ErrorsBeyondTheCapStillFail)
 {
     ValidationReport r;
     for (int i = 0; i < 12; ++i)
-        r.findings.push_back({Severity::Error, "wrong-type", "/x", "m", "", {}});
+        r.findings.push_back({FindingCode::WrongType, "/x", "m", "", {}});
     capRepeatedFindings(r, 0);
     EXPECT_TRUE(r.findings.empty());
     EXPECT_TRUE(r.hasErrors());
@@ -315,7 +315,7 @@ TEST(LinearParse, HundredThousandKeysKeepOrderAndLastValueWins)
     EXPECT_EQ(root.at("k5").get<std::string>(), "again");
     EXPECT_EQ(std::next(root.begin(), 5).key(), "k5");
     ASSERT_EQ(doc.findings.size(), 1u);
-    EXPECT_EQ(doc.findings[0].code, "duplicate-key");
+    EXPECT_EQ(doc.findings[0].codeName(), "duplicate-key");
     EXPECT_EQ(doc.findings[0].pointer, "/k5");
 }
 
@@ -339,7 +339,7 @@ TEST(Encoding, Utf16And32FilesAreNamedWithAConversionHint)
         const LoadResult r = loadConfigText(c.bytes, "dir/c.json");
         ASSERT_EQ(r.report.findings.size(), 1u);
         const Finding& f = r.report.findings[0];
-        EXPECT_EQ(f.code, "syntax");
+        EXPECT_EQ(f.codeName(), "syntax");
         EXPECT_NE(f.message.find("the file is " + c.says), std::string::npos) << f.message;
         EXPECT_NE(f.hint.find(c.iconv), std::string::npos) << f.hint;
         EXPECT_EQ(f.pos, (SourcePos{1, 1}));

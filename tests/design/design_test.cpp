@@ -45,7 +45,7 @@ TEST(Design, FiveHundredMillionIsOnTargetCleanAndRoundTrips)
     EXPECT_EQ(top.fileName, "llama_500m.json");
     const LoadResult back = reload(top);
     ASSERT_TRUE(back.config.has_value());
-    EXPECT_TRUE(back.report.findings.empty()) << back.report.findings.front().code;
+    EXPECT_TRUE(back.report.findings.empty()) << back.report.findings.front().codeName();
     const Count n = countParameters(*back.config).total;
     EXPECT_NEAR(static_cast<double>(n), 500e6, 5e6);
     EXPECT_EQ(n, top.parameters);

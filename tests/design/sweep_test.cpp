@@ -32,7 +32,7 @@ void expectHit(double target, const DesignConstraints& c)
     const LoadResult back = loadConfigText(toHfJsonText(top.config), top.fileName);
     ASSERT_TRUE(back.config.has_value()) << sizeLabel(target);
     EXPECT_TRUE(back.report.findings.empty())
-        << sizeLabel(target) << ": " << back.report.findings.front().code << " "
+        << sizeLabel(target) << ": " << back.report.findings.front().codeName() << " "
         << back.report.findings.front().message;
     const double n = static_cast<double>(countParameters(*back.config).total);
     EXPECT_LE(std::fabs(n - target) / target, 0.01) << sizeLabel(target) << ": " << n;

@@ -22,7 +22,7 @@ std::vector<std::string> codes(const std::vector<Finding>& findings)
 {
     std::vector<std::string> out;
     for (const Finding& f : findings)
-        out.push_back(f.code);
+        out.emplace_back(f.codeName());
     return out;
 }
 
@@ -58,8 +58,8 @@ TEST(SnapshotWeights, ShapeFromAShardHeaderIsAnErrorNamingTheTensor)
     c.intermediateSize = 48;
     const std::vector<Finding> f = checkSnapshotWeights(c, dir);
     ASSERT_EQ(f.size(), 6u); // gate, up, down in each of 2 layers
-    EXPECT_EQ(f[0].code, "weights-shape");
-    EXPECT_EQ(f[0].severity, Severity::Error);
+    EXPECT_EQ(f[0].codeName(), "weights-shape");
+    EXPECT_EQ(f[0].severity(), Severity::Error);
     EXPECT_NE(f[0].message.find(
                   "model.layers.0.mlp.gate_proj.weight: checkpoint has [40, 16], config expects [48, 16]"),
               std::string::npos)
@@ -79,8 +79,8 @@ TEST(SnapshotWeights, IndexAloneIsCheckedByName)
     const std::vector<Finding> f = checkSnapshotWeights(c, dir);
     ASSERT_EQ(f.size(), 9u);
     for (const Finding& x : f) {
-        EXPECT_EQ(x.code, "weights-tensors");
-        EXPECT_EQ(x.severity, Severity::Warning);
+        EXPECT_EQ(x.codeName(), "weights-tensors");
+        EXPECT_EQ(x.severity(), Severity::Warning);
     }
     EXPECT_NE(f[0].message.find("model.layers.2.input_layernorm.weight: missing from the checkpoint"),
               std::string::npos)

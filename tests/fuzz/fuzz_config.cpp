@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (r.config.has_value() == r.report.hasErrors())
         std::abort();
     // The findings cap: at most kListedFindingsPerCode listed per code, the rest counted once.
-    std::map<std::string, std::size_t> listed;
+    std::map<llamascope::FindingCode, std::size_t> listed;
     for (const llamascope::Finding& f : r.report.findings)
         if (++listed[f.code] > llamascope::kListedFindingsPerCode)
             std::abort();

@@ -41,7 +41,7 @@ Analysis expectedWithHidden(const std::string& bundled, Count hidden)
 bool hasCode(const ValidationReport& r, const std::string& code, const std::string& pointer)
 {
     for (const Finding& f : r.findings)
-        if (f.code == code && f.pointer == pointer)
+        if (f.codeName() == code && f.pointer == pointer)
             return true;
     return false;
 }
@@ -173,7 +173,7 @@ TEST(Designer, ABrokenFileOpensReadOnlyWithItsLineAndColumn)
     EXPECT_FALSE(doc.isEditable());
     ASSERT_FALSE(doc.result().report.findings.empty());
     const Finding& f = doc.result().report.findings.front();
-    EXPECT_EQ(f.code, "syntax");
+    EXPECT_EQ(f.codeName(), "syntax");
     EXPECT_EQ(f.pos, (SourcePos{7, 3})); // tests/data/invalid/manifest.json
     // Typing is impossible: setField does nothing on a read-only document.
     doc.setField("hidden_size", Json(768));

@@ -100,7 +100,7 @@ TEST(Workspace, ReValidatesAFileWhenItChangesOnDisk)
     }
     ASSERT_TRUE(changed.wait(test::kWaitMs));
     EXPECT_FALSE(workspace.sources().front().usable());
-    EXPECT_EQ(workspace.sources().front().result.report.findings.front().code, "syntax");
+    EXPECT_EQ(workspace.sources().front().result.report.findings.front().codeName(), "syntax");
 }
 
 TEST(Workspace, AFolderContributesItsJsonFilesSortedByName)

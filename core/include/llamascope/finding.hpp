@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,9 +24,68 @@ struct SourcePos {
     friend bool operator==(const SourcePos&, const SourcePos&) = default;
 };
 
+/// Every finding the validator can report. A code's name, severity and summary live in one
+/// catalogue (findingCodes(), docs/validation.md): a finding never chooses its own severity.
+enum class FindingCode : std::uint8_t {
+    Syntax,
+    FileTooLarge,
+    TooDeep,
+    DuplicateKey,
+    RootNotObject,
+    NotAConfig,
+    NumberOutOfRange,
+    WrongType,
+    NotPositive,
+    OutOfRange,
+    UnknownValue,
+    UnsupportedModelType,
+    UnsupportedFeature,
+    BadRopeScaling,
+    BadLayerTypes,
+    TokenIdRange,
+    TokenIdVocab,
+    HeadsNotDivisible,
+    KvHeadsNotDivisible,
+    OddHeadDim,
+    ExpertsTopK,
+    CountOverflow,
+    WeightsShape,
+    IoError,
+    UnknownKey,
+    IgnoredKey,
+    VersionDependent,
+    CustomCode,
+    QuantizedWeights,
+    LegacyArchitecture,
+    NegativeTokenId,
+    MissingKey,
+    UnusualValue,
+    WeightsTensors,
+    WeightsUnreadable,
+    HeadDimAlignment,
+    SizeAlignment,
+    FfnRatio
+};
+
+/// One row of the catalogue. `schemaExpressible`: JSON Schema can express the check
+/// (per-field) or it needs several fields or the file text (cross-field, syntax).
+struct FindingCodeInfo {
+    FindingCode code;
+    std::string_view name; ///< stable kebab-case identifier printed in every output
+    Severity severity;
+    std::string_view summary;
+    bool schemaExpressible;
+};
+
+/// The catalogue, in the order docs/validation.md and `validate --list-codes` list it.
+std::span<const FindingCodeInfo> findingCodes();
+const FindingCodeInfo& info(FindingCode code);
+std::string_view toString(FindingCode code);
+/// The code named `name` ("unknown-key"); nullopt for a name not in the catalogue.
+std::optional<FindingCode> findingCodeFromString(std::string_view name);
+
 struct Finding {
-    Severity severity = Severity::Error;
-    std::string code;    ///< stable kebab-case identifier, see docs/validation.md
+    FindingCode code = FindingCode::Syntax;
     std::string pointer; ///< RFC 6901 JSON pointer ("" is the root)
     std::string message; ///< what is wrong, in one sentence
     std::string hint;    ///< what to do about it (may be empty)
@@ -34,13 +94,19 @@ struct Finding {
     /// name, max_sequence_length and pad_token_id -1): still reported at its severity, but
     /// front ends count it apart so a reference set does not read as "all with warnings".
     bool knownQuirk = false;
+
+    /// The catalogue's severity for the code.
+    [[nodiscard]] Severity severity() const { return info(code).severity; }
+    /// The code's kebab-case name ("unknown-key").
+    [[nodiscard]] std::string_view codeName() const { return toString(code); }
 };
 
 /// Findings of one code that a report counts but does not list (see capRepeatedFindings).
 struct OmittedFindings {
-    std::string code;
-    Severity severity = Severity::Warning;
+    FindingCode code = FindingCode::Syntax;
     std::size_t count = 0;
+    [[nodiscard]] Severity severity() const { return info(code).severity; }
+    [[nodiscard]] std::string_view codeName() const { return toString(code); }
 };
 
 /// Every finding for one source, in file order. Collect-all: nothing stops at the first.

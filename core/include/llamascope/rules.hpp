@@ -141,18 +141,6 @@ std::span<const std::string_view> knownActivations();
 /// rope_scaling types transformers knows ("default" included).
 std::span<const std::string_view> knownRopeScalingTypes();
 
-/// A finding code, its fixed severity, a one-line summary and whether JSON Schema can
-/// express it (per-field) or it needs several fields or the file text (cross-field/syntax).
-struct FindingCode {
-    std::string_view code;
-    Severity severity;
-    std::string_view summary;
-    bool schemaExpressible;
-};
-
-std::span<const FindingCode> findingCodes();
-const FindingCode* findFindingCode(std::string_view code);
-
 /// The JSON Schema (2020-12) for config files, generated from configFieldRules().
 nlohmann::ordered_json configSchema();
 

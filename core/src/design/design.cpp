@@ -569,7 +569,7 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
             c.findings = report.findings.size();
             if (c.findings != 0) {
                 for (const Finding& f : report.findings)
-                    uncleanCodes.insert(f.code);
+                    uncleanCodes.insert(std::string(f.codeName()));
                 if (unclean.size() < topK)
                     unclean.push_back(std::move(c));
                 continue;

@@ -24,9 +24,9 @@ constexpr std::size_t kMaxListed = 8;             // tensors named one by one pe
 constexpr const char* kIndexName = "model.safetensors.index.json";
 constexpr const char* kSingleName = "model.safetensors";
 
-Finding finding(Severity severity, const char* code, std::string message, std::string hint)
+Finding finding(FindingCode code, std::string message, std::string hint)
 {
-    return Finding{severity, code, "", std::move(message), std::move(hint), {}};
+    return Finding{code, "", std::move(message), std::move(hint), {}};
 }
 
 // What the folder says about its tensors: names (from the index or the single file) and
@@ -56,7 +56,7 @@ void readHeader(const fs::path& file, Present& p, const std::map<std::string, st
                 p.source[name] = file.filename().string();
             } else {
                 p.unreadable.push_back(
-                    finding(Severity::Warning, "weights-unreadable",
+                    finding(FindingCode::WeightsUnreadable,
                             std::string(kIndexName) + " puts " + name + " in " + file.filename().string() +
                                 ", whose header has no such tensor",
                             "the index and the shard disagree; download the snapshot again"));
@@ -64,7 +64,7 @@ void readHeader(const fs::path& file, Present& p, const std::map<std::string, st
         }
     } catch (const IoError& e) {
         p.unreadable.push_back(
-            finding(Severity::Warning, "weights-unreadable",
+            finding(FindingCode::WeightsUnreadable,
                     "cannot read the header of " + file.filename().string() + ": " + e.what(),
                     "its tensors are checked by name only"));
     }
@@ -76,8 +76,7 @@ Present readIndex(const fs::path& dir)
     Present p;
     const fs::path index = dir / kIndexName;
     auto unreadable = [&](const std::string& why) {
-        p.unreadable.push_back(finding(Severity::Warning, "weights-unreadable",
-                                       std::string(kIndexName) + ": " + why,
+        p.unreadable.push_back(finding(FindingCode::WeightsUnreadable, std::string(kIndexName) + ": " + why,
                                        "the tensor names cannot be checked against the config"));
         p.namesKnown = false;
         return p;
@@ -123,8 +122,7 @@ std::vector<Finding> checkSnapshotWeights(const ModelConfig& config, const fs::p
         try {
             present = readIndex(dir);
         } catch (const IoError& e) {
-            return {finding(Severity::Warning, "weights-unreadable",
-                            std::string(kIndexName) + ": " + e.what(),
+            return {finding(FindingCode::WeightsUnreadable, std::string(kIndexName) + ": " + e.what(),
                             "the tensor names cannot be checked against the config")};
         }
     } else if (fs::exists(dir / kSingleName, ec)) {
@@ -140,11 +138,10 @@ std::vector<Finding> checkSnapshotWeights(const ModelConfig& config, const fs::p
     std::vector<TensorMismatch> missing, unexpected;
     for (TensorMismatch& m : compareTensors(allSpecs(config), present.tensors)) {
         if (m.kind == TensorMismatch::Kind::Shape) {
-            out.push_back(
-                finding(Severity::Error, "weights-shape",
-                        "weights in " + present.source.at(m.name) + ": " + m.message(),
-                        "the config does not describe these weights: check its shape keys (hidden_size, "
-                        "intermediate_size, heads, head_dim, layers, vocab_size) against the checkpoint"));
+            out.push_back(finding(
+                FindingCode::WeightsShape, "weights in " + present.source.at(m.name) + ": " + m.message(),
+                "the config does not describe these weights: check its shape keys (hidden_size, "
+                "intermediate_size, heads, head_dim, layers, vocab_size) against the checkpoint"));
         } else {
             (m.kind == TensorMismatch::Kind::Missing ? missing : unexpected).push_back(std::move(m));
         }
@@ -152,10 +149,10 @@ std::vector<Finding> checkSnapshotWeights(const ModelConfig& config, const fs::p
     const std::string names = fs::exists(dir / kIndexName, ec) ? kIndexName : kSingleName;
     auto list = [&](const std::vector<TensorMismatch>& ms, const char* what, const char* hint) {
         for (std::size_t i = 0; i < ms.size() && i < kMaxListed; ++i)
-            out.push_back(finding(Severity::Warning, "weights-tensors",
-                                  "weights in " + names + ": " + ms[i].message(), hint));
+            out.push_back(
+                finding(FindingCode::WeightsTensors, "weights in " + names + ": " + ms[i].message(), hint));
         if (ms.size() > kMaxListed)
-            out.push_back(finding(Severity::Warning, "weights-tensors",
+            out.push_back(finding(FindingCode::WeightsTensors,
                                   "weights in " + names + ": " +
                                       plural(static_cast<Count>(ms.size() - kMaxListed), "more tensor") +
                                       " " + what,

@@ -269,7 +269,7 @@ struct Reader {
             if (loaded && !loaded->config) {
                 std::string first;
                 for (const Finding& f : loaded->report.findings)
-                    if (f.severity == Severity::Error) {
+                    if (f.severity() == Severity::Error) {
                         first = (f.pointer.empty() ? "/" : f.pointer) + ": " + f.message;
                         break;
                     }

@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "completion.hpp"
 #include "progress.hpp"
 #include "terminal.hpp"
 
@@ -83,7 +84,12 @@ int runFiltered(const std::vector<std::string>& args, Context ctx, bool* interna
         out << "llamascope " << version() << "\n";
         return kExitOk;
     }
-    const Command* command = findCommand(name);
+    // Hidden (not in --help, documented in docs/cli.md): the shell-completion generator.
+    static const Command completion{"completion", "print a shell completion script",
+                                    [](const std::vector<std::string>& rest, Context& c) {
+                                        return runCompletion(rest, allCommands(), c);
+                                    }};
+    const Command* command = name == completion.name ? &completion : findCommand(name);
     if (command == nullptr) {
         std::vector<std::string_view> names;
         for (const Command* c : allCommands())

@@ -61,6 +61,11 @@ ParsedArgs parseArgs(const std::vector<std::string>& args, std::string_view comm
 {
     options.add_options()("help,h", "show this help");
     ParsedArgs parsed;
+    if (args.size() == 1 && args.front() == kCompletionOptionsFlag) {
+        listOptionsForCompletion(options, positional, ctx.out);
+        parsed.help = true;
+        return parsed;
+    }
     try {
         po::store(po::command_line_parser(args)
                       .options(options)
@@ -100,6 +105,21 @@ void printNotes(const std::vector<std::string>& notes, Context& ctx)
 }
 
 } // namespace
+
+void listOptionsForCompletion(const po::options_description& options,
+                              const po::positional_options_description& positional, std::ostream& os)
+{
+    const std::string positionalName =
+        positional.max_total_count() > 0 ? positional.name_for_position(0) : std::string();
+    for (const auto& option : options.options()) {
+        if (option->long_name().empty() || option->long_name() == positionalName)
+            continue;
+        os << "option --" << option->long_name() << " " << (option->semantic()->max_tokens() > 0 ? 1 : 0)
+           << "\n";
+    }
+    if (!positionalName.empty())
+        os << "positional " << positionalName << "\n";
+}
 
 std::vector<LoadResult> loadInputs(const std::vector<std::string>& inputs, Context& ctx)
 {

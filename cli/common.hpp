@@ -46,10 +46,22 @@ struct ParsedArgs {
 
 /// Parses `args` against `options` (which gets --help added) and positionals. On --help
 /// prints "usage: llamascope <command> <usage>", `description` and the options to ctx.out.
-/// Boost errors become UsageError.
+/// Boost errors become UsageError. When `args` is exactly {kCompletionOptionsFlag} it prints
+/// the option table instead (see listOptionsForCompletion) and returns with `help` set.
 ParsedArgs parseArgs(const std::vector<std::string>& args, std::string_view command, std::string_view usage,
                      std::string_view description, po::options_description options,
                      const po::positional_options_description& positional, Context& ctx);
+
+/// Hidden argument for the shell-completion generator (completion.cpp): `llamascope <command>
+/// --completion-options` lists the command's own option table, so completion cannot drift
+/// from the parser. Not in --help; not meant for users.
+inline constexpr std::string_view kCompletionOptionsFlag = "--completion-options";
+
+/// The option table as completion.cpp reads it, one line each: "option --NAME 0|1" (1 when
+/// it takes a value), then "positional NAME" when the command takes positional arguments.
+/// Options that only name a positional (e.g. "inputs") are listed as the positional.
+void listOptionsForCompletion(const po::options_description& options,
+                              const po::positional_options_description& positional, std::ostream& os);
 
 /// Resolves command-line inputs with core's findModels(): files, bundled names ("llama_60m"),
 /// model snapshot folders (one model each) and folders of configs. No inputs: the bundled

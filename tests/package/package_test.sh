@@ -55,6 +55,12 @@ for name in $depends_names; do
         fail "Depends names $name, which is not an installed Debian package here"
 done
 grep -qxF qt6-qpa-plugins <<<"$depends_names" || fail "Depends lacks qt6-qpa-plugins (the GUI's platform plugins)"
+# apt resolves the package against this machine's Debian (a simulation: nothing changes).
+if sim=$(apt-get -s install "$deb" 2>&1) && grep -q "^Inst llamascope " <<<"$sim"; then
+    ok "apt-get -s install ./$(basename "$deb") resolves: $(grep '^Inst llamascope ' <<<"$sim")"
+else
+    fail "apt-get -s install cannot install the package: $sim"
+fi
 
 # --- contents ------------------------------------------------------------------------------
 for f in bin/llamascope bin/llamascope-gui \

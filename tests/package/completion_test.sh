@@ -60,5 +60,25 @@ if [ -n "$program" ]; then
         expect "command from --help" "$command" llamascope "${command:0:3}"
     done < <("$program" --help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}')
 fi
+if [ -n "$program" ]; then
+    # The generator's own command line: bash only; the same script as the one checked above.
+    for args in "" "zsh" "bash extra"; do
+        code=0
+        # shellcheck disable=SC2086
+        "$program" completion $args >/dev/null 2>"$PWD/err" || code=$?
+        if [ "$code" -eq 2 ] && grep -q "llamascope completion: error" "$PWD/err"; then
+            echo "ok: 'completion $args' is a usage error (exit 2)"
+        else
+            echo "FAIL: 'completion $args' exited $code: $(cat "$PWD/err")"
+            failures=$((failures + 1))
+        fi
+    done
+    if cmp -s <("$program" completion bash) "$script"; then
+        echo "ok: the script is what 'llamascope completion bash' prints"
+    else
+        echo "FAIL: $script differs from 'llamascope completion bash'"
+        failures=$((failures + 1))
+    fi
+fi
 [ "$failures" -eq 0 ] || { echo "$failures completion check(s) failed"; exit 1; }
 echo "completion: all checks passed"

@@ -31,11 +31,13 @@ if [ ! -f "$build/compile_commands.json" ]; then
     cmake --preset test >/dev/null
     cmake --build --preset test
 fi
-# The sources the compile database knows (tests/fuzz targets are only in the fuzz build).
-mapfile -t known < <(/usr/bin/python3 -c '
+# The tracked sources the compile database knows: not generated ones (moc, embedded files),
+# not tests/fuzz (only in the fuzz build).
+mapfile -t known < <(comm -12 <(/usr/bin/python3 -c '
 import json, os, sys
 for e in json.load(open(sys.argv[1])):
-    print(os.path.relpath(os.path.join(e["directory"], e["file"])))' "$build/compile_commands.json" | sort -u)
+    print(os.path.relpath(os.path.join(e["directory"], e["file"])))' "$build/compile_commands.json" | sort -u) \
+    <(git ls-files -- '*.cpp' '*.cc' | sort -u))
 if [ "${LINT_ALL:-0}" = 1 ]; then
     what="every source in $build"
     targets=("${known[@]}")

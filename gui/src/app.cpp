@@ -19,6 +19,7 @@
 #include <QFontDatabase>
 #include <QGuiApplication>
 #include <QHash>
+#include <QIcon>
 #include <QImage>
 #include <QLineEdit>
 #include <QPixmap>
@@ -37,6 +38,10 @@ void setUpApplication(QApplication& app, const QString& organisation, const QStr
 #ifdef LLAMASCOPE_VERSION
     QCoreApplication::setApplicationVersion(QStringLiteral(LLAMASCOPE_VERSION));
 #endif
+    // The installed desktop entry and icon (packaging/, docs/install.md): Wayland compositors
+    // match windows to llamascope.desktop by this name; the icon theme (hicolor) has the icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral("llamascope"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("llamascope")));
     // Headless platforms have no desktop font settings; pick a font that exists rather than
     // letting text fall back to boxes. Desktops keep their own font.
     const QString platform = QGuiApplication::platformName();

@@ -39,14 +39,21 @@ void expectHit(double target, const DesignConstraints& c)
     EXPECT_EQ(top.fileName, "llama_" + sizeLabel(target, 3) + ".json");
 }
 
+/// How many 2 % steps from `from` stay within `to` (the last target is at most `to`).
+int stepsBetween(double from, double to)
+{
+    return static_cast<int>(std::floor(std::log(to / from) / std::log(1.02)));
+}
+
 } // namespace
 
 TEST(Sweep, DefaultsFrom40MTo70B)
 {
-    int count = 0;
-    for (double t = 40e6; t <= 70e9 * 1.0001; t *= 1.02, ++count)
-        expectHit(t, DesignConstraints{});
-    EXPECT_GT(count, 370);
+    // Targets 2 % apart, counted by an integer (a float loop counter accumulates rounding).
+    const int steps = stepsBetween(40e6, 70e9);
+    for (int i = 0; i <= steps; ++i)
+        expectHit(40e6 * std::pow(1.02, i), DesignConstraints{});
+    EXPECT_GT(steps, 370);
     expectHit(70e9, DesignConstraints{});
 }
 
@@ -55,8 +62,8 @@ TEST(Sweep, FinerWidthsFrom16MTo40M)
     DesignConstraints c;
     c.headDims = {32, 48, 64, 128};
     c.hiddenMultiple = 16;
-    for (double t = 16e6; t <= 40e6; t *= 1.02)
-        expectHit(t, c);
+    for (int i = 0, steps = stepsBetween(16e6, 40e6); i <= steps; ++i)
+        expectHit(16e6 * std::pow(1.02, i), c);
 }
 
 TEST(Sweep, BelowThatTheLlamaVocabularyIsTooBig)

@@ -6,6 +6,10 @@
 set(accelerator_data "${CMAKE_CURRENT_SOURCE_DIR}/data/accelerators.json")
 llamascope_embed_files(accelerator_cpp FUNCTION acceleratorDataFiles INPUTS ${accelerator_data}
   COMMENT "Embedding the accelerator table")
+# The published decoder shapes (issue 15; sources in data/published_models.md).
+set(published_data "${CMAKE_CURRENT_SOURCE_DIR}/data/published_models.json")
+llamascope_embed_files(published_cpp FUNCTION publishedModelFiles INPUTS ${published_data}
+  COMMENT "Embedding the published decoder shapes")
 
 target_sources(llamascope_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/activations.cpp
@@ -17,4 +21,6 @@ target_sources(llamascope_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/quantity.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/json.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/views.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/design/published.cpp
+  "${published_cpp}"
   "${accelerator_cpp}")

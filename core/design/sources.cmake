@@ -22,5 +22,6 @@ target_sources(llamascope_core PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/json.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/views.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/src/design/published.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/src/design/prior.cpp
   "${published_cpp}"
   "${accelerator_cpp}")

@@ -12,6 +12,7 @@
 #include "llamascope/flops.hpp"
 #include "llamascope/memory.hpp"
 #include "llamascope/progress.hpp"
+#include "llamascope/published.hpp"
 #include "llamascope/table.hpp"
 
 #include <nlohmann/json_fwd.hpp>
@@ -83,9 +84,63 @@ NlTrend fitNlTrend(std::span<const ModelConfig> family);
 /// fitNlTrend(bundledConfigs()).
 NlTrend familyNlTrend();
 
+/// How candidates that hit the target are ordered (docs/design-guide.md "Shape score").
+enum class DesignRanking {
+    Published,  ///< near the shapes released models use at that size (issue 15; the default)
+    FamilyTrend ///< near one N/L line fitted to the bundled family (before issue 15)
+};
+
+std::string_view toString(DesignRanking r);
+
+/// The published shapes near one size (issue 15): a prior over (width, depth).
+/// Each dense model of the data set, of size N_i and shape (d_i, L_i), is moved to the target
+/// size along the data set's own trends (ln d_i + a·(ln N − ln N_i), ln L_i + b·(ln N − ln N_i),
+/// a and b least-squares slopes of ln d and ln L on ln N) and counts with weight
+/// w_i = exp(−(ln N − ln N_i)² / (2·0.5²)) (×4 for the preferred family). The prior density of
+/// (d, L) is Σ w_i·exp(−((ln d − ln d_i')² + (ln L − ln L_i')²) / (2·0.1²)) / Σ w_i, in (0, 1].
+class ShapePrior {
+public:
+    /// `preferFamily`: a data set family key ("qwen2") whose members weigh 4×; `exclude`: a
+    /// model left out (leave-one-out). Mixtures of experts are left out (their shape belongs
+    /// to their active size, not their total).
+    ShapePrior(double params, std::string_view preferFamily = {}, std::string_view exclude = {});
+
+    /// sqrt(−2·ln density): 0 on a published shape with all the weight, 1 about one kernel
+    /// width (10 % in d and L) from it; at most 10.
+    [[nodiscard]] double distance(Count hidden, Count layers) const;
+    [[nodiscard]] double params() const { return params_; }
+    /// Weighted geometric mean of the neighbours' moved d/L.
+    [[nodiscard]] double center() const { return center_; }
+    /// Smallest and largest moved d/L among neighbours with at least 10 % of the top weight.
+    [[nodiscard]] NlBand range() const { return range_; }
+    /// Those neighbours, heaviest first.
+    [[nodiscard]] const std::vector<const PublishedModel*>& neighbours() const { return neighbours_; }
+    [[nodiscard]] double widthSlope() const { return widthSlope_; }
+    [[nodiscard]] double depthSlope() const { return depthSlope_; }
+
+private:
+    struct Point {
+        double logD, logL; ///< moved to this size
+        double weight;
+    };
+    double params_ = 0;
+    double widthSlope_ = 0, depthSlope_ = 0;
+    double center_ = 0;
+    NlBand range_;
+    std::vector<Point> points_;
+    std::vector<const PublishedModel*> neighbours_;
+};
+
+/// The published model nearest to (d, L) in (ln d, ln L), other than `exclude`; ties go to
+/// the earlier row. Mixtures of experts are skipped.
+const PublishedModel* nearestPublished(Count hidden, Count layers, std::string_view exclude = {});
+
 struct DesignConstraints {
     std::vector<Count> headDims = {64, 128}; ///< allowed head_dim values
     Count hiddenMultiple = 64;               ///< hidden_size is a multiple of this and of head_dim
+    /// Raise the hidden multiple with the target size as released models do: 128 from 2B
+    /// parameters, 256 from 20B (parameter and compute targets only).
+    bool hiddenMultipleByScale = true;
     Count minHidden = 64;
     Count maxHidden = 32768;
     FfnRule ffnRule = FfnRule::Ratio;
@@ -93,13 +148,24 @@ struct DesignConstraints {
     double ffnRatio = 8.0 / 3.0;
     /// Ratio rule: relative band around ffnRatio. 4 % stays inside the validator's 5 % note.
     double ffnTolerance = 0.04;
+    /// Ratio rule: further target ratios (Llama-3's 3.5, Llama-3.2-1B's 4.0); each FFN size
+    /// within the tolerance of any listed ratio is tried, and the score measures the distance
+    /// to the nearest one.
+    std::vector<double> extraFfnRatios;
     bool useNlBand = true;        ///< false: no N/L constraint (the trend still scores shapes)
     std::optional<NlBand> nlBand; ///< explicit band; unset: the family trend's band at each size
     Count minLayers = 1;
     Count maxLayers = 160;
-    std::optional<Count> kvHeads; ///< fixed K (must divide H); unset: multi-head (K = H)
+    std::optional<Count> kvHeads; ///< fixed K (must divide H); unset: kvHeadChoices
+    /// K values to try (0: K = H) when kvHeads is unset. Empty: by size — multi-head below 1B
+    /// parameters; from 1B multi-head and 8 kv heads, GQA preferred (Llama 2 70B, Llama 3).
+    std::vector<Count> kvHeadChoices;
     TieMode tie = TieMode::Either;
     PositionType position = PositionType::Rope;
+    ModelType modelType = ModelType::Llama; ///< the family the configs are written for
+    DesignRanking ranking = DesignRanking::Published;
+    std::string preferFamily; ///< data set family whose shapes weigh 4× in the prior ("qwen2")
+    std::string excludeModel; ///< a published model the prior and the neighbours leave out
     Count vocab = 32000;
     Count context = 2048;
     /// Relative tolerance; unset: 1 %, or for a memory target 5 % below the budget.
@@ -125,8 +191,11 @@ struct DesignCandidate {
     double shapeScore = 0; ///< lower is better; see docs/design-guide.md "Shape score"
     double widthPerLayer = 0;
     double ffnRatio = 0;
-    NlBand band; ///< the N/L band at this size (the trend's, or the explicit one)
-    double trendCenter = 0;
+    NlBand band; ///< the N/L band at this size (the published range widened, the trend's or the explicit one)
+    double trendCenter = 0;   ///< the prior's centre (Published) or the trend's d/L at this size
+    double priorDistance = 0; ///< ShapePrior::distance() of this d/L (Published ranking)
+    std::string neighbour;    ///< "Qwen2.5-0.5B: 896 × 24, tied, GQA 14/2" (nearest published shape)
+    std::size_t variants = 1; ///< search hits folded into this row (FFN sizes, tying)
     std::size_t findings = 0; ///< validator findings of the file (0 when requireClean held)
     std::string reason;       ///< one line: why this shape
 };
@@ -138,7 +207,13 @@ struct DesignResult {
     double tolerance = 0;
     std::optional<ComputeOptimal> compute; ///< set for a compute target
     NlTrend trend;
-    std::vector<DesignCandidate> candidates; ///< best first
+    DesignRanking ranking = DesignRanking::Published;
+    /// Published ranking: the released models' d/L range at the target size (parameter and
+    /// compute targets; for other targets, at the top candidate's size) and who sets it.
+    std::optional<NlBand> publishedRange;
+    double publishedCenter = 0;
+    std::vector<std::string> publishedNeighbours;
+    std::vector<DesignCandidate> candidates; ///< best first; distinct (d, L, H, K)
     Count shapesConsidered = 0;              ///< (head_dim, hidden, tie) families the constraints allow
     Count shapesEvaluated = 0;               ///< (…, layers) shapes whose target metric was computed
     std::string note;                        ///< non-empty when the best candidate misses the target, etc.
@@ -148,6 +223,8 @@ struct DesignResult {
 /// (head_dim, hidden, ffn, tie) the target metric is monotone in the layer count, so a binary
 /// search finds the layers within tolerance and the `topK` nearest on each side; no other
 /// layer count can rank. Deterministic: ties break on hidden, layers, head_dim, tie.
+/// The top K are distinct (hidden, layers, heads, kv heads) shapes: FFN and tying variants of
+/// one shape fold into its row (DesignCandidate::variants).
 /// Throws InvalidArgument for a bad target or constraints, Cancelled via `progress`.
 DesignResult design(const DesignTarget& target, const DesignConstraints& constraints, std::size_t topK = 5,
                     Progress* progress = nullptr);
@@ -167,6 +244,18 @@ struct LadderResult {
 /// follows the trend, minimising the summed shape scores (on-target candidates first).
 LadderResult designLadder(double fromParams, double toParams, int steps, const DesignConstraints& constraints,
                           Progress* progress = nullptr);
+
+/// Constraints that take their choices from published models (`--like`): `name` is a model
+/// of the data set ("Qwen2.5-0.5B") or a family key ("qwen2"), case-insensitive. The result
+/// allows the head_dims, kv head counts and FFN ratios the members use (a GELU/ReLU MLP's
+/// f/d counts as 2/3 of it, the gated MLP with the same parameters) together with the
+/// common ones (multi-head and 8 kv heads; FFN 8/3 and 3.5), their widths' common multiple
+/// (64–256), their tying and position type; it writes their model type where it is one of
+/// the nine and weighs their shapes 4× in the prior. A single model also sets the vocabulary
+/// and context. `exclude` leaves one model out (leave-one-out). Other fields come from
+/// `base`. Throws InvalidArgument naming the closest names for an unknown one.
+DesignConstraints constraintsLike(std::string_view name, const DesignConstraints& base = {},
+                                  std::string_view exclude = {});
 
 /// `digits` significant digits (2 or 3), trailing zeros dropped, lower-case suffix:
 /// sizeLabel(498.3e6) -> "500m", sizeLabel(1.339e9) -> "1.3b", sizeLabel(125e6, 3) -> "125m",

@@ -8,6 +8,7 @@
 #include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
 #include "llamascope/metrics.hpp"
+#include "llamascope/model_types.hpp"
 #include "llamascope/params.hpp"
 #include "llamascope/validate.hpp"
 
@@ -63,6 +64,12 @@ void checkConstraints(const DesignConstraints& c)
     need(std::isfinite(c.ffnRatio) && c.ffnRatio > 0 && c.ffnRatio <= 64, "FFN ratio must be in (0, 64]");
     need(std::isfinite(c.ffnTolerance) && c.ffnTolerance >= 0 && c.ffnTolerance < 0.5,
          "FFN ratio tolerance must be in [0, 0.5)");
+    need(c.extraFfnRatios.size() <= 16, "at most 16 FFN ratios");
+    for (double r : c.extraFfnRatios)
+        need(std::isfinite(r) && r > 0 && r <= 64, "FFN ratio must be in (0, 64]");
+    need(c.kvHeadChoices.size() <= 16, "at most 16 kv head choices");
+    for (Count k : c.kvHeadChoices)
+        need(k <= 65536, "kv heads must be in 0..65536 (0: one per head)");
     if (c.nlBand)
         need(std::isfinite(c.nlBand->low) && std::isfinite(c.nlBand->high) && c.nlBand->low > 0 &&
                  c.nlBand->low <= c.nlBand->high,
@@ -89,15 +96,54 @@ std::vector<Count> ffnSizes(const DesignConstraints& c, Count d)
         const Count hidden = (2 * 4 * d) / 3;
         return {m * ((hidden + m - 1) / m)};
     }
-    const double centre = c.ffnRatio * static_cast<double>(d);
-    if (c.ffnTolerance <= 0)
-        return {m * std::max<Count>(1, static_cast<Count>(std::llround(centre / static_cast<double>(m))))};
-    const auto lo = static_cast<Count>(std::ceil(centre * (1 - c.ffnTolerance) / static_cast<double>(m)));
-    const auto hi = static_cast<Count>(std::floor(centre * (1 + c.ffnTolerance) / static_cast<double>(m)));
     std::vector<Count> out;
-    for (Count k = std::max<Count>(1, lo); k <= hi; ++k)
-        out.push_back(k * m);
+    auto add = [&](double ratio) {
+        const double centre = ratio * static_cast<double>(d);
+        if (c.ffnTolerance <= 0) {
+            out.push_back(
+                m * std::max<Count>(1, static_cast<Count>(std::llround(centre / static_cast<double>(m)))));
+            return;
+        }
+        const auto lo = static_cast<Count>(std::ceil(centre * (1 - c.ffnTolerance) / static_cast<double>(m)));
+        const auto hi =
+            static_cast<Count>(std::floor(centre * (1 + c.ffnTolerance) / static_cast<double>(m)));
+        for (Count k = std::max<Count>(1, lo); k <= hi; ++k)
+            out.push_back(k * m);
+    };
+    add(c.ffnRatio);
+    for (double r : c.extraFfnRatios)
+        add(r);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
+}
+
+/// The ratio rule's targets: ffnRatio and the extra ones.
+std::vector<double> ffnRatiosOf(const DesignConstraints& c)
+{
+    std::vector<double> out{c.ffnRatio};
+    out.insert(out.end(), c.extraFfnRatios.begin(), c.extraFfnRatios.end());
+    return out;
+}
+
+/// Released models widen their hidden-size step with scale (Qwen2.5-7B 3584 = 14·256,
+/// LLaMA-33B 6656 = 26·256; below 2B 576, 960, 1600 are multiples of 64 only).
+Count scaleMultiple(double params)
+{
+    return params >= 20e9 ? 256 : params >= 2e9 ? 128 : 64;
+}
+
+/// The K values searched for each width (0: K = H).
+std::vector<Count> kvChoices(const DesignConstraints& c, bool sizeKnown, double params)
+{
+    if (c.kvHeads)
+        return {*c.kvHeads};
+    if (!c.kvHeadChoices.empty())
+        return c.kvHeadChoices;
+    // Llama 2 70B and Llama 3 use 8 kv heads; below 1B most releases are multi-head.
+    if (sizeKnown && params >= 1e9)
+        return {0, 8};
+    return {0};
 }
 
 /// How many (head_dim, width, ffn, tie) families the constraints span, without listing them.
@@ -112,10 +158,12 @@ double familyCount(const DesignConstraints& c)
                 total += ties;
                 continue;
             }
-            const double centre = c.ffnRatio * static_cast<double>(d) / static_cast<double>(c.ffnMultiple);
-            const double sizes = std::floor(centre * (1 + c.ffnTolerance)) -
-                                 std::max(1.0, std::ceil(centre * (1 - c.ffnTolerance))) + 1;
-            total += ties * std::max(0.0, sizes);
+            for (double r : ffnRatiosOf(c)) {
+                const double centre = r * static_cast<double>(d) / static_cast<double>(c.ffnMultiple);
+                const double sizes = std::floor(centre * (1 + c.ffnTolerance)) -
+                                     std::max(1.0, std::ceil(centre * (1 - c.ffnTolerance))) + 1;
+                total += ties * std::max(0.0, sizes);
+            }
         }
     }
     return total;
@@ -158,6 +206,7 @@ struct Shape {
     double rankError = 0; ///< 0 on target, else |error|
     NlBand band;
     double center = 0;
+    double prior = 0;
 };
 
 bool ranksBefore(const Shape& a, const Shape& b)
@@ -193,6 +242,24 @@ struct Search {
     double tolerance;
     NlTrend trend;
     std::size_t topK;
+    /// Published ranking: one prior per 5 % step of size (a parameter target needs one or two;
+    /// a FLOP or memory target meets its sizes as the search goes).
+    mutable std::map<long, ShapePrior> priors;
+    bool autoKv = false;    ///< the kv choices are the size defaults
+    bool sizeKnown = false; ///< parameter or compute target: `value` is N
+
+    [[nodiscard]] bool published() const { return cons.ranking == DesignRanking::Published; }
+    [[nodiscard]] const ShapePrior& priorAt(double params) const
+    {
+        const long key = std::lround(std::log(std::max(params, 1.0)) / 0.05);
+        auto it = priors.find(key);
+        if (it == priors.end())
+            it = priors
+                     .emplace(key, ShapePrior(std::exp(static_cast<double>(key) * 0.05), cons.preferFamily,
+                                              cons.excludeModel))
+                     .first;
+        return it->second;
+    }
 
     [[nodiscard]] bool isMemory() const { return kind == DesignTargetKind::TrainingMemory; }
     [[nodiscard]] double lowBound() const { return value * (1 - tolerance); }
@@ -216,13 +283,35 @@ struct Search {
         return 0;
     }
 
-    [[nodiscard]] NlBand bandAt(double params) const
+    /// The search band: explicit, else the published range at this size widened by ×1.5 each
+    /// way and joined with the family trend's band (Published), else the trend's band.
+    [[nodiscard]] NlBand bandAt(double params, Count d, bool tied) const
     {
-        return cons.nlBand ? *cons.nlBand : trend.band(params);
+        if (cons.nlBand)
+            return *cons.nlBand;
+        if (published()) {
+            // The bundled family's band joins the published range: it reaches down to 9M,
+            // below the smallest release in the data set (Pythia-70M).
+            const NlBand r = priorAt(body(params, d, tied)).range();
+            const NlBand t = trend.band(params);
+            return {std::min(r.low / 1.5, t.low), std::max(r.high * 1.5, t.high)};
+        }
+        return trend.band(params);
     }
-    [[nodiscard]] double centerAt(double params) const
+    [[nodiscard]] double centerAt(double params, Count d, bool tied) const
     {
-        return cons.nlBand ? std::sqrt(cons.nlBand->low * cons.nlBand->high) : trend.center(params);
+        if (cons.nlBand)
+            return std::sqrt(cons.nlBand->low * cons.nlBand->high);
+        return published() ? priorAt(body(params, d, tied)).center() : trend.center(params);
+    }
+    /// Parameters outside the embeddings (Kaplan et al. 2020's N): the prior compares bodies,
+    /// so a 128k vocabulary does not make a 1B model look like a 1.3B one.
+    [[nodiscard]] double body(double params, Count d, bool tied) const
+    {
+        double outside = static_cast<double>(cons.vocab) * static_cast<double>(d) * (tied ? 1.0 : 2.0);
+        if (cons.position == PositionType::Learned)
+            outside += static_cast<double>(cons.context) * static_cast<double>(d);
+        return std::max(params - outside, 0.01 * params);
     }
     [[nodiscard]] double bandHalfWidth() const
     {
@@ -230,10 +319,12 @@ struct Search {
                            : std::max(1e-9, trend.halfWidth);
     }
 
-    [[nodiscard]] double shapeScore(const Shape& s) const
+    [[nodiscard]] double shapeScore(Shape& s) const
     {
+        if (published())
+            return publishedScore(s);
         const double nl = std::fabs(std::log(static_cast<double>(s.d) / static_cast<double>(s.L)) -
-                                    std::log(centerAt(static_cast<double>(s.params)))) /
+                                    std::log(centerAt(static_cast<double>(s.params), s.d, s.tied))) /
                           bandHalfWidth();
         const double ratio = static_cast<double>(s.f) / static_cast<double>(s.d);
         const double ffn = std::fabs(ratio - kSwiGluRatio) / (0.05 * kSwiGluRatio);
@@ -242,11 +333,49 @@ struct Search {
         const double width = roundWidth(s.d) ? 0.0 : 0.5;
         return nl + ffn + head + tie + width;
     }
+
+    /// docs/design-guide.md "Shape score": the prior's distance, half the FFN's distance from
+    /// the nearest allowed ratio in 5 % steps, the head_dim and width penalties, quarter points
+    /// for the choices released models make at this size, and 0.3 at the tolerance's edge.
+    [[nodiscard]] double publishedScore(Shape& s) const
+    {
+        const auto n = static_cast<double>(s.params);
+        const ShapePrior& p = priorAt(body(n, s.d, s.tied));
+        const double ratio = static_cast<double>(s.f) / static_cast<double>(s.d);
+        s.prior = p.distance(s.d, s.L);
+        double ffn = INFINITY;
+        if (cons.ffnRule == FfnRule::Llama)
+            ffn = std::fabs(ratio - kSwiGluRatio) / (0.05 * kSwiGluRatio);
+        else
+            for (double want : ffnRatiosOf(cons))
+                ffn = std::min(ffn, std::fabs(ratio - want) / (0.05 * want));
+        ffn *= 0.5; // the prior already places the depth the FFN leads to
+        const double head = s.h == preferredHeadDim(s.d, cons.headDims) ? 0.0 : 0.5;
+        // Tied below 1B (Qwen2.5-0.5B, SmolLM, MobileLLM, Llama-3.2-1B), untied above.
+        const bool small = n < 1e9;
+        const double tie = cons.tie == TieMode::Either && s.tied != small ? 0.25 : 0.0;
+        const double kv = autoKv && !small && s.K == s.H ? 0.25 : 0.0;
+        const double width = roundWidth(s.d) ? 0.0 : 0.5;
+        // Within the tolerance every shape is on target, but a practitioner asked for N takes
+        // the shape nearest N: the edge of the tolerance costs one unit.
+        const double miss = 0.3 * std::fabs(s.error) / tolerance;
+        return s.prior + ffn + head + tie + kv + width + miss;
+    }
 };
 
 ModelConfig baseConfig(const DesignConstraints& c)
 {
-    ModelConfig base = ModelConfig::withShape(64, 1, 1, 64, c.vocab, c.context);
+    ModelConfig base = ModelConfig::defaults(c.modelType);
+    base.name = "llama";
+    base.hiddenSize = 64;
+    base.numHiddenLayers = 1;
+    base.numAttentionHeads = 1;
+    base.numKeyValueHeads = 1;
+    base.headDim = 64;
+    base.intermediateSize = 64;
+    base.vocabSize = c.vocab;
+    base.contextLength = c.context;
+    base.contextSource = ContextSource::MaxPositionEmbeddings;
     base.positionType = c.position;
     base.original = nullptr;
     return base;
@@ -315,6 +444,8 @@ std::string reasonFor(const Search& s, const Shape& x, const DesignConstraints& 
                                       : "multiple of " + std::to_string(c.ffnMultiple)) +
          "); ";
     r += x.tied ? "tied embeddings" : "untied embeddings";
+    if (s.published())
+        r += "; prior distance " + formatFixed(x.prior, 2);
     return r;
 }
 
@@ -323,8 +454,8 @@ std::string fileStemFor(const Search& s, const Shape& x)
     // Named by size: the size the user asked for when on target (3 digits, "125m"), else the
     // size it has (2 digits, "2.9b").
     if (x.onTarget && s.kind == DesignTargetKind::Params)
-        return "llama_" + sizeLabel(s.value, 3);
-    return "llama_" + sizeLabel(static_cast<double>(x.params));
+        return std::string(modelTypeInfo(s.cons.modelType).key) + "_" + sizeLabel(s.value, 3);
+    return std::string(modelTypeInfo(s.cons.modelType).key) + "_" + sizeLabel(static_cast<double>(x.params));
 }
 
 /// Parameters and the target metric of one family as functions of the layer count. Both are
@@ -362,10 +493,12 @@ double searchFamily(const Search& s, ModelConfig& cfg, const Shape& proto, Pool&
     if (s.cons.useNlBand) {
         // d/L falls and the band rises with L, so the band admits an interval of layer counts.
         lo = firstTrue(lo, hi, [&](Count L) {
-            return d / static_cast<double>(L) <= s.bandAt(static_cast<double>(fam.params(L))).high;
+            return d / static_cast<double>(L) <=
+                   s.bandAt(static_cast<double>(fam.params(L)), proto.d, proto.tied).high;
         });
         const Count past = firstTrue(lo, hi, [&](Count L) {
-            return d / static_cast<double>(L) < s.bandAt(static_cast<double>(fam.params(L))).low;
+            return d / static_cast<double>(L) <
+                   s.bandAt(static_cast<double>(fam.params(L)), proto.d, proto.tied).low;
         });
         hi = past - 1;
     }
@@ -388,8 +521,8 @@ double searchFamily(const Search& s, ModelConfig& cfg, const Shape& proto, Pool&
         x.error = (x.metric - s.value) / s.value;
         x.onTarget = x.metric >= s.lowBound() && x.metric <= s.highBound();
         x.rankError = x.onTarget ? 0.0 : std::fabs(x.error);
-        x.band = s.bandAt(static_cast<double>(x.params));
-        x.center = s.centerAt(static_cast<double>(x.params));
+        x.band = s.bandAt(static_cast<double>(x.params), x.d, x.tied);
+        x.center = s.centerAt(static_cast<double>(x.params), x.d, x.tied);
         x.shape = s.shapeScore(x);
         pool.add(x);
     }
@@ -416,6 +549,18 @@ bool worthWidening(const Search& s, double shallowest, const Pool& pool)
     return (shallowest - s.value) / s.value <= errors[s.topK - 1];
 }
 
+/// The validator notes FFN ratios far from 8/3 on LLaMA configs (`ffn-ratio`); a ratio the
+/// constraints ask for (Llama-3's 3.5, a --like preset's) is not a finding to drop it for.
+bool askedFor(const Finding& f, const DesignConstraints& c)
+{
+    if (f.code != FindingCode::FfnRatio || c.ffnRule != FfnRule::Ratio)
+        return false;
+    for (double r : ffnRatiosOf(c))
+        if (std::fabs(r - kSwiGluRatio) / kSwiGluRatio > 0.05)
+            return true;
+    return false;
+}
+
 DesignCandidate makeCandidate(const Search& s, const Shape& x, const ModelConfig& base)
 {
     DesignCandidate c;
@@ -437,7 +582,12 @@ DesignCandidate makeCandidate(const Search& s, const Shape& x, const ModelConfig
     c.ffnRatio = static_cast<double>(x.f) / static_cast<double>(x.d);
     c.band = x.band;
     c.trendCenter = x.center;
+    c.priorDistance = x.prior;
+    if (const PublishedModel* like = nearestPublished(x.d, x.L, s.cons.excludeModel))
+        c.neighbour = like->name + ": " + describeShape(*like);
     c.reason = reasonFor(s, x, s.cons);
+    if (!c.neighbour.empty())
+        c.reason += "; like " + c.neighbour;
     return c;
 }
 
@@ -496,8 +646,14 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
         (void)estimateMemory(ModelConfig::withShape(64, 1, 1, 64, 64, 64),
                              target.memory); // reject bad options early
 
-    const Search s{target,           constraints,  target.kind, result.targetValue,
-                   result.tolerance, result.trend, topK};
+    Search s{target, constraints, target.kind, result.targetValue, result.tolerance, result.trend, topK, {}};
+    s.sizeKnown = result.searchKind == DesignTargetKind::Params;
+    s.autoKv = !constraints.kvHeads && constraints.kvHeadChoices.empty();
+    result.ranking = constraints.ranking;
+    const std::vector<Count> kvList = kvChoices(constraints, s.sizeKnown, s.value);
+    const Count hiddenMultiple = constraints.hiddenMultipleByScale && s.sizeKnown
+                                     ? std::lcm(constraints.hiddenMultiple, scaleMultiple(s.value))
+                                     : constraints.hiddenMultiple;
     const std::set<Count> headDims(constraints.headDims.begin(), constraints.headDims.end());
     std::vector<bool> ties;
     if (constraints.tie != TieMode::Tied)
@@ -507,12 +663,13 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
 
     ModelConfig cfg = baseConfig(constraints);
     Pool pool;
-    pool.enough = topK + kMaxValidations;
+    // FFN, tying and kv variants of one (d, L) fold into one row, so keep more than topK.
+    pool.enough = 16 * topK + kMaxValidations;
     double minMetric = INFINITY, maxMetric = 0;
     const double families = static_cast<double>(headDims.size() * ties.size());
     double familyIndex = 0;
     for (Count h : headDims) {
-        const Count step = std::lcm(constraints.hiddenMultiple, h);
+        const Count step = std::lcm(hiddenMultiple, h);
         for (bool tied : ties) {
             const Count first = (constraints.minHidden + step - 1) / step * step;
             for (Count d = first; d <= constraints.maxHidden; d += step) {
@@ -522,27 +679,29 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
                         (familyIndex + static_cast<double>(d) / static_cast<double>(constraints.maxHidden)) /
                             families,
                         "hidden " + std::to_string(d));
-                Shape proto;
-                proto.d = d;
-                proto.h = h;
-                proto.H = d / h;
-                proto.K = constraints.kvHeads.value_or(proto.H);
-                if (proto.K > proto.H || proto.H % proto.K != 0)
-                    continue;
-                proto.tied = tied;
-                cfg.hiddenSize = d;
-                cfg.numAttentionHeads = proto.H;
-                cfg.numKeyValueHeads = proto.K;
-                cfg.headDim = h;
-                cfg.tieWordEmbeddings = tied;
                 double shallowest = INFINITY;
-                for (Count f : ffnSizes(constraints, d)) {
-                    proto.f = f;
-                    cfg.intermediateSize = f;
-                    ++result.shapesConsidered;
-                    shallowest =
-                        std::min(shallowest, searchFamily(s, cfg, proto, pool, result.shapesEvaluated,
-                                                          minMetric, maxMetric));
+                for (Count kv : kvList) {
+                    Shape proto;
+                    proto.d = d;
+                    proto.h = h;
+                    proto.H = d / h;
+                    proto.K = kv == 0 ? proto.H : kv;
+                    if (proto.K > proto.H || proto.H % proto.K != 0)
+                        continue;
+                    proto.tied = tied;
+                    cfg.hiddenSize = d;
+                    cfg.numAttentionHeads = proto.H;
+                    cfg.numKeyValueHeads = proto.K;
+                    cfg.headDim = h;
+                    cfg.tieWordEmbeddings = tied;
+                    for (Count f : ffnSizes(constraints, d)) {
+                        proto.f = f;
+                        cfg.intermediateSize = f;
+                        ++result.shapesConsidered;
+                        shallowest =
+                            std::min(shallowest, searchFamily(s, cfg, proto, pool, result.shapesEvaluated,
+                                                              minMetric, maxMetric));
+                    }
                 }
                 if (std::isfinite(shallowest) && !worthWidening(s, shallowest, pool))
                     break;
@@ -558,19 +717,33 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
     std::size_t validations = 0;
     std::size_t filtered = 0;
     std::string firstFiltered;
+    // One row per (d, L): the best of its head_dim, kv, FFN and tying variants stands for it,
+    // so the rows are distinct (d, L, H, K) shapes and no two share both width and depth.
+    std::map<std::pair<Count, Count>, DesignCandidate*> rows;
+    std::set<std::pair<Count, Count>> uncleanShapes;
+
+    result.candidates.reserve(topK);
     for (const Shape& x : pool.shapes) {
+        const auto key = std::make_pair(x.d, x.L);
+        if (const auto it = rows.find(key); it != rows.end()) {
+            if (it->second != nullptr)
+                ++it->second->variants;
+            continue;
+        }
         if (result.candidates.size() >= topK)
-            break;
+            continue; // still counting variants of the listed rows
         DesignCandidate c = makeCandidate(s, x, base);
         if (constraints.requireClean) {
             if (validations++ >= kMaxValidations)
                 break;
             const ValidationReport report = validateConfig(c.config);
-            c.findings = report.findings.size();
+            c.findings = 0;
+            for (const Finding& f : report.findings)
+                c.findings += !askedFor(f, constraints);
             if (c.findings != 0) {
                 for (const Finding& f : report.findings)
                     uncleanCodes.insert(std::string(f.codeName()));
-                if (unclean.size() < topK)
+                if (unclean.size() < topK && uncleanShapes.insert(key).second)
                     unclean.push_back(std::move(c));
                 continue;
             }
@@ -584,6 +757,7 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
             }
         }
         result.candidates.push_back(std::move(c));
+        rows.emplace(key, &result.candidates.back());
     }
     if (filtered > 0 && (result.candidates.empty() || !result.candidates.front().onTarget))
         result.note = std::to_string(filtered) +
@@ -600,6 +774,15 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
     }
     if (result.note.empty() && (result.candidates.empty() || !result.candidates.front().onTarget))
         result.note = describeMiss(s, pool.shapes, minMetric, maxMetric);
+    if (s.published() && !result.candidates.empty()) {
+        const ShapePrior& p = s.priorAt(s.body(static_cast<double>(result.candidates.front().parameters),
+                                               result.candidates.front().config.hiddenSize,
+                                               result.candidates.front().config.tieWordEmbeddings));
+        result.publishedRange = p.range();
+        result.publishedCenter = p.center();
+        for (const PublishedModel* m : p.neighbours())
+            result.publishedNeighbours.push_back(m->name);
+    }
     if (progress != nullptr)
         progress->report(1.0, "done");
     return result;

@@ -130,19 +130,30 @@ ordered_json toJson(const DesignConstraints& c)
     ordered_json j;
     j["head_dims"] = c.headDims;
     j["hidden_multiple"] = c.hiddenMultiple;
+    j["hidden_multiple_by_scale"] = c.hiddenMultipleByScale;
     j["hidden_range"] = {c.minHidden, c.maxHidden};
     j["ffn"] = {{"rule", toString(c.ffnRule)},
                 {"multiple", c.ffnMultiple},
                 {"ratio", c.ffnRatio},
+                {"extra_ratios", c.extraFfnRatios},
                 {"tolerance", c.ffnTolerance}};
     if (!c.useNlBand)
         j["nl_band"] = "off";
     else if (c.nlBand)
         j["nl_band"] = {c.nlBand->low, c.nlBand->high};
     else
-        j["nl_band"] = "family trend";
+        j["nl_band"] = c.ranking == DesignRanking::Published ? "published range" : "family trend";
     j["layer_range"] = {c.minLayers, c.maxLayers};
-    j["kv_heads"] = c.kvHeads ? ordered_json(*c.kvHeads) : ordered_json("heads");
+    if (c.kvHeads)
+        j["kv_heads"] = *c.kvHeads;
+    else if (!c.kvHeadChoices.empty())
+        j["kv_heads"] = c.kvHeadChoices; // 0: one per head
+    else
+        j["kv_heads"] = "by size";
+    j["model_type"] = toString(c.modelType);
+    j["ranking"] = toString(c.ranking);
+    j["prefer_family"] = c.preferFamily;
+    j["exclude_model"] = c.excludeModel;
     j["tie"] = toString(c.tie);
     j["position"] = toString(c.position);
     j["vocab"] = c.vocab;
@@ -166,6 +177,9 @@ ordered_json toJson(const DesignCandidate& c, std::size_t rank)
     j["ffn_ratio"] = c.ffnRatio;
     j["nl_band"] = {{"low", c.band.low}, {"high", c.band.high}};
     j["trend_center"] = c.trendCenter;
+    j["prior_distance"] = c.priorDistance;
+    j["like"] = c.neighbour;
+    j["variants"] = c.variants;
     j["findings"] = c.findings;
     j["reason"] = c.reason;
     j["shape"] = {{"hidden_size", k.hiddenSize},
@@ -208,6 +222,12 @@ ordered_json toJson(const DesignResult& r)
                         {"parameters", r.compute->parameters},
                         {"tokens", r.compute->tokens}};
     j["trend"] = toJson(r.trend);
+    j["ranking"] = toString(r.ranking);
+    if (r.publishedRange)
+        j["published"] = {{"low", r.publishedRange->low},
+                          {"high", r.publishedRange->high},
+                          {"center", r.publishedCenter},
+                          {"neighbours", r.publishedNeighbours}};
     j["shapes_considered"] = r.shapesConsidered;
     j["shapes_evaluated"] = r.shapesEvaluated;
     j["note"] = r.note;

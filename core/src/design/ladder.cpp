@@ -79,6 +79,16 @@ LadderResult designLadder(double fromParams, double toParams, int steps, const D
     if (steps < 2 || steps > 64)
         throw InvalidArgument("a ladder has 2 to 64 steps");
     checkConstraints(constraints);
+    // A series follows one trend so that its steps stay smooth (the DP below scores the
+    // bundled family's N/L line); the published prior ranks single designs, and its clusters
+    // (MobileLLM's deep-thin next to LLaMA's d/L 128) would make rungs jump between them.
+    // The other practitioner defaults (GQA, widths by scale) would jump too, so rungs keep
+    // one head layout and width step throughout.
+    DesignConstraints rungConstraints = constraints;
+    rungConstraints.ranking = DesignRanking::FamilyTrend;
+    rungConstraints.hiddenMultipleByScale = false;
+    if (!rungConstraints.kvHeads && rungConstraints.kvHeadChoices.empty())
+        rungConstraints.kvHeadChoices = {0};
 
     LadderResult ladder;
     ladder.from = fromParams;
@@ -93,7 +103,7 @@ LadderResult designLadder(double fromParams, double toParams, int steps, const D
         DesignTarget target;
         target.kind = DesignTargetKind::Params;
         target.value = t;
-        DesignResult r = design(target, constraints, kCandidatesPerRung, &rung);
+        DesignResult r = design(target, rungConstraints, kCandidatesPerRung, &rung);
         if (i == 0)
             ladder.trend = r.trend;
         if (r.candidates.empty())

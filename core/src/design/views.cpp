@@ -161,7 +161,8 @@ Table candidatesTable(const std::vector<DesignCandidate>& candidates, DesignTarg
         {"KV", Align::Right},     {"FFN", Align::Right},
         {"Ratio", Align::Right},  {"N/L", Align::Right},
         {"Band", Align::Right},   {"Tied", Align::Left},
-        {"Score", Align::Right},  {"Findings", Align::Right}};
+        {"Score", Align::Right},  {"Findings", Align::Right},
+        {"Like", Align::Left}};
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         const DesignCandidate& c = candidates[i];
         const ModelConfig& k = c.config;
@@ -176,7 +177,7 @@ Table candidatesTable(const std::vector<DesignCandidate>& candidates, DesignTarg
                   Cell::fixed(c.ffnRatio, 3), Cell::fixed(c.widthPerLayer, 1),
                   Cell::text(formatFixed(c.band.low, 0) + "–" + formatFixed(c.band.high, 0)),
                   Cell::text(k.tieWordEmbeddings ? "yes" : "no"), Cell::fixed(c.shapeScore, 2),
-                  Cell::count(static_cast<Count>(c.findings))});
+                  Cell::count(static_cast<Count>(c.findings)), Cell::text(c.neighbour)});
     }
     return t;
 }

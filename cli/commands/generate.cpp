@@ -14,6 +14,7 @@
 #include "llamascope/format.hpp"
 #include "llamascope/io.hpp"
 #include "llamascope/json_io.hpp"
+#include "llamascope/model_types.hpp"
 #include "llamascope/plan.hpp"
 
 #include <nlohmann/json.hpp>
@@ -71,84 +72,179 @@ std::vector<Count> parseList(const std::string& text, std::string_view option)
 
 void addConstraintOptions(po::options_description& o)
 {
-    o.add_options()("head-dim", po::value<std::string>()->default_value("64,128"), "allowed head_dim values")(
-        "hidden-multiple", po::value<std::string>()->default_value("64"),
-        "hidden_size is a multiple of this")("min-hidden", po::value<std::string>()->default_value("64"),
-                                             "smallest hidden_size")(
-        "max-hidden", po::value<std::string>()->default_value("32768"), "largest hidden_size")(
-        "ffn", po::value<std::string>()->default_value("ratio"),
-        "FFN rule: ratio (every multiple of --ffn-multiple within --ffn-ratio ± --ffn-tolerance) or llama "
-        "(LLaMA's multiple_of rounding of 8/3·d)")("ffn-ratio",
-                                                   po::value<std::string>()->default_value("8/3"),
-                                                   "ratio rule: target intermediate/hidden")(
-        "ffn-multiple", po::value<std::string>()->default_value("64"),
-        "intermediate_size multiple (LLaMA's multiple_of; LLaMA-7B used 256)")(
-        "ffn-tolerance", po::value<std::string>()->default_value("4%"),
-        "ratio rule: allowed relative deviation")(
-        "nl-band", po::value<std::string>()->default_value("auto"),
-        "hidden/layers band: auto (fitted to the bundled family's trend), off, or LO:HI")(
-        "layers", po::value<std::string>()->default_value("1:160"), "layer range MIN:MAX (or one value)")(
-        "kv-heads", po::value<std::string>(), "fixed number of key/value heads (GQA); default: one per head")(
-        "tie", po::value<std::string>()->default_value("either"), "embeddings: either, tied or untied")(
-        "position", po::value<std::string>()->default_value("rope"), "rope, learned, sinusoidal or none")(
-        "vocab", po::value<std::string>()->default_value("32000"),
-        "vocab_size")("context", po::value<std::string>()->default_value("2048"), "max_position_embeddings")(
+    // No default values here: an option left out keeps DesignConstraints' default (or the
+    // --like preset's), so the defaults live in core.
+    o.add_options()("like", po::value<std::string>(),
+                    "take the choices of a published model or family of core/data/published_models.json "
+                    "(e.g. Qwen2.5-0.5B, qwen2, llama, mobilellm); options below override them")(
+        "family", po::value<std::string>(),
+        "model type the configs are written for: llama, mistral, mixtral, qwen2, qwen3, gemma, gemma2, phi3, "
+        "olmo2 (default llama)")(
+        "ranking", po::value<std::string>(),
+        "published (default: near the shapes released models use at this size) or family-trend (near the "
+        "bundled family's N/L line)")("head-dim", po::value<std::string>(),
+                                      "allowed head_dim values (default 64,128)")(
+        "hidden-multiple", po::value<std::string>(),
+        "hidden_size is a multiple of this (default 64, raised to 128 from 2B and 256 from 20B parameters)")(
+        "min-hidden", po::value<std::string>(), "smallest hidden_size (default 64)")(
+        "max-hidden", po::value<std::string>(), "largest hidden_size (default 32768)")(
+        "ffn", po::value<std::string>(),
+        "FFN rule: ratio (default; every multiple of --ffn-multiple within --ffn-ratio ± --ffn-tolerance) or "
+        "llama (LLaMA's multiple_of rounding of 8/3·d)")(
+        "ffn-ratio", po::value<std::string>(),
+        "ratio rule: target intermediate/hidden, or a list (8/3,3.5,4); default 8/3")(
+        "ffn-multiple", po::value<std::string>(),
+        "intermediate_size multiple (LLaMA's multiple_of; LLaMA-7B used 256); default 64")(
+        "ffn-tolerance", po::value<std::string>(), "ratio rule: allowed relative deviation (default 4%)")(
+        "nl-band", po::value<std::string>(),
+        "hidden/layers band: auto (default: the published range at this size, ×1.5 each way, joined with the "
+        "bundled family's band), off, or LO:HI")("layers", po::value<std::string>(),
+                                                 "layer range MIN:MAX (or one value); default 1:160")(
+        "kv-heads", po::value<std::string>(),
+        "key/value heads: auto (default: multi-head below 1B parameters, multi-head or 8 from 1B), mha, a "
+        "count (GQA), or a list such as mha,8")("tie", po::value<std::string>(),
+                                                "embeddings: either (default; tied preferred below 1B), "
+                                                "tied or untied")(
+        "position", po::value<std::string>(), "rope (default), learned, sinusoidal or none")(
+        "vocab", po::value<std::string>(), "vocab_size (default 32000)")(
+        "context", po::value<std::string>(), "max_position_embeddings (default 2048)")(
         "tolerance", po::value<std::string>(),
         "relative target tolerance (default 1%; 5% below a memory budget)")(
         "allow-findings", "keep candidates whose config.json draws validator notes or warnings");
 }
 
+/// "auto", "mha", "8" or "mha,8" into the constraints.
+void applyKvHeads(DesignConstraints& c, const std::string& text)
+{
+    c.kvHeads.reset();
+    c.kvHeadChoices.clear();
+    if (text == "auto")
+        return;
+    std::vector<Count> list;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        list.push_back(item == "mha" ? 0 : parsePositive(item, "kv-heads"));
+    if (list.empty())
+        throw UsageError("--kv-heads must be auto, mha, a count or a list such as mha,8");
+    if (list.size() == 1 && list.front() != 0)
+        c.kvHeads = list.front();
+    else
+        c.kvHeadChoices = list;
+}
+
 DesignConstraints constraintsFrom(const po::variables_map& vm)
 {
     DesignConstraints c;
-    c.headDims = parseList(vm["head-dim"].as<std::string>(), "head-dim");
-    c.hiddenMultiple = parsePositive(vm["hidden-multiple"].as<std::string>(), "hidden-multiple");
-    c.minHidden = parsePositive(vm["min-hidden"].as<std::string>(), "min-hidden");
-    c.maxHidden = parsePositive(vm["max-hidden"].as<std::string>(), "max-hidden");
-    const std::string ffn = vm["ffn"].as<std::string>();
-    if (ffn == "llama")
-        c.ffnRule = FfnRule::Llama;
-    else if (ffn == "ratio")
-        c.ffnRule = FfnRule::Ratio;
-    else
-        throw UsageError("--ffn must be ratio or llama, got \"" + ffn + "\"");
-    c.ffnRatio = parseNumber(vm["ffn-ratio"].as<std::string>(), "ffn-ratio");
-    c.ffnMultiple = parsePositive(vm["ffn-multiple"].as<std::string>(), "ffn-multiple");
-    c.ffnTolerance = parseNumber(vm["ffn-tolerance"].as<std::string>(), "ffn-tolerance");
-    const std::string band = vm["nl-band"].as<std::string>();
-    if (band == "off") {
-        c.useNlBand = false;
-    } else if (band != "auto") {
-        const auto colon = band.find(':');
-        if (colon == std::string::npos)
-            throw UsageError("--nl-band must be auto, off or LO:HI (e.g. 40:120), got \"" + band + "\"");
-        c.nlBand = NlBand{parseNumber(band.substr(0, colon), "nl-band"),
-                          parseNumber(band.substr(colon + 1), "nl-band")};
+    auto given = [&](const char* key) { return vm.count(key) != 0; };
+    auto text = [&](const char* key) { return vm[key].as<std::string>(); };
+    if (given("vocab"))
+        c.vocab = parsePositive(text("vocab"), "vocab");
+    if (given("context"))
+        c.context = parsePositive(text("context"), "context");
+    if (given("like")) {
+        try {
+            c = constraintsLike(text("like"), c);
+        } catch (const InvalidArgument& e) {
+            throw UsageError(std::string("--like: ") + e.what());
+        }
+        // A single model's preset sets the vocabulary and context; --vocab/--context win.
+        if (given("vocab"))
+            c.vocab = parsePositive(text("vocab"), "vocab");
+        if (given("context"))
+            c.context = parsePositive(text("context"), "context");
     }
-    const auto [lo, hi] = parseRange(vm["layers"].as<std::string>(), "layers");
-    c.minLayers = lo;
-    c.maxLayers = hi;
-    if (vm.count("kv-heads"))
-        c.kvHeads = parsePositive(vm["kv-heads"].as<std::string>(), "kv-heads");
-    const std::string tie = vm["tie"].as<std::string>();
-    if (tie == "either")
-        c.tie = TieMode::Either;
-    else if (tie == "tied")
-        c.tie = TieMode::Tied;
-    else if (tie == "untied")
-        c.tie = TieMode::Untied;
-    else
-        throw UsageError("--tie must be either, tied or untied, got \"" + tie + "\"");
-    const std::string pos = vm["position"].as<std::string>();
-    const auto position = positionTypeFromString(pos);
-    if (!position)
-        throw UsageError("--position must be rope, learned, sinusoidal or none, got \"" + pos + "\"");
-    c.position = *position;
-    c.vocab = parsePositive(vm["vocab"].as<std::string>(), "vocab");
-    c.context = parsePositive(vm["context"].as<std::string>(), "context");
-    if (vm.count("tolerance"))
-        c.tolerance = parseNumber(vm["tolerance"].as<std::string>(), "tolerance");
-    c.requireClean = vm.count("allow-findings") == 0;
+    if (given("family")) {
+        const auto type = modelTypes().find(text("family"));
+        if (!type) {
+            const std::vector<std::string_view> names = modelTypes().names();
+            throw UsageError("--family \"" + text("family") + "\" is not one of " + joinQuoted(names));
+        }
+        c.modelType = *type;
+    }
+    if (given("ranking")) {
+        const std::string r = text("ranking");
+        if (r == "published")
+            c.ranking = DesignRanking::Published;
+        else if (r == "family-trend")
+            c.ranking = DesignRanking::FamilyTrend;
+        else
+            throw UsageError("--ranking must be published or family-trend, got \"" + r + "\"");
+    }
+    if (given("head-dim"))
+        c.headDims = parseList(text("head-dim"), "head-dim");
+    if (given("hidden-multiple")) {
+        c.hiddenMultiple = parsePositive(text("hidden-multiple"), "hidden-multiple");
+        c.hiddenMultipleByScale = false;
+    }
+    if (given("min-hidden"))
+        c.minHidden = parsePositive(text("min-hidden"), "min-hidden");
+    if (given("max-hidden"))
+        c.maxHidden = parsePositive(text("max-hidden"), "max-hidden");
+    if (given("ffn")) {
+        const std::string ffn = text("ffn");
+        if (ffn == "llama")
+            c.ffnRule = FfnRule::Llama;
+        else if (ffn == "ratio")
+            c.ffnRule = FfnRule::Ratio;
+        else
+            throw UsageError("--ffn must be ratio or llama, got \"" + ffn + "\"");
+    }
+    if (given("ffn-ratio")) {
+        std::vector<double> ratios;
+        std::stringstream ss(text("ffn-ratio"));
+        std::string item;
+        while (std::getline(ss, item, ','))
+            ratios.push_back(parseNumber(item, "ffn-ratio"));
+        if (ratios.empty())
+            throw UsageError("--ffn-ratio needs at least one ratio, e.g. 8/3 or 8/3,3.5,4");
+        c.ffnRatio = ratios.front();
+        c.extraFfnRatios.assign(ratios.begin() + 1, ratios.end());
+    }
+    if (given("ffn-multiple"))
+        c.ffnMultiple = parsePositive(text("ffn-multiple"), "ffn-multiple");
+    if (given("ffn-tolerance"))
+        c.ffnTolerance = parseNumber(text("ffn-tolerance"), "ffn-tolerance");
+    if (given("nl-band")) {
+        const std::string band = text("nl-band");
+        if (band == "off") {
+            c.useNlBand = false;
+        } else if (band != "auto") {
+            const auto colon = band.find(':');
+            if (colon == std::string::npos)
+                throw UsageError("--nl-band must be auto, off or LO:HI (e.g. 40:120), got \"" + band + "\"");
+            c.nlBand = NlBand{parseNumber(band.substr(0, colon), "nl-band"),
+                              parseNumber(band.substr(colon + 1), "nl-band")};
+        }
+    }
+    if (given("layers")) {
+        const auto [lo, hi] = parseRange(text("layers"), "layers");
+        c.minLayers = lo;
+        c.maxLayers = hi;
+    }
+    if (given("kv-heads"))
+        applyKvHeads(c, text("kv-heads"));
+    if (given("tie")) {
+        const std::string tie = text("tie");
+        if (tie == "either")
+            c.tie = TieMode::Either;
+        else if (tie == "tied")
+            c.tie = TieMode::Tied;
+        else if (tie == "untied")
+            c.tie = TieMode::Untied;
+        else
+            throw UsageError("--tie must be either, tied or untied, got \"" + tie + "\"");
+    }
+    if (given("position")) {
+        const std::string pos = text("position");
+        const auto position = positionTypeFromString(pos);
+        if (!position)
+            throw UsageError("--position must be rope, learned, sinusoidal or none, got \"" + pos + "\"");
+        c.position = *position;
+    }
+    if (given("tolerance"))
+        c.tolerance = parseNumber(text("tolerance"), "tolerance");
+    c.requireClean = !given("allow-findings");
     try {
         checkConstraints(c);
     } catch (const InvalidArgument& e) {
@@ -162,18 +258,35 @@ std::string describeConstraints(const DesignConstraints& c)
     std::string heads;
     for (Count h : c.headDims)
         heads += (heads.empty() ? "" : "/") + std::to_string(h);
-    std::string s = "head_dim " + heads + " · width a multiple of " + std::to_string(c.hiddenMultiple) +
-                    " in " + formatCount(c.minHidden) + "–" + formatCount(c.maxHidden) + " · FFN ";
-    s += c.ffnRule == FfnRule::Llama
-             ? "LLaMA's rounding, multiple_of " + std::to_string(c.ffnMultiple)
-             : formatFixed(c.ffnRatio, 3) + "·d ± " + formatFixed(c.ffnTolerance * 100, 1) +
-                   " %, multiple of " + std::to_string(c.ffnMultiple);
+    std::string s;
+    if (!c.preferFamily.empty())
+        s += "like " + c.preferFamily + " · ";
+    s += std::string(toString(c.modelType)) + " · head_dim " + heads + " · width a multiple of " +
+         std::to_string(c.hiddenMultiple) + (c.hiddenMultipleByScale ? " (more at scale)" : "") + " in " +
+         formatCount(c.minHidden) + "–" + formatCount(c.maxHidden) + " · FFN ";
+    std::string ratios = formatFixed(c.ffnRatio, 3);
+    for (double r : c.extraFfnRatios)
+        ratios += "/" + formatFixed(r, 3);
+    s += c.ffnRule == FfnRule::Llama ? "LLaMA's rounding, multiple_of " + std::to_string(c.ffnMultiple)
+                                     : ratios + "·d ± " + formatFixed(c.ffnTolerance * 100, 1) +
+                                           " %, multiple of " + std::to_string(c.ffnMultiple);
     s += " · N/L ";
     s += !c.useNlBand ? "unconstrained"
          : c.nlBand   ? formatFixed(c.nlBand->low, 1) + "–" + formatFixed(c.nlBand->high, 1)
-                      : "within the bundled family's trend band";
+         : c.ranking == DesignRanking::Published ? "within the published range"
+                                                 : "within the bundled family's trend band";
     s += " · " + std::to_string(c.minLayers) + "–" + std::to_string(c.maxLayers) + " layers · ";
-    s += c.kvHeads ? std::to_string(*c.kvHeads) + " kv heads" : "MHA";
+    if (c.kvHeads) {
+        s += std::to_string(*c.kvHeads) + " kv heads";
+    } else if (!c.kvHeadChoices.empty()) {
+        std::string kv;
+        for (Count k : c.kvHeadChoices)
+            kv += (kv.empty() ? "" : "/") + (k == 0 ? std::string("MHA") : std::to_string(k));
+        s += "kv heads " + kv;
+    } else {
+        s += "kv heads by size";
+    }
+    s += " · ranking " + std::string(toString(c.ranking));
     s += " · " + std::string(toString(c.tie)) + " embeddings · " + std::string(toString(c.position)) +
          " · vocab " + formatCount(c.vocab) + " · context " + formatCount(c.context);
     return s;
@@ -305,10 +418,12 @@ int run(const std::vector<std::string>& args, Context& ctx)
         "--params 500M | --flops F | --memory 80GiB [--device NAME] | --device NAME | --compute 1e21 |\n"
         "       --ladder FROM TO [--steps N]  [constraints] [--top K] [--out DIR] [--force]",
         "Designs LLaMA configs that hit a target with a sane shape. The search is exhaustive and\n"
-        "deterministic over head_dim, width, FFN size, tied/untied embeddings and depth; candidates are\n"
-        "ranked by target error (everything within --tolerance counts as on target), then by a shape\n"
-        "score: N/L near the bundled family's trend, FFN near 8/3, the preferred head_dim, a round width,\n"
-        "untied embeddings. Each file is named by size (llama_500m.json) and validates with no findings.\n"
+        "deterministic over head_dim, width, FFN size, kv heads, tied/untied embeddings and depth;\n"
+        "candidates are ranked by target error (everything within --tolerance counts as on target), then\n"
+        "by a shape score: (d, L) near the shapes released models use at this size (80 published models,\n"
+        "--ranking), FFN near its ratio, the preferred head_dim, a round width, GQA and tying as releases\n"
+        "of this size do. Rows are distinct (d, L) shapes; each names its nearest published model.\n"
+        "Each file is named by size (llama_500m.json) and validates with no findings.\n"
         "Exit 1 when no candidate is on target (nothing is written). Guide: docs/design-guide.md.",
         all, po::positional_options_description(), ctx);
     if (p.help)
@@ -441,7 +556,18 @@ int run(const std::vector<std::string>& args, Context& ctx)
     ctx.out << "Searched " << formatCount(result.shapesConsidered)
             << " (head_dim, width, FFN, tie) families and " << formatCount(result.shapesEvaluated)
             << " shapes in " << formatFixed(ms, 1) << " ms"
-            << (cons.requireClean ? "; kept configs that validate with no findings" : "") << ".\n\n";
+            << (cons.requireClean ? "; kept configs that validate with no findings" : "") << ".\n";
+    if (result.publishedRange) {
+        std::string names;
+        for (std::size_t i = 0; i < result.publishedNeighbours.size() && i < 6; ++i)
+            names += (i ? ", " : "") + result.publishedNeighbours[i];
+        if (result.publishedNeighbours.size() > 6)
+            names += ", …";
+        ctx.out << "Published shapes near this size: d/L " << formatFixed(result.publishedRange->low, 0)
+                << "–" << formatFixed(result.publishedRange->high, 0) << " (weighted centre "
+                << formatFixed(result.publishedCenter, 0) << "; " << names << ").\n";
+    }
+    ctx.out << "\n";
     if (!result.candidates.empty()) {
         ctx.out << render(candidatesTable(result.candidates, result.target.kind), tf);
         printReasons(result.candidates, ctx.out);

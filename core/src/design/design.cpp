@@ -130,7 +130,7 @@ std::vector<double> ffnRatiosOf(const DesignConstraints& c)
 /// LLaMA-33B 6656 = 26·256; below 2B 576, 960, 1600 are multiples of 64 only).
 Count scaleMultiple(double params)
 {
-    return params >= 20e9 ? 256 : params >= 2e9 ? 128 : 64;
+    return params >= 20e9 ? 256 : params >= 2e9 ? 128 : 1; // 1: the constraint's own multiple
 }
 
 /// The K values searched for each width (0: K = H).

@@ -228,9 +228,8 @@ DesignConstraints constraintsLike(std::string_view name, const DesignConstraints
     c.kvHeadChoices.assign(kv.begin(), kv.end());
     if (learned)
         c.position = PositionType::Learned;
-    c.hiddenMultiple = std::clamp<Count>(multiple, 64, 256);
-    if (c.hiddenMultiple % 64 != 0)
-        c.hiddenMultiple = 64;
+    // The largest of 256, 128, 64 that divides every member's width (64 if none does).
+    c.hiddenMultiple = multiple % 256 == 0 ? 256 : multiple % 128 == 0 ? 128 : 64;
     c.hiddenMultipleByScale = false;
     if (members.size() == 1 && exclude.empty()) {
         c.vocab = members.front()->vocab;

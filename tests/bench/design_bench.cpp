@@ -6,7 +6,10 @@
 //   BM_Baseline_NaiveScan     — countParameters() on every shape of the space for one target:
 //                               what a plain exhaustive scan costs (the search's answer set is
 //                               the same, see tests/design/design_test.cpp).
-//   BM_Design/<target>        — design() for a parameter target, top 5, validated clean.
+//   BM_Design/<target>        — design() for a parameter target, top 5, validated clean
+//                               (published-shape ranking, size defaults: issue 15).
+//   BM_DesignOldRanking/<target> — the same under the ranking before issue 15 (family trend).
+//   BM_DesignLikeFamily       — 7B with the llama family's preset (--like llama).
 //   BM_DesignFlops, BM_DesignMemory, BM_DesignCompute — the other target kinds.
 //   BM_Ladder                 — 9m -> 7b in 8 rungs (8 designs of 40 candidates + the DP).
 // Counters: shapes = (head_dim, width, ffn, tie) families searched; evaluated = shapes whose
@@ -78,6 +81,48 @@ void BM_Design(benchmark::State& state)
     runDesign(state, t);
 }
 BENCHMARK(BM_Design)->Arg(5)->Arg(125)->Arg(500)->Arg(7000)->Arg(70000)->Unit(benchmark::kMillisecond);
+
+// Issue 15: the same searches under the ranking they replaced (one N/L line fitted to the
+// bundled family, no size defaults), measured in the same run. BM_Design / BM_DesignOldRanking
+// at one size is the cost of ranking from the published shapes.
+void BM_DesignOldRanking(benchmark::State& state)
+{
+    DesignTarget t;
+    t.value = static_cast<double>(state.range(0)) * 1e6;
+    DesignConstraints c;
+    c.ranking = DesignRanking::FamilyTrend;
+    c.hiddenMultipleByScale = false;
+    c.kvHeadChoices = {0};
+    DesignResult r;
+    for (auto _ : state) {
+        r = design(t, c, 5);
+        benchmark::DoNotOptimize(r);
+    }
+    state.counters["shapes"] = static_cast<double>(r.shapesConsidered);
+    state.counters["evaluated"] = static_cast<double>(r.shapesEvaluated);
+}
+BENCHMARK(BM_DesignOldRanking)
+    ->Arg(5)
+    ->Arg(125)
+    ->Arg(500)
+    ->Arg(7000)
+    ->Arg(70000)
+    ->Unit(benchmark::kMillisecond);
+
+/// A --like preset (more head_dims, kv counts and FFN ratios than the defaults).
+void BM_DesignLikeFamily(benchmark::State& state)
+{
+    DesignTarget t;
+    t.value = 7e9;
+    const DesignConstraints c = constraintsLike("llama");
+    DesignResult r;
+    for (auto _ : state) {
+        r = design(t, c, 5);
+        benchmark::DoNotOptimize(r);
+    }
+    state.counters["shapes"] = static_cast<double>(r.shapesConsidered);
+}
+BENCHMARK(BM_DesignLikeFamily)->Unit(benchmark::kMillisecond);
 
 void BM_DesignFlops(benchmark::State& state)
 {

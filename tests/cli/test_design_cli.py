@@ -267,3 +267,66 @@ class DesignJsonSchemaTest(DesignCliTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PublishedShapesTest(DesignCliTestCase):
+    """Issue 15: with no options the designer proposes the shapes people release."""
+
+    def shapes(self, *args):
+        out = self.run_json("generate", *args)
+        return [(c["shape"]["hidden_size"], c["shape"]["num_hidden_layers"]) for c in out["design"]["candidates"]], out
+
+    def test_llama_7b_and_13b_shapes_are_in_the_top_five(self):
+        # LLaMA paper Table 2: 6.7B is 4096 × 32, 13.0B is 5120 × 40.
+        shapes, _ = self.shapes("--params", "6.74B")
+        self.assertIn((4096, 32), shapes[:5])
+        shapes, _ = self.shapes("--params", "13.0B")
+        self.assertIn((5120, 40), shapes[:5])
+
+    def test_rows_are_distinct_shapes_and_name_a_published_neighbour(self):
+        shapes, out = self.shapes("--params", "6.74B", "--top", "10")
+        self.assertEqual(len(shapes), len(set(shapes)), shapes)
+        for c in out["design"]["candidates"]:
+            self.assertRegex(c["like"], r"^[^:]+: \d+ × \d+")
+        published = out["design"]["published"]
+        self.assertLess(published["low"], published["high"])
+        self.assertIn("LLaMA-7B", published["neighbours"])
+        text = self.run_cli("generate", "--params", "6.74B")[1]
+        self.assertIn("LLaMA-7B: 4096 × 32, 32 heads", text)
+        self.assertIn("Published shapes near this size", text)
+        csv = self.run_cli("generate", "--params", "6.74B", "--format", "csv")[1]
+        self.assertIn("Like", csv.splitlines()[0])
+
+    def test_500m_sits_inside_the_published_range(self):
+        # Released models near 500M use d/L 30–43 (Pythia-410M 1024 × 24, Qwen2.5-0.5B 896 × 24,
+        # SmolLM-360M 960 × 32); the top row should too.
+        shapes, _ = self.shapes("--params", "500M")
+        d, layers = shapes[0]
+        self.assertGreaterEqual(d / layers, 20)
+        self.assertLessEqual(d / layers, 60)
+
+    def test_like_a_published_model_reproduces_it(self):
+        # Qwen/Qwen2.5-0.5B: 494,032,768 parameters, 896 × 24, 14/2 heads, tied, vocab 151936.
+        out = self.run_json("generate", "--params", "494032768", "--like", "Qwen2.5-0.5B")
+        top = out["design"]["candidates"][0]
+        self.assertEqual((top["shape"]["hidden_size"], top["shape"]["num_hidden_layers"]), (896, 24))
+        self.assertEqual(top["parameters"], 494032768)
+        self.assertEqual(top["config"]["model_type"], "qwen2")
+        self.assertTrue(top["config"]["tie_word_embeddings"])
+        self.assertEqual(out["constraints"]["vocab"], 151936)
+
+    def test_family_and_kv_heads_options(self):
+        out = self.run_json("generate", "--params", "1B", "--family", "qwen3", "--kv-heads", "8", "--top", "3")
+        for c in out["design"]["candidates"]:
+            self.assertEqual(c["config"]["model_type"], "qwen3")
+            self.assertEqual(c["shape"]["num_key_value_heads"], 8)
+        out = self.run_json("generate", "--params", "3B", "--ffn-ratio", "3.5", "--ffn-tolerance", "0", "--top", "2")
+        for c in out["design"]["candidates"]:
+            self.assertAlmostEqual(c["shape"]["intermediate_size"] / c["shape"]["hidden_size"], 3.5, delta=0.05)
+
+    def test_bad_like_and_family_are_usage_errors(self):
+        err = self.assert_usage_error("generate", "--params", "1B", "--like", "qwen9")
+        self.assertIn('did you mean "qwen2"', err)
+        self.assert_usage_error("generate", "--params", "1B", "--family", "gpt2")
+        self.assert_usage_error("generate", "--params", "1B", "--ranking", "best")
+        self.assert_usage_error("generate", "--params", "1B", "--kv-heads", "x")

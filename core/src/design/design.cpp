@@ -19,6 +19,7 @@
 #include <set>
 #include <stdexcept>
 #include <tuple>
+#include <unordered_map>
 
 namespace llamascope {
 
@@ -245,13 +246,29 @@ struct Search {
     /// Published ranking: one prior per 5 % step of size (a parameter target needs one or two;
     /// a FLOP or memory target meets its sizes as the search goes).
     mutable std::map<long, ShapePrior> priors;
+    /// ShapePrior::distance by (size step, d, L): FFN, kv and tying variants share it.
+    mutable std::unordered_map<std::uint64_t, double> distances;
     bool autoKv = false;    ///< the kv choices are the size defaults
     bool sizeKnown = false; ///< parameter or compute target: `value` is N
 
     [[nodiscard]] bool published() const { return cons.ranking == DesignRanking::Published; }
+    [[nodiscard]] static long sizeStep(double params)
+    {
+        return std::lround(std::log(std::max(params, 1.0)) / 0.05);
+    }
+    [[nodiscard]] double priorDistance(double bodyParams, Count d, Count L) const
+    {
+        const auto key = (static_cast<std::uint64_t>(sizeStep(bodyParams)) << 44) ^
+                         (static_cast<std::uint64_t>(d) << 20) ^ static_cast<std::uint64_t>(L);
+        if (const auto it = distances.find(key); it != distances.end())
+            return it->second;
+        const double v = priorAt(bodyParams).distance(d, L);
+        distances.emplace(key, v);
+        return v;
+    }
     [[nodiscard]] const ShapePrior& priorAt(double params) const
     {
-        const long key = std::lround(std::log(std::max(params, 1.0)) / 0.05);
+        const long key = sizeStep(params);
         auto it = priors.find(key);
         if (it == priors.end())
             it = priors
@@ -340,9 +357,8 @@ struct Search {
     [[nodiscard]] double publishedScore(Shape& s) const
     {
         const auto n = static_cast<double>(s.params);
-        const ShapePrior& p = priorAt(body(n, s.d, s.tied));
         const double ratio = static_cast<double>(s.f) / static_cast<double>(s.d);
-        s.prior = p.distance(s.d, s.L);
+        s.prior = priorDistance(body(n, s.d, s.tied), s.d, s.L);
         double ffn = INFINITY;
         if (cons.ffnRule == FfnRule::Llama)
             ffn = std::fabs(ratio - kSwiGluRatio) / (0.05 * kSwiGluRatio);
@@ -646,7 +662,8 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
         (void)estimateMemory(ModelConfig::withShape(64, 1, 1, 64, 64, 64),
                              target.memory); // reject bad options early
 
-    Search s{target, constraints, target.kind, result.targetValue, result.tolerance, result.trend, topK, {}};
+    Search s{target, constraints, target.kind, result.targetValue, result.tolerance, result.trend,
+             topK,   {},          {}};
     s.sizeKnown = result.searchKind == DesignTargetKind::Params;
     s.autoKv = !constraints.kvHeads && constraints.kvHeadChoices.empty();
     result.ranking = constraints.ranking;

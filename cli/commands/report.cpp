@@ -5,6 +5,7 @@
 #include "progress.hpp"
 #include "scaling_options.hpp"
 
+#include "llamascope/design.hpp"
 #include "llamascope/family.hpp"
 #include "llamascope/json_io.hpp"
 
@@ -34,7 +35,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
         parseArgs(args, "report", "[--format F] [--runs RUNS] [CONFIG...]",
                   "How a family scales: width and depth progressions, N/L ratio extremes and\n"
                   "mode, head counts, FFN ratio range, vocabulary / length / position\n"
-                  "exceptions, and common claims checked against the data. Configs that differ\n"
+                  "exceptions, common claims checked against the data, and where each config sits\n"
+                  "among 80 published shapes (d/L range at its size, nearest models). Configs that differ\n"
                   "only in position encoding are folded into one model. CSV: the member table.\n"
                   "With --runs, the scaling-law fit of those runs follows (as `llamascope fit` prints it).",
                   options, positional, ctx);
@@ -52,6 +54,10 @@ int run(const std::vector<std::string>& args, Context& ctx)
         return kExitFindings;
     }
     const FamilyReport report = compareFamily(configs);
+    // Where each config sits among the released models' shapes (issue 15).
+    std::vector<PublishedPlacement> placements;
+    for (const ModelConfig& c : configs)
+        placements.push_back(placeAmongPublished(c));
     // The fit of the user's runs, when given: computed before anything is printed, so a bad
     // table fails the command without a half report.
     std::optional<RunsTable> runs;
@@ -74,6 +80,10 @@ int run(const std::vector<std::string>& args, Context& ctx)
     case OutputFormat::Json: {
         nlohmann::ordered_json j = outputEnvelope("report");
         j["family"] = toJson(report);
+        nlohmann::ordered_json placed = nlohmann::ordered_json::array();
+        for (const PublishedPlacement& pl : placements)
+            placed.push_back(toJson(pl));
+        j["published"] = placed;
         if (fit)
             j["scaling"] = {{"runs_table", toJson(*runs)}, {"fit", toJson(*fit, *runs)}};
         printJson(j, ctx.out);
@@ -82,6 +92,10 @@ int run(const std::vector<std::string>& args, Context& ctx)
     case OutputFormat::Csv: ctx.out << renderCsv(familyMembersTable(report)); break;
     default:
         ctx.out << familyReportMarkdown(report); // Markdown reads well as plain text
+        ctx.out << "\n## Among published shapes\n\n"
+                << "d/L of each config against the released models of its non-embedding size "
+                   "(core/data/published_models.json; docs/design-guide.md \"Published shapes\"):\n\n"
+                << render(placementTable(placements), TableFormat::Markdown);
         if (fit)
             ctx.out << "\n" << fitReport(*fit, *runs, true);
         break;

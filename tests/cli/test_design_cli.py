@@ -330,3 +330,18 @@ class PublishedShapesTest(DesignCliTestCase):
         self.assert_usage_error("generate", "--params", "1B", "--family", "gpt2")
         self.assert_usage_error("generate", "--params", "1B", "--ranking", "best")
         self.assert_usage_error("generate", "--params", "1B", "--kv-heads", "x")
+
+
+class ReportPublishedTest(DesignCliTestCase):
+    def test_report_places_configs_among_published_shapes(self):
+        out = self.run_json("report", "llama_7b", "llama_130m")
+        placed = {p["name"]: p for p in out["published"]}
+        seven = placed["llama_7b"]
+        self.assertEqual((seven["hidden_size"], seven["num_hidden_layers"]), (4096, 32))
+        self.assertTrue(seven["inside"])
+        # LLaMA-7B's own row is left out; Llama 2 7B has the same shape.
+        self.assertEqual(seven["nearest"][0]["name"], "Llama-2-7B")
+        self.assertLessEqual(seven["published_range"]["low"], 128)
+        text = self.run_cli("report", "llama_7b")[1]
+        self.assertIn("## Among published shapes", text)
+        self.assertIn("Llama-2-7B 4096×32", text)

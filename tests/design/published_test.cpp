@@ -212,3 +212,21 @@ TEST(Published, LeaveOneOutRanksThePublishedShapeInTheTopFive)
     // the misses and why. This floor guards what is reached; it is not the bar.
     EXPECT_GE(static_cast<double>(hits), 0.65 * static_cast<double>(rows.size())) << md.str();
 }
+
+TEST(Published, PlacementNamesNeighboursAndTheRange)
+{
+    // Qwen2.5-0.5B's own shape, left out of the data: the nearest published shapes are the
+    // 0.5B-class releases (Pythia-410M 1024 × 24 and OPT-350M / GPT-3 Medium, the same).
+    ModelConfig c = publishedConfig(*findPublishedModel("Qwen2.5-0.5B"));
+    const PublishedPlacement p = placeAmongPublished(c);
+    EXPECT_EQ(p.parameters, 494'032'768);
+    // Body: total minus the tied 151936 × 896 embedding.
+    EXPECT_EQ(p.bodyParameters, 494'032'768 - 151'936LL * 896);
+    EXPECT_NEAR(p.widthPerLayer, 896.0 / 24.0, 1e-12);
+    ASSERT_EQ(p.nearest.size(), 3u);
+    for (const PublishedModel* m : p.nearest)
+        EXPECT_NE(m->name, "Qwen2.5-0.5B");
+    EXPECT_EQ(p.nearest.front()->name, "Pythia-410M"); // ln-distance 0.13 in d, 0 in L
+    EXPECT_TRUE(p.inside) << p.range.low << "–" << p.range.high;
+    EXPECT_LT(p.range.low, p.range.high);
+}

@@ -135,6 +135,33 @@ private:
 /// the earlier row. Mixtures of experts are skipped.
 const PublishedModel* nearestPublished(Count hidden, Count layers, std::string_view exclude = {});
 
+/// The `k` published models nearest to (d, L) in (ln d, ln L), nearest first.
+std::vector<const PublishedModel*> nearestPublishedModels(Count hidden, Count layers, std::size_t k,
+                                                          std::string_view exclude = {});
+
+/// Where one config sits among the published shapes (`report`, issue 15).
+struct PublishedPlacement {
+    std::string name;
+    Count parameters = 0;     ///< countParameters().total
+    Count bodyParameters = 0; ///< without the embeddings, lm_head and position table (the prior's size)
+    Count hidden = 0, layers = 0;
+    double widthPerLayer = 0;
+    NlBand range;                               ///< published d/L at this size (ShapePrior::range)
+    double center = 0;                          ///< ShapePrior::center
+    bool inside = false;                        ///< range.low <= d/L <= range.high
+    double priorDistance = 0;                   ///< ShapePrior::distance(d, L)
+    std::vector<const PublishedModel*> nearest; ///< three nearest published shapes
+};
+
+/// Counts `config`, builds the prior at its non-embedding size (no family preferred) and
+/// places it. A config with the name of a published model is not its own neighbour.
+PublishedPlacement placeAmongPublished(const ModelConfig& config);
+
+/// One row per config: name, params, d × L, d/L, published range and centre, inside, prior
+/// distance, nearest published shapes.
+Table placementTable(const std::vector<PublishedPlacement>& rows);
+nlohmann::ordered_json toJson(const PublishedPlacement& p);
+
 struct DesignConstraints {
     std::vector<Count> headDims = {64, 128}; ///< allowed head_dim values
     Count hiddenMultiple = 64;               ///< hidden_size is a multiple of this and of head_dim

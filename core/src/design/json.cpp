@@ -238,6 +238,27 @@ ordered_json toJson(const DesignResult& r)
     return j;
 }
 
+ordered_json toJson(const PublishedPlacement& p)
+{
+    ordered_json near = ordered_json::array();
+    for (const PublishedModel* m : p.nearest)
+        near.push_back({{"name", m->name},
+                        {"hidden_size", m->hidden},
+                        {"num_hidden_layers", m->layers},
+                        {"shape", describeShape(*m)}});
+    return {{"name", p.name},
+            {"parameters", p.parameters},
+            {"body_parameters", p.bodyParameters},
+            {"hidden_size", p.hidden},
+            {"num_hidden_layers", p.layers},
+            {"width_per_layer", p.widthPerLayer},
+            {"published_range", {{"low", p.range.low}, {"high", p.range.high}}},
+            {"published_center", p.center},
+            {"inside", p.inside},
+            {"prior_distance", p.priorDistance},
+            {"nearest", near}};
+}
+
 ordered_json toJson(const LadderResult& l)
 {
     ordered_json j;

@@ -176,6 +176,46 @@ const PublishedModel* nearestPublished(Count hidden, Count layers, std::string_v
     return best;
 }
 
+std::vector<const PublishedModel*> nearestPublishedModels(Count hidden, Count layers, std::size_t k,
+                                                          std::string_view exclude)
+{
+    std::vector<std::pair<double, const PublishedModel*>> all;
+    const double ld = std::log(static_cast<double>(hidden)), lL = std::log(static_cast<double>(layers));
+    for (const Dense& p : denseModels()) {
+        if (p.model->name == exclude)
+            continue;
+        const double a = ld - p.logD, b = lL - p.logL;
+        all.emplace_back(a * a + b * b, p.model);
+    }
+    std::stable_sort(all.begin(), all.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::vector<const PublishedModel*> out;
+    for (std::size_t i = 0; i < all.size() && i < k; ++i)
+        out.push_back(all[i].second);
+    return out;
+}
+
+PublishedPlacement placeAmongPublished(const ModelConfig& config)
+{
+    PublishedPlacement p;
+    p.name = config.name;
+    const ParameterCounts counts = countParameters(config);
+    p.parameters = counts.total;
+    p.bodyParameters = counts.total - counts.embedding - counts.lmHead - counts.positionTable;
+    p.hidden = config.hiddenSize;
+    p.layers = config.numHiddenLayers;
+    p.widthPerLayer = static_cast<double>(p.hidden) / static_cast<double>(p.layers);
+    const PublishedModel* self = findPublishedModel(config.name);
+    const std::string exclude = self != nullptr ? self->name : std::string();
+    const ShapePrior prior(std::max(1.0, static_cast<double>(p.bodyParameters)), {}, exclude);
+    p.range = prior.range();
+    p.center = prior.center();
+    // 1 % slack: a neighbour's ratio moved to this size can land a hair off its own value.
+    p.inside = p.widthPerLayer >= p.range.low * 0.99 && p.widthPerLayer <= p.range.high * 1.01;
+    p.priorDistance = prior.distance(p.hidden, p.layers);
+    p.nearest = nearestPublishedModels(p.hidden, p.layers, 3, exclude);
+    return p;
+}
+
 DesignConstraints constraintsLike(std::string_view name, const DesignConstraints& base,
                                   std::string_view exclude)
 {

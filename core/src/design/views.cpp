@@ -182,6 +182,28 @@ Table candidatesTable(const std::vector<DesignCandidate>& candidates, DesignTarg
     return t;
 }
 
+Table placementTable(const std::vector<PublishedPlacement>& rows)
+{
+    Table t;
+    t.columns = {
+        {"Config", Align::Left}, {"Params", Align::Right},        {"d × L", Align::Right},
+        {"d/L", Align::Right},   {"Published d/L", Align::Right}, {"Centre", Align::Right},
+        {"Inside", Align::Left}, {"Prior", Align::Right},         {"Nearest published", Align::Left}};
+    for (const PublishedPlacement& p : rows) {
+        std::string near;
+        for (const PublishedModel* m : p.nearest)
+            near += (near.empty() ? "" : "; ") + m->name + " " + std::to_string(m->hidden) + "×" +
+                    std::to_string(m->layers);
+        t.addRow({Cell::text(p.name), Cell::count(p.parameters),
+                  Cell::text(std::to_string(p.hidden) + " × " + std::to_string(p.layers)),
+                  Cell::fixed(p.widthPerLayer, 1),
+                  Cell::text(formatFixed(p.range.low, 0) + "–" + formatFixed(p.range.high, 0)),
+                  Cell::fixed(p.center, 0), Cell::text(p.inside ? "yes" : "no"),
+                  Cell::fixed(p.priorDistance, 2), Cell::text(near)});
+    }
+    return t;
+}
+
 Table ladderTable(const LadderResult& l)
 {
     Table t;

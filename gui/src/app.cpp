@@ -10,6 +10,7 @@
 #include "llamascope/gui/forward_runner.hpp"
 #include "llamascope/gui/forward_view.hpp"
 #include "llamascope/gui/main_window.hpp"
+#include "llamascope/gui/plan_view.hpp"
 #include "llamascope/gui/validate_view.hpp"
 #include "llamascope/gui/workspace.hpp"
 
@@ -64,7 +65,7 @@ QStringList screenshotViews()
     return {QStringLiteral("compare"),      QStringLiteral("compare-diff"), QStringLiteral("charts"),
             QStringLiteral("charts-flops"), QStringLiteral("charts-shape"), QStringLiteral("charts-memory"),
             QStringLiteral("designer"),     QStringLiteral("designer-fit"), QStringLiteral("validate"),
-            QStringLiteral("forward")};
+            QStringLiteral("forward"),      QStringLiteral("plan")};
 }
 
 namespace {
@@ -200,6 +201,15 @@ bool renderScreenshot(const QString& view, const QString& pngPath, const QString
                 return false;
             }
         }
+    } else if (base == QLatin1String("plan")) {
+        // llama_7b on 8 × H100 (the view's starting cluster), ranked and the best layout shown.
+        PlanView* plan = window.planView();
+        QEventLoop loop;
+        QObject::connect(plan, &PlanView::searchEnded, &loop, &QEventLoop::quit);
+        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+        plan->selectConfig(QStringLiteral("llama_7b"));
+        if (plan->plan())
+            loop.exec();
     }
     settle(10);
     const QPixmap shot = window.grab();

@@ -12,6 +12,7 @@
 #include "llamascope/gui/fit_dialog.hpp"
 #include "llamascope/gui/forward_runner.hpp"
 #include "llamascope/gui/forward_view.hpp"
+#include "llamascope/gui/plan_view.hpp"
 #include "llamascope/gui/validate_view.hpp"
 #include "llamascope/gui/workspace.hpp"
 #include "text.hpp"
@@ -41,7 +42,8 @@ namespace {
 constexpr int kMaxRecent = 12;
 constexpr int kStatusMs = 6000;
 
-const std::array<const char*, 5> kViewNames = {"compare", "charts", "designer", "validate", "forward"};
+const std::array<const char*, 6> kViewNames = {"compare",  "charts",  "designer",
+                                               "validate", "forward", "plan"};
 
 } // namespace
 
@@ -69,6 +71,10 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     tabs_->addTab(designerView_, QStringLiteral("Designer"));
     tabs_->addTab(validateView_, QStringLiteral("Validate"));
     tabs_->addTab(forwardView_, QStringLiteral("Forward"));
+    planView_ = new PlanView(compareModel_, tabs_);
+    // Choosing a row in Compare plans that model.
+    planView_->followSelection(compareView_->selectionModel());
+    tabs_->addTab(planView_, QStringLiteral("Plan"));
     for (int i = 0; i < tabs_->count(); ++i)
         tabs_->setTabToolTip(i, QStringLiteral("Ctrl+%1").arg(i + 1));
     setCentralWidget(tabs_);
@@ -80,6 +86,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(designerView_, &DesignerView::statusMessage, this, &MainWindow::showStatus);
     connect(validateView_, &ValidateView::statusMessage, this, &MainWindow::showStatus);
     connect(forwardView_, &ForwardView::statusMessage, this, &MainWindow::showStatus);
+    connect(planView_, &PlanView::statusMessage, this, &MainWindow::showStatus);
 
     connect(compareView_, &CompareView::openInDesigner, this, [this](int source) {
         if (source < 0) {
@@ -212,8 +219,9 @@ void MainWindow::buildMenus()
     });
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
-    const std::array<const char*, 5> titles = {"&Compare", "C&harts", "&Designer", "&Validate", "&Forward"};
-    for (int i = 0; i < 5; ++i)
+    const std::array<const char*, 6> titles = {"&Compare",  "C&harts",  "&Designer",
+                                               "&Validate", "&Forward", "&Plan"};
+    for (int i = 0; i < static_cast<int>(titles.size()); ++i)
         view->addAction(QString::fromLatin1(titles[static_cast<std::size_t>(i)]),
                         QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this,
                         [this, i] { showView(static_cast<View>(i)); });
@@ -406,6 +414,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
         runner_->cancel();
         runner_->task()->wait(30000);
     }
+    if (planView_->isSearching())
+        planView_->cancelAndWait(30000);
     saveSettings();
     event->accept();
 }
@@ -427,6 +437,7 @@ void MainWindow::saveSettings()
     designerView_->saveSettings(s);
     validateView_->saveSettings(s);
     forwardView_->saveSettings(s);
+    planView_->saveSettings(s);
 }
 
 void MainWindow::restoreSettings()
@@ -460,6 +471,7 @@ void MainWindow::restoreSettings()
     designerView_->restoreSettings(s);
     validateView_->restoreSettings(s);
     forwardView_->restoreSettings(s);
+    planView_->restoreSettings(s);
     rebuildRecentMenu();
 }
 
@@ -495,7 +507,8 @@ void MainWindow::showShortcuts()
         this, QStringLiteral("Keyboard shortcuts"),
         QStringLiteral(
             "<table>"
-            "<tr><td><b>Ctrl+1 … Ctrl+5</b></td><td>Compare, Charts, Designer, Validate, Forward</td></tr>"
+            "<tr><td><b>Ctrl+1 … Ctrl+6</b></td><td>Compare, Charts, Designer, Validate, Forward, "
+            "Plan</td></tr>"
             "<tr><td><b>Ctrl+O / Ctrl+Shift+O</b></td><td>Open files / a folder</td></tr>"
             "<tr><td><b>Ctrl+Shift+D</b></td><td>Open a file in the designer</td></tr>"
             "<tr><td><b>Ctrl+N</b></td><td>New config in the designer</td></tr>"

@@ -23,6 +23,7 @@ class DesignerView;
 class FindingsModel;
 class ForwardRunner;
 class ForwardView;
+class PlanView;
 class ValidateView;
 class Workspace;
 
@@ -34,7 +35,7 @@ struct MainWindowOptions {
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
-    enum class View { Compare = 0, Charts = 1, Designer = 2, Validate = 3, Forward = 4 };
+    enum class View { Compare = 0, Charts = 1, Designer = 2, Validate = 3, Forward = 4, Plan = 5 };
 
     explicit MainWindow(const MainWindowOptions& options = {}, QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -47,7 +48,7 @@ public:
     bool acceptDrop(const QMimeData* mime);
     static bool canAcceptDrop(const QMimeData* mime);
     [[nodiscard]] View currentView() const;
-    /// "compare", "charts", "designer", "validate", "forward"; nullopt-like -1 if unknown.
+    /// "compare", "charts", "designer", "validate", "forward", "plan"; nullopt-like -1 if unknown.
     static int viewFromName(const QString& name);
 
     [[nodiscard]] QStringList recentFiles() const { return recent_; }
@@ -63,6 +64,7 @@ public:
     [[nodiscard]] DesignerView* designerView() const { return designerView_; }
     [[nodiscard]] ValidateView* validateView() const { return validateView_; }
     [[nodiscard]] ForwardView* forwardView() const { return forwardView_; }
+    [[nodiscard]] PlanView* planView() const { return planView_; }
 
     void saveSettings();
     /// A transient message in the status bar.
@@ -99,6 +101,7 @@ private:
     DesignerView* designerView_;
     ValidateView* validateView_;
     ForwardView* forwardView_;
+    PlanView* planView_ = nullptr;
     QLabel* counts_;
     QMenu* recentMenu_ = nullptr;
     QAction* showDraft_ = nullptr;

@@ -9,7 +9,9 @@
 
 #include <QColor>
 
+#include <array>
 #include <memory>
+#include <tuple>
 
 namespace llamascope::gui {
 namespace {
@@ -22,8 +24,8 @@ QString groupLabel(PlanMemoryGroup g)
     switch (g) {
     case PlanMemoryGroup::Weights: return QStringLiteral("weights");
     case PlanMemoryGroup::Gradients: return QStringLiteral("gradients");
-    case PlanMemoryGroup::MasterWeights: return QStringLiteral("master weights");
-    case PlanMemoryGroup::OptimizerStates: return QStringLiteral("optimizer states");
+    case PlanMemoryGroup::MasterWeights: return QStringLiteral("master copy");
+    case PlanMemoryGroup::OptimizerStates: return QStringLiteral("optimizer");
     case PlanMemoryGroup::Activations: return QStringLiteral("activations");
     case PlanMemoryGroup::Buffers: return QStringLiteral("buffers");
     }
@@ -102,8 +104,7 @@ ChartSpec planMemoryChart(const LayoutEvaluation& e, const QString& title)
     spec.legendAlignment = Qt::AlignRight;
     const Count pp = e.layout.pp;
     for (const StageMemory& s : e.stages) {
-        QString name =
-            pp == 1 ? QStringLiteral("every GPU") : QStringLiteral("stage %1 of %2").arg(s.stage).arg(pp);
+        QString name = pp == 1 ? QStringLiteral("per GPU") : QStringLiteral("stage %1").arg(s.stage);
         if (&s == &e.peak() && e.stages.size() > 1)
             name += QStringLiteral(" (peak)");
         spec.categories << name;
@@ -120,9 +121,10 @@ ChartSpec planMemoryChart(const LayoutEvaluation& e, const QString& title)
             const Count bytes = s.bytes(g);
             any = any || bytes > 0;
             set.values.push_back(static_cast<double>(bytes) / kGibibyte);
-            QString tip = QStringLiteral("<b>%1</b>: %2 on %3 (%4 layers)")
-                              .arg(set.label, bytesText(bytes),
-                                   spec.categories.at(static_cast<qsizetype>(&s - e.stages.data())))
+            QString tip = QStringLiteral("<b>%1</b>: %2 on each GPU of pipeline stage %3 of %4 (%5 layers)")
+                              .arg(qs(toString(g)), bytesText(bytes))
+                              .arg(s.stage)
+                              .arg(pp)
                               .arg(s.layers);
             tip += QStringLiteral("<table>");
             for (const PlanMemoryTerm& t : s.terms)
@@ -137,15 +139,14 @@ ChartSpec planMemoryChart(const LayoutEvaluation& e, const QString& title)
         if (any)
             spec.barSets.push_back(std::move(set));
     }
-    spec.references.push_back({QStringLiteral("device memory %1").arg(bytesText(e.fit.device)),
-                               QColor(200, 40, 40), static_cast<double>(e.fit.device) / kGibibyte,
-                               QString()});
-    spec.references.push_back({QStringLiteral("usable with %1 % headroom: %2")
-                                   .arg(qs(formatFixed(e.fit.headroom * 100, 0)), bytesText(e.fit.usable)),
-                               QColor(230, 140, 30), static_cast<double>(e.fit.usable) / kGibibyte,
-                               QString()});
-    spec.subtitle = QStringLiteral("%1: %2 of %3 at the peak · hover a segment for its terms")
-                        .arg(qs(e.layout.describe()), bytesText(e.peakBytes()), bytesText(e.fit.device));
+    spec.references.push_back({QStringLiteral("device %1").arg(bytesText(e.fit.device)), QColor(200, 40, 40),
+                               static_cast<double>(e.fit.device) / kGibibyte, QString()});
+    spec.references.push_back({QStringLiteral("usable %1").arg(bytesText(e.fit.usable)), QColor(230, 140, 30),
+                               static_cast<double>(e.fit.usable) / kGibibyte, QString()});
+    spec.subtitle = QStringLiteral("%1: %2 at the peak; %3 usable with %4 % headroom · hover a segment for "
+                                   "its terms")
+                        .arg(qs(e.layout.describe()), bytesText(e.peakBytes()), bytesText(e.fit.usable),
+                             qs(formatFixed(e.fit.headroom * 100, 0)));
     return spec;
 }
 
@@ -161,17 +162,18 @@ ChartSpec planTimeChart(const LayoutEvaluation& e, const QString& title)
     spec.highlightCategory.push_back(false);
     spec.selectedCategory.push_back(false);
     const StepTime& t = e.time;
-    const std::array<std::pair<const char*, double>, 7> causes = {{
-        {"compute", t.compute},
-        {"pipeline bubble", t.bubble},
-        {"exposed data-parallel comm.", t.exposedDataParallel},
-        {"exposed tensor-parallel comm.", t.exposedTensorParallel},
-        {"exposed pipeline comm.", t.exposedPipeline},
-        {"exposed context-parallel comm.", t.exposedContextParallel},
-        {"optimizer step", t.optimizer},
+    // Legend names are short; the tooltips and the table under the chart say them in full.
+    const std::array<std::tuple<const char*, const char*, double>, 7> causes = {{
+        {"compute", "compute", t.compute},
+        {"bubble", "pipeline bubble", t.bubble},
+        {"DP comm.", "exposed data-parallel communication", t.exposedDataParallel},
+        {"TP comm.", "exposed tensor-parallel communication", t.exposedTensorParallel},
+        {"PP comm.", "exposed pipeline communication", t.exposedPipeline},
+        {"CP comm.", "exposed context-parallel communication", t.exposedContextParallel},
+        {"optimizer", "optimizer step", t.optimizer},
     }};
     std::size_t colour = 0;
-    for (const auto& [name, seconds] : causes) {
+    for (const auto& [name, full, seconds] : causes) {
         const QColor color = seriesColor(colour++);
         if (seconds <= 0 && colour > 1)
             continue;
@@ -179,7 +181,7 @@ ChartSpec planTimeChart(const LayoutEvaluation& e, const QString& title)
         set.label = QString::fromUtf8(name);
         set.color = color;
         set.values.push_back(seconds);
-        set.tooltips << QStringLiteral("<b>%1</b>: %2").arg(set.label, secondsText(seconds));
+        set.tooltips << QStringLiteral("<b>%1</b>: %2").arg(QString::fromUtf8(full), secondsText(seconds));
         spec.barSets.push_back(std::move(set));
     }
     spec.subtitle =

@@ -56,6 +56,8 @@ QSpinBox* spin(QWidget* parent, const char* name, int lo, int hi, int value, con
     auto* s = new QSpinBox(parent);
     s->setObjectName(QString::fromLatin1(name));
     s->setRange(lo, hi);
+    // A typed number is searched once it is entered, not at each digit ("1" of "1024").
+    s->setKeyboardTracking(false);
     if (!zeroText.isEmpty())
         s->setSpecialValueText(zeroText);
     s->setValue(value);
@@ -224,8 +226,9 @@ PlanView::PlanView(CompareModel* configs, QWidget* parent)
     timeLayout->addWidget(timeView_, 2);
     charts->addWidget(memoryChart_);
     charts->addWidget(timePanel);
-    charts->setStretchFactor(0, 3);
-    charts->setStretchFactor(1, 2);
+    charts->setStretchFactor(0, 1);
+    charts->setStretchFactor(1, 1);
+    charts->setSizes({1000, 1000});
     lower_->addTab(charts, QStringLiteral("Memory and time per GPU"));
     termsView_ = tableView(lower_, terms_);
     termsFit_ = new ColumnFitter(termsView_, termsView_->horizontalHeader());
@@ -513,13 +516,10 @@ QWidget* PlanView::buildInputs()
         connect(s, &QDoubleSpinBox::valueChanged, this, &PlanView::schedule);
     for (QCheckBox* c : inputs->findChildren<QCheckBox*>())
         connect(c, &QCheckBox::toggled, this, &PlanView::schedule);
-    for (QLineEdit* e : inputs->findChildren<QLineEdit*>()) {
-        if (e->parent() != nullptr && qobject_cast<QSpinBox*>(e->parent()) != nullptr)
-            continue;
-        if (qobject_cast<QAbstractSpinBox*>(e->parentWidget()) != nullptr)
-            continue;
-        connect(e, &QLineEdit::textChanged, this, &PlanView::schedule);
-    }
+    for (QDoubleSpinBox* s : inputs->findChildren<QDoubleSpinBox*>())
+        s->setKeyboardTracking(false);
+    for (QLineEdit* e : {globalBatch_, tokens_})
+        connect(e, &QLineEdit::editingFinished, this, &PlanView::schedule);
     connect(config_, &QComboBox::currentIndexChanged, this, &PlanView::schedule);
     return inputs;
 }
@@ -662,7 +662,8 @@ bool PlanView::plan()
     QString error;
     const std::optional<PlanRequest> r = request(&error);
     if (!r) {
-        setError(error);
+        // Shown beside the inputs; the window's status bar is for searches that ran.
+        status_->setText(red(error));
         return false;
     }
     if (!runner_->start(*r))
@@ -780,6 +781,9 @@ void PlanView::showLayout(int row)
     terms_->setTable(planMemoryTable(*e));
     timeFit_->fit();
     termsFit_->fit();
+    // The time table shows all its rows; the chart above takes what is left.
+    timeView_->setFixedHeight(timeView_->horizontalHeader()->sizeHint().height() +
+                              timeView_->verticalHeader()->length() + 2 * timeView_->frameWidth());
     QString text =
         QStringLiteral("<b>%1</b>: %2 tokens/s, MFU %3 %, HFU %4 %. Run: %5 tokens in %6 steps, "
                        "%7, %8 GPU-hours")

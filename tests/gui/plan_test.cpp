@@ -160,8 +160,8 @@ TEST(PlanView, Llama7bOn8xH100Zero3ShowsCoresRankedTableAndMemoryTerms)
     const std::map<PlanMemoryGroup, QString> names = {
         {PlanMemoryGroup::Weights, QStringLiteral("weights")},
         {PlanMemoryGroup::Gradients, QStringLiteral("gradients")},
-        {PlanMemoryGroup::MasterWeights, QStringLiteral("master weights")},
-        {PlanMemoryGroup::OptimizerStates, QStringLiteral("optimizer states")},
+        {PlanMemoryGroup::MasterWeights, QStringLiteral("master copy")},
+        {PlanMemoryGroup::OptimizerStates, QStringLiteral("optimizer")},
         {PlanMemoryGroup::Activations, QStringLiteral("activations")},
         {PlanMemoryGroup::Buffers, QStringLiteral("buffers")}};
     for (const PlanMemoryTerm& t : best.peak().terms)
@@ -185,9 +185,9 @@ TEST(PlanView, Llama7bOn8xH100Zero3ShowsCoresRankedTableAndMemoryTerms)
     EXPECT_EQ(shownTotal, best.peakBytes());
     // ZeRO-3 over 8 GPUs by hand (Rajbhandari et al. 2020): weights, gradients, fp32 master copy
     // and Adam's two moments, 2 + 2 + 4 + 4 + 4 = 16 bytes per parameter, all divided by 8.
-    const double modelState = static_cast<double>(
-        byGroup[QStringLiteral("weights")] + byGroup[QStringLiteral("gradients")] +
-        byGroup[QStringLiteral("master weights")] + byGroup[QStringLiteral("optimizer states")]);
+    const double modelState =
+        static_cast<double>(byGroup[QStringLiteral("weights")] + byGroup[QStringLiteral("gradients")] +
+                            byGroup[QStringLiteral("master copy")] + byGroup[QStringLiteral("optimizer")]);
     const double n = static_cast<double>(expected.parameters);
     EXPECT_NEAR(modelState, 16.0 * n / 8.0, 64.0);
     // The device line is the H100's 80 GiB; the usable line 90 % of it.

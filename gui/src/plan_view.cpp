@@ -15,7 +15,9 @@
 #include <QAbstractProxyModel>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -174,6 +176,14 @@ PlanView::PlanView(CompareModel* configs, QWidget* parent)
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setWidget(buildInputs());
+    // The wheel scrolls the panel; it changes a field only once the field has the focus (a
+    // wheel passing over "Peak at" must not switch the peak to fp32).
+    inputsScroll_ = scroll;
+    for (QWidget* w : scroll->widget()->findChildren<QWidget*>())
+        if (qobject_cast<QComboBox*>(w) != nullptr || qobject_cast<QAbstractSpinBox*>(w) != nullptr) {
+            w->setFocusPolicy(Qt::StrongFocus);
+            w->installEventFilter(this);
+        }
     leftLayout->addWidget(scroll, 1);
     left->setMinimumWidth(scroll->widget()->sizeHint().width() +
                           scroll->verticalScrollBar()->sizeHint().width() + 4);
@@ -580,6 +590,18 @@ void PlanView::schedule()
 {
     stale_ = true;
     debounce_->start();
+}
+
+bool PlanView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::Wheel) {
+        auto* w = qobject_cast<QWidget*>(watched);
+        if (w != nullptr && !w->hasFocus()) {
+            QCoreApplication::sendEvent(inputsScroll_->verticalScrollBar(), event);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void PlanView::showEvent(QShowEvent* event)

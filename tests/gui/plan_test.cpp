@@ -25,12 +25,15 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTest>
 #include <QThread>
 #include <QUndoStack>
+#include <QWheelEvent>
 
 #include <atomic>
 #include <map>
@@ -371,6 +374,31 @@ TEST(PlanView, NothingIsClippedAt1280x800)
         EXPECT_GE(window.planView()->layoutsView()->columnWidth(c), table->sizeHintForColumn(c))
             << table->model()->headerData(c, Qt::Horizontal).toString().toStdString();
     window.designerDocument()->undoStack()->setClean();
+}
+
+TEST(PlanView, TheWheelScrollsThePanelWithoutChangingAFieldItPassesOver)
+{
+    Fixture f;
+    auto* precision = f.child<QComboBox>("precision");
+    auto* gpus = f.child<QSpinBox>("gpus");
+    const int index = precision->currentIndex();
+    const int value = gpus->value();
+    auto* scroll = precision->parentWidget();
+    while (scroll != nullptr && qobject_cast<QScrollArea*>(scroll) == nullptr)
+        scroll = scroll->parentWidget();
+    ASSERT_NE(scroll, nullptr);
+    auto* bar = static_cast<QScrollArea*>(scroll)->verticalScrollBar();
+    bar->setValue(bar->minimum());
+    f.view->setFocus();
+    for (QWidget* w : {static_cast<QWidget*>(precision), static_cast<QWidget*>(gpus)}) {
+        const QPoint at = w->rect().center();
+        QWheelEvent wheel(at, w->mapToGlobal(at), {}, {0, -120}, Qt::NoButton, Qt::NoModifier,
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(w, &wheel);
+    }
+    EXPECT_EQ(precision->currentIndex(), index);
+    EXPECT_EQ(gpus->value(), value);
+    EXPECT_GT(bar->value(), bar->minimum()); // the panel scrolled instead
 }
 
 } // namespace

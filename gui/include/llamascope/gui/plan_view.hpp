@@ -22,6 +22,7 @@ class QItemSelectionModel;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QScrollArea;
 class QPushButton;
 class QSettings;
 class QSpinBox;
@@ -85,6 +86,7 @@ public:
 
 protected:
     void showEvent(QShowEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 signals:
     void statusMessage(const QString& text);
@@ -171,6 +173,7 @@ private:
     QTableView* timeView_ = nullptr;
     QTableView* termsView_ = nullptr;
     QTabWidget* lower_ = nullptr;
+    QScrollArea* inputsScroll_ = nullptr;
     ColumnFitter* layoutsFit_ = nullptr;
     ColumnFitter* timeFit_ = nullptr;
     ColumnFitter* termsFit_ = nullptr;

@@ -208,8 +208,8 @@ bool renderScreenshot(const QString& view, const QString& pngPath, const QString
         QObject::connect(plan, &PlanView::searchEnded, &loop, &QEventLoop::quit);
         QTimer::singleShot(120000, &loop, &QEventLoop::quit);
         plan->selectConfig(QStringLiteral("llama_7b"));
-        if (plan->plan())
-            loop.exec();
+        plan->replan();
+        loop.exec();
     }
     settle(10);
     const QPixmap shot = window.grab();

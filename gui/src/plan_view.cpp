@@ -249,14 +249,7 @@ PlanView::PlanView(CompareModel* configs, QWidget* parent)
     right->setStretchFactor(1, 3);
     layout->addWidget(right, 1);
 
-    connect(plan_, &QPushButton::clicked, this, [this] {
-        if (runner_->isRunning()) {
-            pending_ = true;
-            runner_->cancel();
-        } else {
-            plan();
-        }
-    });
+    connect(plan_, &QPushButton::clicked, this, &PlanView::replan);
     connect(cancel_, &QPushButton::clicked, this, &PlanView::cancel);
     connect(debounce_, &QTimer::timeout, this, [this] {
         if (!isVisible()) {
@@ -280,11 +273,14 @@ PlanView::PlanView(CompareModel* configs, QWidget* parent)
     auto ended = [this](const QString& stage) {
         setRunning(false);
         stage_->setText(stage);
-        emit searchEnded();
+        // A search cancelled for newer inputs is followed by theirs at once: the end of that
+        // one is the end that counts.
         if (pending_) {
             pending_ = false;
-            plan();
+            if (plan())
+                return;
         }
+        emit searchEnded();
     };
     connect(runner_, &PlanRunner::finished, this, [this, ended] {
         progress_->setValue(1000);
@@ -694,6 +690,17 @@ bool PlanView::plan()
     progress_->setValue(0);
     stage_->setText(QStringLiteral("starting"));
     return true;
+}
+
+void PlanView::replan()
+{
+    debounce_->stop();
+    if (runner_->isRunning()) {
+        pending_ = true;
+        runner_->cancel();
+    } else {
+        plan();
+    }
 }
 
 void PlanView::cancel()

@@ -4,6 +4,7 @@
 // replans or redraws, Cancel stops a running search, errors and "nothing fits" are core's words,
 // and nothing is clipped at 1280×800.
 
+#include "llamascope/gui/app.hpp"
 #include "llamascope/gui/background_task.hpp"
 #include "llamascope/gui/compare_model.hpp"
 #include "llamascope/gui/compare_view.hpp"
@@ -22,7 +23,10 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
 #include <QHeaderView>
+#include <QImage>
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollArea>
@@ -399,6 +403,18 @@ TEST(PlanView, TheWheelScrollsThePanelWithoutChangingAFieldItPassesOver)
     EXPECT_EQ(precision->currentIndex(), index);
     EXPECT_EQ(gpus->value(), value);
     EXPECT_GT(bar->value(), bar->minimum()); // the panel scrolled instead
+}
+
+TEST(PlanView, TheHeadlessScreenshotShowsAFinishedPlan)
+{
+    const QString path = QDir::temp().filePath(QStringLiteral("llamascope-plan-shot.png"));
+    QFile::remove(path);
+    QString error;
+    ASSERT_TRUE(renderScreenshot(QStringLiteral("plan"), path, {}, &error)) << error.toStdString();
+    QImage image(path);
+    EXPECT_FALSE(image.isNull());
+    EXPECT_GT(image.width(), 1000);
+    QFile::remove(path);
 }
 
 } // namespace

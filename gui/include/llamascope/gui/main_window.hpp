@@ -1,5 +1,5 @@
 #pragma once
-// The main window: the five views over one workspace, menus and shortcuts, recent files, drag
+// The main window: the views over one workspace, menus and shortcuts, recent files, drag
 // and drop, QSettings between runs, the unsaved-changes prompt on close.
 
 #include <QMainWindow>

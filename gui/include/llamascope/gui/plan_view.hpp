@@ -61,6 +61,8 @@ public:
     [[nodiscard]] std::optional<PlanRequest> request(QString* error = nullptr) const;
     /// Starts a search now; false (reason in the status line) if it cannot.
     bool plan();
+    /// Searches the current inputs: now, or once a running search has been cancelled.
+    void replan();
     void cancel();
     [[nodiscard]] bool isSearching() const;
     /// Cancels a running search and waits for its thread (closing the window).

@@ -10,6 +10,7 @@
 #include "llamascope/gui/compare_view.hpp"
 #include "llamascope/gui/core_table_model.hpp"
 #include "llamascope/gui/designer_document.hpp"
+#include "llamascope/gui/designer_view.hpp"
 #include "llamascope/gui/main_window.hpp"
 #include "llamascope/gui/plan_data.hpp"
 #include "llamascope/gui/plan_runner.hpp"
@@ -31,6 +32,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabBar>
@@ -283,6 +285,67 @@ TEST(PlanView, ChoosingAnotherRowInCompareReplans)
         EXPECT_TRUE(plan->summaryText().contains(QLatin1String(name)));
     }
     window.designerDocument()->undoStack()->setClean();
+}
+
+TEST(PlanView, PlansTheDesignersDraftAndReplansItsEdits)
+{
+    MainWindowOptions o;
+    o.persistSettings = false;
+    MainWindow window(o);
+    window.resize(1280, 800);
+    window.show();
+    (void)QTest::qWaitForWindowExposed(&window);
+    ASSERT_TRUE(window.designerView()->openBundled(QStringLiteral("llama_1b")));
+    window.designerDocument()->setField("num_hidden_layers", Json(12));
+    test::settle();
+    clickTab(window, MainWindow::View::Plan);
+    PlanView* plan = window.planView();
+    const QString draft = QStringLiteral("llama_1b (draft)");
+    ASSERT_TRUE(plan->selectConfig(draft));
+    auto waitFor = [&](Count layers) {
+        for (int i = 0; i < 200; ++i) {
+            if (!plan->isSearching() && plan->result() != nullptr &&
+                plan->result()->model == draft.toStdString() &&
+                plan->result()->parameters ==
+                    planTraining(configOf(*window.compareModel(), draft), cluster("h100-sxm", 8), {})
+                        .parameters &&
+                configOf(*window.compareModel(), draft).numHiddenLayers == layers)
+                return true;
+            QTest::qWait(25);
+        }
+        return false;
+    };
+    ASSERT_TRUE(waitFor(12));
+    const Count twelve = plan->result()->parameters;
+    // An edit in the designer replans the draft.
+    window.designerDocument()->setField("num_hidden_layers", Json(16));
+    ASSERT_TRUE(waitFor(16));
+    EXPECT_GT(plan->result()->parameters, twelve);
+    expectSameCells(
+        plan->layoutsModel()->table(),
+        planTable(planTraining(configOf(*window.compareModel(), draft), cluster("h100-sxm", 8), {})));
+    window.designerDocument()->undoStack()->setClean();
+}
+
+TEST(PlanView, OptionsSurviveARestart)
+{
+    const QString path = QDir::temp().filePath(QStringLiteral("llamascope-plan-settings.ini"));
+    QFile::remove(path);
+    {
+        Fixture f;
+        f.typeInto(f.child<QSpinBox>("gpus"), QStringLiteral("64"));
+        f.pickWithKeys(f.child<QComboBox>("zero"), QStringLiteral("2"));
+        f.pickWithKeys(f.child<QComboBox>("optimizer"), QStringLiteral("lion"));
+        QSettings s(path, QSettings::IniFormat);
+        f.view->saveSettings(s);
+    }
+    Fixture g;
+    const QSettings s(path, QSettings::IniFormat);
+    g.view->restoreSettings(s);
+    EXPECT_EQ(g.child<QSpinBox>("gpus")->value(), 64);
+    EXPECT_EQ(g.child<QComboBox>("zero")->currentData().toString(), QStringLiteral("2"));
+    EXPECT_EQ(g.child<QComboBox>("optimizer")->currentData().toString(), QStringLiteral("lion"));
+    QFile::remove(path);
 }
 
 TEST(PlanView, CancelStopsARunningSearch)

@@ -776,7 +776,7 @@ void PlanView::showResult()
     layoutsFit_->fit();
     shownRow_ = -1;
     if (r->layouts.empty()) {
-        status_->setText(red(QStringLiteral("Nothing fits. ") + qs(r->note)));
+        status_->setText(red(QStringLiteral("Nothing fits: ") + qs(r->note)));
         emit statusMessage(QStringLiteral("Plan: nothing fits"));
         showLayout(-1);
     } else {

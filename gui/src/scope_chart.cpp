@@ -65,6 +65,17 @@ std::pair<double, double> dataRange(const ChartSpec& spec, bool xAxis, bool log)
             lo = std::min(lo, v);
             hi = std::max(hi, v);
         }
+    if (!xAxis && spec.kind == ChartSpec::Kind::StackedBars) {
+        // A stacked bar reaches the sum of its segments, not its largest one.
+        for (qsizetype c = 0; c < spec.categories.size(); ++c) {
+            double top = 0;
+            for (const BarSetSpec& b : spec.barSets)
+                if (static_cast<std::size_t>(c) < b.values.size() &&
+                    b.values[static_cast<std::size_t>(c)] > 0)
+                    top += b.values[static_cast<std::size_t>(c)];
+            hi = std::max(hi, top);
+        }
+    }
     if (!xAxis)
         for (const ReferenceLine& r : spec.references) {
             lo = std::min(lo, r.y);

@@ -23,6 +23,8 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QChart>
+#include <QChartView>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
@@ -41,6 +43,7 @@
 #include <QTest>
 #include <QThread>
 #include <QUndoStack>
+#include <QValueAxis>
 #include <QWheelEvent>
 
 #include <atomic>
@@ -398,13 +401,20 @@ TEST(PlanView, NothingFitsAndBadClustersAreCoresWords)
     ASSERT_NE(r, nullptr);
     EXPECT_TRUE(r->layouts.empty());
     EXPECT_EQ(f.view->layoutsModel()->rowCount(), 0);
-    EXPECT_TRUE(f.view->statusText().contains(QStringLiteral("Nothing fits.")));
+    EXPECT_TRUE(f.view->statusText().contains(QStringLiteral("Nothing fits:")));
     EXPECT_TRUE(f.view->statusText().contains(QString::fromStdString(r->note).toHtmlEscaped())) << r->note;
     // The closest miss is drawn, over the device line.
     ASSERT_NE(f.view->shownLayout(), nullptr);
     ASSERT_TRUE(r->closest.has_value());
     EXPECT_EQ(f.view->shownLayout()->layout, r->closest->layout);
     EXPECT_FALSE(f.view->memoryChart()->spec().barSets.empty());
+    // The whole stack is on the chart: the value axis reaches the closest layout's peak (above
+    // the 24 GiB device line, which alone would cut the bar off).
+    const auto axes = f.view->memoryChart()->chartView()->chart()->axes(Qt::Vertical);
+    ASSERT_EQ(axes.size(), 1);
+    auto* axis = qobject_cast<QValueAxis*>(axes.front());
+    ASSERT_NE(axis, nullptr);
+    EXPECT_GE(axis->max() * kGiB, static_cast<double>(r->closest->peakBytes()));
 
     // 12 GPUs do not fill nodes of 8: core's message, word for word.
     f.pickWithKeys(f.child<QComboBox>("device"), QStringLiteral("h100-sxm"));

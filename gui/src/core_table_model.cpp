@@ -60,6 +60,8 @@ QVariant CoreTableModel::headerData(int section, Qt::Orientation orientation, in
     const Column& c = table_.columns[static_cast<std::size_t>(section)];
     if (role == Qt::DisplayRole)
         return QString::fromStdString(c.header);
+    if (role == Qt::ToolTipRole && section < headerTips_.size() && !headerTips_.at(section).isEmpty())
+        return headerTips_.at(section);
     if (role == Qt::TextAlignmentRole)
         return QVariant::fromValue(Qt::Alignment(c.align == Align::Right ? Qt::AlignRight : Qt::AlignLeft) |
                                    Qt::AlignVCenter);

@@ -771,7 +771,18 @@ void PlanView::showResult()
                  qs(formatCount(r->options.seqLen)), qs(formatCount(r->requestedSequences)),
                  qs(formatShort(r->options.globalBatchTokens)), qs(formatCount(r->enumerated)),
                  qs(formatCount(r->fitting))));
-    layouts_->setTable(planTable(*r));
+    Table table = planTable(*r);
+    // Each column's description from core's registry, as the header's tooltip.
+    QStringList tips;
+    for (const Column& column : table.columns) {
+        QString tip;
+        for (const PlanColumn& p : planColumns())
+            if (p.header == column.header)
+                tip = qs(p.tooltip);
+        tips << (column.header == "#" ? QStringLiteral("Rank: fastest per token first") : tip);
+    }
+    layouts_->setHeaderToolTips(tips);
+    layouts_->setTable(std::move(table));
     // A table of the same shape keeps its columns: size them to the new cells.
     layoutsFit_->fit();
     shownRow_ = -1;

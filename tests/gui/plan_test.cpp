@@ -163,6 +163,20 @@ TEST(PlanView, Llama7bOn8xH100Zero3ShowsCoresRankedTableAndMemoryTerms)
     expectSameCells(f.view->layoutsModel()->table(), planTable(expected));
     for (const LayoutEvaluation& e : f.view->result()->layouts)
         EXPECT_EQ(e.layout.zero, ZeroStage::Parameters);
+    // Headers explain themselves with core's column descriptions.
+    const PlanColumn* mem = findPlanColumn("memory_share");
+    ASSERT_NE(mem, nullptr);
+    bool found = false;
+    for (int c = 0; c < f.view->layoutsModel()->columnCount(); ++c)
+        if (f.view->layoutsModel()->headerData(c, Qt::Horizontal).toString().toStdString() == mem->header) {
+            found = true;
+            EXPECT_EQ(f.view->layoutsModel()
+                          ->headerData(c, Qt::Horizontal, Qt::ToolTipRole)
+                          .toString()
+                          .toStdString(),
+                      mem->tooltip);
+        }
+    EXPECT_TRUE(found);
 
     // The first layout is shown: the bar's segments are core's terms, group by group.
     const LayoutEvaluation& best = expected.layouts.front();

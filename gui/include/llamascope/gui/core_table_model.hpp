@@ -5,6 +5,7 @@
 #include "llamascope/table.hpp"
 
 #include <QAbstractTableModel>
+#include <QStringList>
 
 namespace llamascope::gui {
 
@@ -17,6 +18,8 @@ public:
     /// their scroll position and selection while the designer is being edited).
     void setTable(Table table);
     [[nodiscard]] const Table& table() const { return table_; }
+    /// Header tooltips by column (e.g. a column registry's descriptions); empty: none.
+    void setHeaderToolTips(QStringList tips) { headerTips_ = std::move(tips); }
 
     [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
     [[nodiscard]] int columnCount(const QModelIndex& parent = {}) const override;
@@ -26,6 +29,7 @@ public:
 
 private:
     Table table_;
+    QStringList headerTips_;
 };
 
 } // namespace llamascope::gui

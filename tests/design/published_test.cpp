@@ -86,8 +86,8 @@ TEST(Published, EveryRowValidates)
         const ValidationReport report = validateConfig(publishedConfig(m));
         std::string errors;
         for (const Finding& f : report.findings)
-            if (f.severity == Severity::Error)
-                errors += f.code + " " + f.pointer + ": " + f.message + "\n";
+            if (f.severity() == Severity::Error)
+                errors += std::string(f.codeName()) + " " + f.pointer + ": " + f.message + "\n";
         EXPECT_TRUE(errors.empty()) << m.name << ":\n" << errors;
     }
 }

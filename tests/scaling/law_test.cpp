@@ -156,8 +156,82 @@ TEST(Law, ChartData)
     ASSERT_EQ(c.gridParameters.size(), 16u);
     ASSERT_EQ(c.gridLoss.size(), 16u);
     EXPECT_EQ(c.gridLoss[3][5], law.loss(c.gridParameters[3], c.gridTokens[5]));
-    EXPECT_EQ(c.contourLevels.size(), 12u);
+    ASSERT_EQ(c.contourLevels.size(), 12u);
+    // Evenly spaced in log(L − E), strictly inside the grid's losses.
+    double lo = INFINITY, hi = 0;
+    for (const auto& row : c.gridLoss)
+        for (double l : row) {
+            lo = std::min(lo, l);
+            hi = std::max(hi, l);
+        }
+    const double step = std::log((c.contourLevels[1] - law.params.E) / (c.contourLevels[0] - law.params.E));
+    EXPECT_NEAR(std::log((c.contourLevels[0] - law.params.E) / (lo - law.params.E)), step, 1e-9);
+    EXPECT_NEAR(std::log((hi - law.params.E) / (c.contourLevels[11] - law.params.E)), step, 1e-9);
+    for (std::size_t k = 1; k < 12; ++k)
+        EXPECT_NEAR(std::log((c.contourLevels[k] - law.params.E) / (c.contourLevels[k - 1] - law.params.E)),
+                    step, 1e-9);
     ASSERT_FALSE(c.frontier.empty());
     for (const auto& f : c.frontier)
         EXPECT_NEAR(f.parameters / computeOptimal(law, f.compute).parameters, 1.0, 1e-12);
+    ASSERT_EQ(c.contours.size(), c.contourLevels.size());
+    for (const auto& contour : c.contours)
+        for (const auto& [n, d] : contour.points)
+            EXPECT_NEAR(law.loss(n, d), contour.loss, 1e-9);
+}
+
+TEST(Law, ChartBoxHoldsAnIncludedPoint)
+{
+    const ScalingLaw law = chinchillaLaw();
+    // The default box is 1e7–1e11 × 1e8–1e13; a 7B model on 40T tokens widens D to 3 × 40T.
+    const ScalingChartData c =
+        scalingChart(law, nullptr, nullptr, 8, 1e7, 1e11, 1e8, 1e13, std::pair{7e9, 4e13});
+    EXPECT_DOUBLE_EQ(c.gridParameters.front(), 1e7);
+    EXPECT_NEAR(c.gridParameters.back() / 1e11, 1.0, 1e-12);
+    EXPECT_DOUBLE_EQ(c.gridTokens.front(), 1e8);
+    EXPECT_NEAR(c.gridTokens.back() / 1.2e14, 1.0, 1e-12);
+    // Inside the box already: nothing changes.
+    const ScalingChartData same =
+        scalingChart(law, nullptr, nullptr, 8, 1e7, 1e11, 1e8, 1e13, std::pair{1e9, 1e10});
+    EXPECT_NEAR(same.gridTokens.back() / 1e13, 1.0, 1e-12);
+    EXPECT_THROW(scalingChart(law, nullptr, nullptr, 8, 1e7, 1e11, 1e8, 1e13, std::pair{0.0, 1e10}),
+                 InvalidArgument);
+    // The overload over the default ranges.
+    EXPECT_EQ(scalingChart(law, nullptr, nullptr, std::pair{7e9, 4e13}, 8).gridTokens, c.gridTokens);
+}
+
+TEST(Law, IsoLossCurveMatchesTheLawWorkedByHand)
+{
+    // L = 1 + 100/N^0.5 + 1000/D^0.5 at the level 3, by hand:
+    //   N = 1e4: 100/100 = 1, so 1000/D^0.5 = 1 and D = 1e6;
+    //   N = 1e6: 100/1000 = 0.1, so 1000/D^0.5 = 1.9 and D = (1000/1.9)² = 277,008.31;
+    //   D = 1e8: 1000/1e4 = 0.1, so 100/N^0.5 = 1.9 and N = (100/1.9)² = 2,770.083;
+    //   the curve never reaches N ≤ (100/2)² = 2,500 or D ≤ (1000/2)² = 250,000.
+    const LawParams p{1.0, 100.0, 1000.0, 0.5, 0.5};
+    // 11 samples over five decades: every half decade, so N = 1e4, 1e6 and D = 1e8 are sampled.
+    const auto curve = isoLossCurve(p, 3.0, 1e3, 1e8, 1e5, 1e10, 11);
+    ASSERT_FALSE(curve.empty());
+    auto find = [&](double n, double d) {
+        for (const auto& [cn, cd] : curve)
+            if (std::abs(cn / n - 1) < 1e-9 && std::abs(cd / d - 1) < 1e-9)
+                return true;
+        return false;
+    };
+    EXPECT_TRUE(find(1e4, 1e6));
+    EXPECT_TRUE(find(1e6, 277008.31024930748));
+    EXPECT_TRUE(find(2770.0831024930748, 1e8));
+    for (std::size_t i = 0; i < curve.size(); ++i) {
+        const auto [n, d] = curve[i];
+        EXPECT_GT(n, 2500.0);
+        EXPECT_GT(d, 250000.0);
+        EXPECT_LE(n, 1e8);
+        EXPECT_LE(d, 1e10);
+        if (i > 0) {
+            EXPECT_GE(n, curve[i - 1].first);
+            EXPECT_LE(d, curve[i - 1].second); // more N, fewer D for the same loss
+        }
+    }
+    EXPECT_TRUE(isoLossCurve(p, 1.0, 1e3, 1e8, 1e5, 1e10).empty());  // E is never reached
+    EXPECT_TRUE(isoLossCurve(p, 1.01, 1e3, 1e8, 1e5, 1e10).empty()); // not inside the box
+    EXPECT_THROW(isoLossCurve(p, 3.0, 0, 1e8, 1e5, 1e10), InvalidArgument);
+    EXPECT_THROW(isoLossCurve(p, 3.0, 1e8, 1e3, 1e5, 1e10), InvalidArgument);
 }

@@ -275,20 +275,43 @@ struct ScalingChartData {
     /// Loss on a grid: tokens[j] × parameters[i], loss[i][j] = L(parameters[i], tokens[j]).
     std::vector<double> gridParameters, gridTokens;
     std::vector<std::vector<double>> gridLoss;
-    std::vector<double> contourLevels; ///< evenly spaced losses inside the grid's range
+    /// Twelve losses inside the grid's range [lo, hi], evenly spaced in log(L − E):
+    /// E + (lo − E)·((hi − E)/(lo − E))^(k/13), k = 1…12.
+    std::vector<double> contourLevels;
     /// The compute-optimal frontier: (C, N_opt, D_opt, L) at compute budgets spread evenly in log C.
     struct FrontierPoint {
         double compute, parameters, tokens, loss;
     };
     std::vector<FrontierPoint> frontier;
+    /// The iso-loss curves at contourLevels, traced exactly by isoLossCurve() (not from the grid).
+    struct Contour {
+        double loss;
+        std::vector<std::pair<double, double>> points; ///< (N, D), N increasing
+    };
+    std::vector<Contour> contours;
 };
+
+/// The iso-loss curve L(N, D) = `loss` of an L(N, D) law inside [minParams, maxParams] ×
+/// [minTokens, maxTokens], as (N, D) points with N increasing. Solving the law for one variable:
+/// D(N) = (B / (ℓ − E − A/N^α))^(1/β) and N(D) = (A / (ℓ − E − B/D^β))^(1/α) (Hoffmann et al.
+/// 2022, Eq. 2); `samples` log-spaced values of each axis are solved for the other, so the curve
+/// is dense where it is steep and where it is flat. Empty when the level is not reached inside
+/// the box (ℓ ≤ E is never reached). Throws InvalidArgument for non-positive or decreasing ranges.
+std::vector<std::pair<double, double>> isoLossCurve(const LawParams& p, double loss, double minParams,
+                                                    double maxParams, double minTokens, double maxTokens,
+                                                    std::size_t samples = 96);
 
 /// Chart data for an L(N, D) law over the runs (or, without runs, over the range given).
 /// The grid spans the runs' N and D (padded ×3 each way) or [minParams, maxParams] ×
-/// [minTokens, maxTokens]; `size` points per axis, log-spaced.
+/// [minTokens, maxTokens]; `size` points per axis, log-spaced. `include` (N, D), e.g. the model
+/// a front end predicts, widens the box to hold it, padded ×3 the same way.
 ScalingChartData scalingChart(const ScalingLaw& law, const RunsTable* runs, const FitResult* fit,
                               std::size_t size = 48, double minParams = 1e7, double maxParams = 1e11,
-                              double minTokens = 1e8, double maxTokens = 1e13);
+                              double minTokens = 1e8, double maxTokens = 1e13,
+                              std::optional<std::pair<double, double>> include = std::nullopt);
+/// The same over the default ranges, the box widened to hold `include` (N, D).
+ScalingChartData scalingChart(const ScalingLaw& law, const RunsTable* runs, const FitResult* fit,
+                              std::optional<std::pair<double, double>> include, std::size_t size = 48);
 
 // ---- output forms (schemas/analysis.schema.json) ---------------------------------------------
 

@@ -559,9 +559,50 @@ DataConstrainedOptimum dataConstrainedOptimal(const ScalingLaw& law, double comp
 
 // ---- charts ---------------------------------------------------------------------------------
 
+std::vector<std::pair<double, double>> isoLossCurve(const LawParams& p, double loss, double minParams,
+                                                    double maxParams, double minTokens, double maxTokens,
+                                                    std::size_t samples)
+{
+    requirePositive(minParams, "the contour's smallest N");
+    requirePositive(minTokens, "the contour's smallest D");
+    if (!(maxParams > minParams) || !(maxTokens > minTokens) || !std::isfinite(maxParams) ||
+        !std::isfinite(maxTokens))
+        throw InvalidArgument("the contour's ranges must be finite and increasing");
+    samples = std::clamp<std::size_t>(samples, 2, 4096);
+    std::vector<std::pair<double, double>> points;
+    if (!std::isfinite(loss) || !(p.A > 0) || !(p.B > 0) || !(p.alpha > 0) || !(p.beta > 0))
+        return points;
+    auto at = [&](double lo, double hi, std::size_t i) {
+        return lo * std::pow(hi / lo, static_cast<double>(i) / static_cast<double>(samples - 1));
+    };
+    auto inside = [&](double n, double d) {
+        return n >= minParams && n <= maxParams && d >= minTokens && d <= maxTokens;
+    };
+    // Hoffmann et al. 2022, Eq. 2 solved for D at each N, then for N at each D.
+    for (std::size_t i = 0; i < samples; ++i) {
+        const double n = at(minParams, maxParams, i);
+        const double rest = loss - p.E - p.A / std::pow(n, p.alpha);
+        if (rest > 0) {
+            const double d = std::pow(p.B / rest, 1.0 / p.beta);
+            if (inside(n, d))
+                points.emplace_back(n, d);
+        }
+        const double d = at(minTokens, maxTokens, i);
+        const double restD = loss - p.E - p.B / std::pow(d, p.beta);
+        if (restD > 0) {
+            const double nn = std::pow(p.A / restD, 1.0 / p.alpha);
+            if (inside(nn, d))
+                points.emplace_back(nn, d);
+        }
+    }
+    // Along the curve N rises as D falls: ordering by N orders the curve.
+    std::sort(points.begin(), points.end());
+    return points;
+}
+
 ScalingChartData scalingChart(const ScalingLaw& law, const RunsTable* runs, const FitResult* fit,
                               std::size_t size, double minParams, double maxParams, double minTokens,
-                              double maxTokens)
+                              double maxTokens, std::optional<std::pair<double, double>> include)
 {
     requireParamsData(law, "a scaling chart");
     size = std::clamp<std::size_t>(size, 2, 512);
@@ -587,6 +628,14 @@ ScalingChartData scalingChart(const ScalingLaw& law, const RunsTable* runs, cons
         minTokens /= 3;
         maxTokens *= 3;
     }
+    if (include) {
+        requirePositive(include->first, "the chart's included N");
+        requirePositive(include->second, "the chart's included D");
+        minParams = std::min(minParams, include->first / 3);
+        maxParams = std::max(maxParams, include->first * 3);
+        minTokens = std::min(minTokens, include->second / 3);
+        maxTokens = std::max(maxTokens, include->second * 3);
+    }
     requirePositive(minParams, "the chart's smallest N");
     requirePositive(minTokens, "the chart's smallest D");
     if (!(maxParams > minParams) || !(maxTokens > minTokens))
@@ -609,9 +658,13 @@ ScalingChartData scalingChart(const ScalingLaw& law, const RunsTable* runs, cons
         }
         c.gridLoss.push_back(std::move(row));
     }
+    // Evenly spaced in log(L − E): L − E is a sum of two power laws, so these levels are about
+    // evenly spaced across the log-log plane instead of crowding where the loss is high.
     constexpr int kLevels = 12;
+    const double E = law.params.E;
     for (int k = 1; k <= kLevels; ++k)
-        c.contourLevels.push_back(lo + (hi - lo) * k / (kLevels + 1));
+        c.contourLevels.push_back(
+            E + (lo - E) * std::pow((hi - E) / (lo - E), static_cast<double>(k) / (kLevels + 1)));
     const double cLo = 6.0 * minParams * minTokens, cHi = 6.0 * maxParams * maxTokens;
     for (std::size_t i = 0; i < size; ++i) {
         const double budget =
@@ -621,7 +674,16 @@ ScalingChartData scalingChart(const ScalingLaw& law, const RunsTable* runs, cons
             o.tokens <= maxTokens)
             c.frontier.push_back({budget, o.parameters, o.tokens, o.loss});
     }
+    for (double level : c.contourLevels)
+        c.contours.push_back(
+            {level, isoLossCurve(law.params, level, minParams, maxParams, minTokens, maxTokens, size * 2)});
     return c;
+}
+
+ScalingChartData scalingChart(const ScalingLaw& law, const RunsTable* runs, const FitResult* fit,
+                              std::optional<std::pair<double, double>> include, std::size_t size)
+{
+    return scalingChart(law, runs, fit, size, 1e7, 1e11, 1e8, 1e13, include);
 }
 
 } // namespace llamascope

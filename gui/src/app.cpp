@@ -11,6 +11,7 @@
 #include "llamascope/gui/forward_view.hpp"
 #include "llamascope/gui/main_window.hpp"
 #include "llamascope/gui/plan_view.hpp"
+#include "llamascope/gui/scaling_view.hpp"
 #include "llamascope/gui/validate_view.hpp"
 #include "llamascope/gui/workspace.hpp"
 
@@ -65,7 +66,8 @@ QStringList screenshotViews()
     return {QStringLiteral("compare"),      QStringLiteral("compare-diff"), QStringLiteral("charts"),
             QStringLiteral("charts-flops"), QStringLiteral("charts-shape"), QStringLiteral("charts-memory"),
             QStringLiteral("designer"),     QStringLiteral("designer-fit"), QStringLiteral("validate"),
-            QStringLiteral("forward"),      QStringLiteral("plan")};
+            QStringLiteral("forward"),      QStringLiteral("plan"),         QStringLiteral("scaling"),
+            QStringLiteral("scaling-loss")};
 }
 
 namespace {
@@ -132,7 +134,7 @@ bool renderScreenshot(const QString& view, const QString& pngPath, const QString
     MainWindow window(options);
     window.resize(1360, 860);
     window.show();
-    if (!files.isEmpty()) {
+    if (!files.isEmpty() && base != QLatin1String("scaling")) {
         // The files given are what the picture is about (the family stays in Compare).
         if (base == QLatin1String("validate"))
             window.workspace()->removeBundledFamily();
@@ -186,6 +188,26 @@ bool renderScreenshot(const QString& view, const QString& pngPath, const QString
             window.designerView()->openFile(files.front());
         }
         window.showView(MainWindow::View::Designer);
+    } else if (base == QLatin1String("scaling")) {
+        // The designer's llama_1b at 300B tokens over the law; a runs table given is fitted as
+        // Besiroglu et al. did (the five highest losses left out), with 200 resamples.
+        window.designerView()->openBundled(QStringLiteral("llama_1b"));
+        ScalingView* scaling = window.scalingView();
+        scaling->setTokens(QStringLiteral("300B"));
+        if (!files.isEmpty()) {
+            scaling->setDropHighest(5);
+            scaling->setBootstrap(200);
+            QEventLoop loop;
+            QObject::connect(scaling, &ScalingView::fitFinished, &loop, &QEventLoop::quit);
+            QObject::connect(scaling, &ScalingView::fitFailed, &loop, &QEventLoop::quit);
+            QObject::connect(scaling, &ScalingView::fitCancelled, &loop, &QEventLoop::quit);
+            QTimer::singleShot(300000, &loop, &QEventLoop::quit);
+            if (scaling->openRuns(files.front()))
+                loop.exec();
+        }
+        if (view == QLatin1String("scaling-loss"))
+            scaling->setPlot(ScalingPlot::LossOverTokens);
+        window.showView(MainWindow::View::Scaling);
     } else if (base == QLatin1String("forward")) {
         // Two small runs, so the session's history shows too; the last one is displayed.
         ForwardView* forward = window.forwardView();

@@ -13,6 +13,7 @@
 #include "llamascope/gui/forward_runner.hpp"
 #include "llamascope/gui/forward_view.hpp"
 #include "llamascope/gui/plan_view.hpp"
+#include "llamascope/gui/scaling_view.hpp"
 #include "llamascope/gui/validate_view.hpp"
 #include "llamascope/gui/workspace.hpp"
 #include "text.hpp"
@@ -42,8 +43,8 @@ namespace {
 constexpr int kMaxRecent = 12;
 constexpr int kStatusMs = 6000;
 
-const std::array<const char*, 6> kViewNames = {"compare",  "charts",  "designer",
-                                               "validate", "forward", "plan"};
+const std::array<const char*, 7> kViewNames = {"compare", "charts", "designer", "validate",
+                                               "forward", "plan",   "scaling"};
 
 } // namespace
 
@@ -75,6 +76,9 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     // Choosing a row in Compare plans that model.
     planView_->followSelection(compareView_->selectionModel());
     tabs_->addTab(planView_, QStringLiteral("Plan"));
+    scalingView_ = new ScalingView(compareModel_, document_, tabs_);
+    scalingView_->setSelectionModel(compareView_->selectionModel());
+    tabs_->addTab(scalingView_, QStringLiteral("Scaling"));
     for (int i = 0; i < tabs_->count(); ++i)
         tabs_->setTabToolTip(i, QStringLiteral("Ctrl+%1").arg(i + 1));
     setCentralWidget(tabs_);
@@ -87,6 +91,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     connect(validateView_, &ValidateView::statusMessage, this, &MainWindow::showStatus);
     connect(forwardView_, &ForwardView::statusMessage, this, &MainWindow::showStatus);
     connect(planView_, &PlanView::statusMessage, this, &MainWindow::showStatus);
+    connect(scalingView_, &ScalingView::statusMessage, this, &MainWindow::showStatus);
 
     connect(compareView_, &CompareView::openInDesigner, this, [this](int source) {
         if (source < 0) {
@@ -159,6 +164,10 @@ void MainWindow::buildMenus()
                 openPaths({dir});
         });
     file->addAction(doc->openAction());
+    file->addAction(QStringLiteral("Open r&uns table…"), this, [this] {
+        showView(View::Scaling);
+        scalingView_->openRunsDialog();
+    });
     recentMenu_ = file->addMenu(QStringLiteral("Open &recent"));
     file->addSeparator();
     file->addAction(doc->saveAction());
@@ -168,11 +177,15 @@ void MainWindow::buildMenus()
                     [this] { compareView_->exportTable(); });
     file->addAction(QStringLiteral("Export chart as &PNG…"), QKeySequence(QStringLiteral("Ctrl+Shift+P")),
                     this, [this] {
+                        if (currentView() == View::Scaling) // the Scaling view's chart
+                            return scalingView_->exportDialog(false);
                         showView(View::Charts);
                         chartsView_->exportCurrent(false);
                     });
     file->addAction(QStringLiteral("Export chart as S&VG…"), QKeySequence(QStringLiteral("Ctrl+Shift+G")),
                     this, [this] {
+                        if (currentView() == View::Scaling) // the Scaling view's chart
+                            return scalingView_->exportDialog(true);
                         showView(View::Charts);
                         chartsView_->exportCurrent(true);
                     });
@@ -219,8 +232,8 @@ void MainWindow::buildMenus()
     });
 
     QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
-    const std::array<const char*, 6> titles = {"&Compare",  "C&harts",  "&Designer",
-                                               "&Validate", "&Forward", "&Plan"};
+    const std::array<const char*, 7> titles = {"&Compare", "C&harts", "&Designer", "&Validate",
+                                               "&Forward", "&Plan",   "&Scaling"};
     for (int i = 0; i < static_cast<int>(titles.size()); ++i)
         view->addAction(QString::fromLatin1(titles[static_cast<std::size_t>(i)]),
                         QKeySequence(QStringLiteral("Ctrl+%1").arg(i + 1)), this,
@@ -241,8 +254,11 @@ void MainWindow::buildMenus()
         showView(View::Forward);
         forwardView_->run();
     });
-    QAction* cancel = run->addAction(QStringLiteral("&Cancel forward pass"), QKeySequence(Qt::Key_Escape),
-                                     this, [this] { forwardView_->cancel(); });
+    QAction* cancel =
+        run->addAction(QStringLiteral("&Cancel forward pass"), QKeySequence(Qt::Key_Escape), this, [this] {
+            forwardView_->cancel();
+            scalingView_->cancelFit();
+        });
     cancel->setShortcutContext(Qt::WindowShortcut);
     run->addAction(doc->fitAction());
 
@@ -372,6 +388,12 @@ bool MainWindow::acceptDrop(const QMimeData* mime)
     for (const QUrl& url : mime->urls())
         if (url.isLocalFile())
             paths << url.toLocalFile();
+    // A runs table dropped on the Scaling view opens there.
+    if (currentView() == View::Scaling && paths.size() == 1 && QFileInfo(paths.front()).isFile() &&
+        QFileInfo(paths.front()).suffix().toLower() != QLatin1String("json")) {
+        scalingView_->openRuns(paths.front());
+        return true;
+    }
     // One file dropped on the designer opens there; anything else joins the workspace.
     if (currentView() == View::Designer && paths.size() == 1 && QFileInfo(paths.front()).isFile()) {
         openInDesigner(paths.front(), QString(), QString());
@@ -416,6 +438,10 @@ void MainWindow::closeEvent(QCloseEvent* event)
     }
     if (planView_->isSearching())
         planView_->cancelAndWait(30000);
+    if (scalingView_->isFitting()) {
+        scalingView_->cancelFit();
+        scalingView_->waitForFit(30000);
+    }
     saveSettings();
     event->accept();
 }
@@ -438,6 +464,7 @@ void MainWindow::saveSettings()
     validateView_->saveSettings(s);
     forwardView_->saveSettings(s);
     planView_->saveSettings(s);
+    scalingView_->saveSettings(s);
 }
 
 void MainWindow::restoreSettings()
@@ -472,6 +499,7 @@ void MainWindow::restoreSettings()
     validateView_->restoreSettings(s);
     forwardView_->restoreSettings(s);
     planView_->restoreSettings(s);
+    scalingView_->restoreSettings(s);
     rebuildRecentMenu();
 }
 
@@ -523,7 +551,8 @@ void MainWindow::showShortcuts()
             "<tr><td><b>Ctrl+E</b></td><td>Export the comparison</td></tr>"
             "<tr><td><b>Ctrl+Shift+P / Ctrl+Shift+G</b></td><td>Export the chart as PNG / SVG</td></tr>"
             "<tr><td><b>Ctrl+T</b></td><td>Fit to target</td></tr>"
-            "<tr><td><b>Ctrl+R / Esc</b></td><td>Run / cancel the forward pass</td></tr>"
+            "<tr><td><b>Ctrl+R / Esc</b></td><td>Run / cancel the forward pass (Esc also cancels a scaling "
+            "fit)</td></tr>"
             "</table>"));
 }
 

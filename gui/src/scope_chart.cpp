@@ -5,6 +5,7 @@
 #include <QChartView>
 #include <QCursor>
 #include <QFileInfo>
+#include <QGraphicsRectItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
 #include <QGraphicsTextItem>
@@ -333,6 +334,10 @@ void applyStyles(ScopeChart::Built& b, const ChartSpec& spec, int hovered)
             l.end ? labelColor(s.color) : (s.highlight ? s.color.darker(130) : QColor(60, 60, 60));
         l.item->setBrush(strong ? base : faded(base));
         l.item->setFont(chartFont(-1, s.highlight || s.selected || l.series == hovered));
+        // A label's backing follows its text (the font just changed).
+        for (QGraphicsItem* child : l.item->childItems())
+            if (auto* backing = qgraphicsitem_cast<QGraphicsRectItem*>(child))
+                backing->setRect(l.item->boundingRect().adjusted(-3, -1, 3, 1));
     }
     for (std::size_t i = 0; i < b.sets.size() && i < spec.barSets.size(); ++i) {
         QBarSet* set = b.sets[i];
@@ -491,6 +496,12 @@ std::unique_ptr<ScopeChart::Built> buildChart(const ChartSpec& spec)
                 continue;
             auto* item = new QGraphicsSimpleTextItem(s.pointLabels.at(p), chart);
             item->setZValue(20);
+            if (s.labelBacking) {
+                auto* backing = new QGraphicsRectItem(item);
+                backing->setFlag(QGraphicsItem::ItemStacksBehindParent);
+                backing->setBrush(QColor(255, 255, 255, 225));
+                backing->setPen(Qt::NoPen);
+            }
             b.labels.push_back({item, i, static_cast<int>(p), false});
         }
         if (!s.endLabel.isEmpty()) {

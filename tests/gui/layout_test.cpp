@@ -63,7 +63,7 @@ TEST(MinimumSize, TheWindowFitsALaptopScreen)
     options.persistSettings = false;
     MainWindow window(options);
     window.show();
-    for (int v = 0; v < 5; ++v) {
+    for (int v = 0; v <= static_cast<int>(MainWindow::View::Scaling); ++v) {
         window.showView(static_cast<MainWindow::View>(v));
         test::settle();
         const QSize min = window.minimumSizeHint();
@@ -108,14 +108,16 @@ TEST_P(Laptop, NoHeaderIsClippedAt1280x800)
 
 std::string viewName(const ::testing::TestParamInfo<MainWindow::View>& param)
 {
-    static const std::array<const char*, 5> kNames = {"Compare", "Charts", "Designer", "Validate", "Forward"};
+    static const std::array<const char*, 7> kNames = {"Compare", "Charts", "Designer", "Validate",
+                                                      "Forward", "Plan",   "Scaling"};
     return kNames[static_cast<std::size_t>(param.param)];
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryView, Laptop,
                          ::testing::Values(MainWindow::View::Compare, MainWindow::View::Charts,
                                            MainWindow::View::Designer, MainWindow::View::Validate,
-                                           MainWindow::View::Forward),
+                                           MainWindow::View::Forward, MainWindow::View::Plan,
+                                           MainWindow::View::Scaling),
                          viewName);
 
 TEST(ChartLabels, ScatterLabelsDoNotCollideAndTitlesSurviveExport)

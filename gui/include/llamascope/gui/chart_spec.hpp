@@ -47,6 +47,8 @@ struct XYSeriesSpec {
     /// Drawn at the right end of the line, beside the plot (direct labelling instead of a
     /// legend entry); lines' end labels are spread vertically so they never overlap.
     QString endLabel;
+    /// Point labels on a white backing, readable over a dense scatter (e.g. a model among runs).
+    bool labelBacking = false;
     double width = 2.0;
     double markerSize = 9.0;
 };

@@ -24,6 +24,7 @@ class FindingsModel;
 class ForwardRunner;
 class ForwardView;
 class PlanView;
+class ScalingView;
 class ValidateView;
 class Workspace;
 
@@ -35,7 +36,15 @@ struct MainWindowOptions {
 class MainWindow final : public QMainWindow {
     Q_OBJECT
 public:
-    enum class View { Compare = 0, Charts = 1, Designer = 2, Validate = 3, Forward = 4, Plan = 5 };
+    enum class View {
+        Compare = 0,
+        Charts = 1,
+        Designer = 2,
+        Validate = 3,
+        Forward = 4,
+        Plan = 5,
+        Scaling = 6
+    };
 
     explicit MainWindow(const MainWindowOptions& options = {}, QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -48,7 +57,7 @@ public:
     bool acceptDrop(const QMimeData* mime);
     static bool canAcceptDrop(const QMimeData* mime);
     [[nodiscard]] View currentView() const;
-    /// "compare", "charts", "designer", "validate", "forward", "plan"; nullopt-like -1 if unknown.
+    /// "compare", "charts", "designer", "validate", "forward", "plan", "scaling"; nullopt-like -1 if unknown.
     static int viewFromName(const QString& name);
 
     [[nodiscard]] QStringList recentFiles() const { return recent_; }
@@ -65,6 +74,7 @@ public:
     [[nodiscard]] ValidateView* validateView() const { return validateView_; }
     [[nodiscard]] ForwardView* forwardView() const { return forwardView_; }
     [[nodiscard]] PlanView* planView() const { return planView_; }
+    [[nodiscard]] ScalingView* scalingView() const { return scalingView_; }
 
     void saveSettings();
     /// A transient message in the status bar.
@@ -102,6 +112,7 @@ private:
     ValidateView* validateView_;
     ForwardView* forwardView_;
     PlanView* planView_ = nullptr;
+    ScalingView* scalingView_ = nullptr;
     QLabel* counts_;
     QMenu* recentMenu_ = nullptr;
     QAction* showDraft_ = nullptr;

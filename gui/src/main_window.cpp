@@ -535,8 +535,8 @@ void MainWindow::showShortcuts()
         this, QStringLiteral("Keyboard shortcuts"),
         QStringLiteral(
             "<table>"
-            "<tr><td><b>Ctrl+1 … Ctrl+6</b></td><td>Compare, Charts, Designer, Validate, Forward, "
-            "Plan</td></tr>"
+            "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>Compare, Charts, Designer, Validate, Forward, "
+            "Plan, Scaling</td></tr>"
             "<tr><td><b>Ctrl+O / Ctrl+Shift+O</b></td><td>Open files / a folder</td></tr>"
             "<tr><td><b>Ctrl+Shift+D</b></td><td>Open a file in the designer</td></tr>"
             "<tr><td><b>Ctrl+N</b></td><td>New config in the designer</td></tr>"

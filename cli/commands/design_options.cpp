@@ -77,24 +77,23 @@ std::string formatDuration(double seconds)
 
 void addRecipeOptions(po::options_description& options)
 {
-    options.add_options()("optimizer", po::value<std::string>()->default_value("mixed-adamw"),
-                          "none (inference), adamw (all fp32), mixed-adamw, bf16-adam, adam8bit, galore, "
-                          "lora, adafactor, lion, sgd "
-                          "(with momentum), qlora")("rank", po::value<std::string>(),
-                                                    "GaLore / LoRA / QLoRA rank r")(
+    // Names, help and defaults come from core: the enum tables and MemoryOptions{}.
+    const MemoryOptions defaults;
+    options.add_options()("optimizer",
+                          po::value<std::string>()->default_value(std::string(toString(defaults.optimizer))),
+                          choicesHelp("training regime", optimizerTable()).c_str())(
+        "rank", po::value<std::string>(), "GaLore / LoRA / QLoRA rank r")(
         "master-weights", po::value<std::string>(),
         "yes or no: an fp32 master copy of 16-bit weights (default: the optimizer's; mixed-adamw always, "
         "adafactor/lion/sgd with 16-bit weights)")(
         "grad-dtype", po::value<std::string>(),
         "gradient dtype: fp32, bf16 or fp16 (default: the weights'; fp32 = Megatron-LM's "
-        "--accumulate-allreduce-grads-in-fp32)")("dtype", po::value<std::string>(),
-                                                 "weight dtype: fp32, bf16, fp16, int8, int4 (nf4), fp8 "
-                                                 "(default: fp32 for adamw, int4 for qlora, else "
-                                                 "bf16)")(
-        "attention", po::value<std::string>()->default_value("flash"),
-        "flash (FlashAttention-2: no T×T matrix), sdpa (transformers' sdpa path: K/V repeated to H "
-        "heads), eager (keeps the T×T probabilities in fp32 and 16 bits) or fused-softmax "
-        "(Megatron-LM's unfused attention)");
+        "--accumulate-allreduce-grads-in-fp32)")(
+        "dtype", po::value<std::string>(),
+        choicesHelp("weight dtype (default: fp32 for adamw, int4 for qlora, else bf16)", storageDtypeTable())
+            .c_str())("attention",
+                      po::value<std::string>()->default_value(std::string(toString(defaults.attention))),
+                      choicesHelp("how attention keeps its activations", attentionKernelTable()).c_str());
 }
 
 void addMemoryOptions(po::options_description& options)
@@ -109,10 +108,7 @@ MemoryOptions recipeOptionsFrom(const po::variables_map& vm)
 {
     MemoryOptions o;
     const std::string opt = vm["optimizer"].as<std::string>();
-    const auto optimizer = optimizerFromString(opt);
-    if (!optimizer)
-        unknownName("optimizer", opt, optimizerNames());
-    o.optimizer = *optimizer;
+    o.optimizer = enumOption(opt, "optimizer", optimizerTable());
     if (vm.count("rank"))
         o.rank = parsePositive(vm["rank"].as<std::string>(), "rank");
     if ((o.optimizer == Optimizer::GaLore || o.optimizer == Optimizer::LoRA ||
@@ -120,14 +116,7 @@ MemoryOptions recipeOptionsFrom(const po::variables_map& vm)
         o.rank == 0)
         throw UsageError("--optimizer " + opt + " needs --rank R (e.g. 128)");
     if (vm.count("dtype")) {
-        const std::string d = vm["dtype"].as<std::string>();
-        const auto dtype = storageDtypeFromString(d);
-        if (!dtype) {
-            static constexpr std::string_view kNames[] = {"fp32", "bf16", "fp16", "int8",
-                                                          "int4", "nf4",  "fp8"};
-            unknownName("dtype", d, kNames);
-        }
-        o.weightDtype = *dtype;
+        o.weightDtype = enumOption(vm["dtype"].as<std::string>(), "dtype", storageDtypeTable());
     }
     if (vm.count("master-weights"))
         o.masterWeights = parseYesNo(vm["master-weights"].as<std::string>(), "master-weights");
@@ -140,11 +129,7 @@ MemoryOptions recipeOptionsFrom(const po::variables_map& vm)
         }
         o.gradDtype = *dtype;
     }
-    const std::string a = vm["attention"].as<std::string>();
-    const auto kernel = attentionKernelFromString(a);
-    if (!kernel)
-        unknownName("attention", a, attentionKernelNames());
-    o.attention = *kernel;
+    o.attention = enumOption(vm["attention"].as<std::string>(), "attention", attentionKernelTable());
     return o;
 }
 
@@ -173,7 +158,7 @@ void addDeviceOptions(po::options_description& options, bool withCost)
                           "model FLOPs utilisation, e.g. 0.4 or 40%")(
         "num-devices", po::value<std::string>()->default_value("1"), "accelerators training together")(
         "precision", po::value<std::string>(),
-        "peak to use: bf16, fp16, tf32, fp32 (default: the training dtype's)")(
+        choicesHelp("peak to use (default: the training dtype's)", precisionTable()).c_str())(
         "tokens", po::value<std::string>(), "training tokens D for the time estimate (default: 20·N)");
 }
 
@@ -203,13 +188,7 @@ CostOptions costOptionsFrom(const po::variables_map& vm, StorageDtype computeDty
         throw UsageError("--mfu must be in (0, 1] (or 1%–100%), got \"" + vm["mfu"].as<std::string>() + "\"");
     o.devices = parsePositive(vm["num-devices"].as<std::string>(), "num-devices");
     if (vm.count("precision")) {
-        const std::string p = vm["precision"].as<std::string>();
-        const auto precision = precisionFromString(p);
-        if (!precision) {
-            static constexpr std::string_view kNames[] = {"bf16", "fp16", "tf32", "fp32"};
-            unknownName("precision", p, kNames);
-        }
-        o.precision = *precision;
+        o.precision = enumOption(vm["precision"].as<std::string>(), "precision", precisionTable());
     } else {
         o.precision = computeDtype == StorageDtype::F32   ? Precision::FP32
                       : computeDtype == StorageDtype::F16 ? Precision::FP16

@@ -5,6 +5,7 @@
 // core/data/accelerators.json (compiled in; a user file can replace it).
 
 #include "llamascope/config.hpp"
+#include "llamascope/enum_table.hpp"
 #include "llamascope/flops.hpp"
 #include "llamascope/table.hpp"
 
@@ -22,6 +23,8 @@ namespace llamascope {
 /// Arithmetic precisions an accelerator table lists peaks for.
 enum class Precision { BF16, FP16, TF32, FP32 };
 
+/// Names, aliases and help of each peak precision (enum_table.hpp).
+const EnumTable<Precision>& precisionTable();
 std::string_view toString(Precision p);
 std::optional<Precision> precisionFromString(std::string_view s);
 

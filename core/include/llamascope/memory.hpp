@@ -7,6 +7,7 @@
 // V vocab, B batch, T tokens per sequence, r rank (GaLore / LoRA).
 
 #include "llamascope/config.hpp"
+#include "llamascope/enum_table.hpp"
 #include "llamascope/table.hpp"
 
 #include <nlohmann/json_fwd.hpp>
@@ -21,6 +22,8 @@ namespace llamascope {
 /// Storage types for weights, optimizer state, activations and the KV cache.
 enum class StorageDtype { F32, BF16, F16, Int8, Int4, F8 };
 
+/// Names, aliases and help of each dtype (enum_table.hpp): CLI help, parsing and GUI lists.
+const EnumTable<StorageDtype>& storageDtypeTable();
 std::string_view toString(StorageDtype t);
 /// "fp32"/"float32"/"f32", "bf16"/"bfloat16", "fp16"/"float16"/"f16"/"half", "int8", "int4",
 /// "fp8" (e4m3 or e5m2: both 8 bits; for KV caches and inference weights).
@@ -47,6 +50,7 @@ enum class Optimizer {
     QLoRA,       ///< NF4 base with double quantisation + LoRA adapters (Dettmers et al. 2023)
 };
 
+const EnumTable<Optimizer>& optimizerTable();
 std::string_view toString(Optimizer o);
 /// Accepts the toString() names: none, adamw, mixed-adamw, bf16-adam, adam8bit, galore, lora,
 /// adafactor, lion, sgd, qlora (and a few spellings: "adam-8bit", "8bit-adam", "mixed", "bf16",
@@ -65,6 +69,7 @@ enum class AttentionKernel {
                   ///< the T×T probabilities in the compute dtype only, no mask tensor
 };
 
+const EnumTable<AttentionKernel>& attentionKernelTable();
 std::string_view toString(AttentionKernel k);
 /// "flash", "eager", "sdpa", "fused-softmax".
 std::optional<AttentionKernel> attentionKernelFromString(std::string_view s);

@@ -19,28 +19,25 @@ namespace llamascope {
 /// Generated at build time from core/data/accelerators.json (cmake/EmbedFiles.cmake).
 std::span<const EmbeddedFile> acceleratorDataFiles();
 
+const EnumTable<Precision>& precisionTable()
+{
+    static const EnumTable<Precision> table({
+        {Precision::BF16, "bf16", "bfloat16 tensor-core peak", {"bfloat16"}},
+        {Precision::FP16, "fp16", "IEEE half tensor-core peak", {"float16", "half"}},
+        {Precision::TF32, "tf32", "TensorFloat-32 peak", {}},
+        {Precision::FP32, "fp32", "plain fp32 peak", {"float32"}},
+    });
+    return table;
+}
+
 std::string_view toString(Precision p)
 {
-    switch (p) {
-    case Precision::BF16: return "bf16";
-    case Precision::FP16: return "fp16";
-    case Precision::TF32: return "tf32";
-    case Precision::FP32: return "fp32";
-    }
-    return "bf16";
+    return precisionTable().name(p);
 }
 
 std::optional<Precision> precisionFromString(std::string_view s)
 {
-    if (s == "bf16" || s == "bfloat16")
-        return Precision::BF16;
-    if (s == "fp16" || s == "float16" || s == "half")
-        return Precision::FP16;
-    if (s == "tf32")
-        return Precision::TF32;
-    if (s == "fp32" || s == "float32")
-        return Precision::FP32;
-    return std::nullopt;
+    return precisionTable().find(s);
 }
 
 double Accelerator::peakFlops(Precision p) const
@@ -174,7 +171,8 @@ AcceleratorTable parseAccelerators(std::string_view jsonText, const std::string&
         const std::string pat = at + "/peak_tflops";
         for (auto it = peaks.begin(); it != peaks.end(); ++it)
             if (!precisionFromString(it.key()))
-                bad(source, pat + "/" + it.key(), "unknown precision (use bf16, fp16, tf32, fp32)");
+                bad(source, pat + "/" + it.key(),
+                    "unknown precision (use " + precisionTable().namesText() + ")");
         a.bf16Tflops = number(peaks, "bf16", source, pat, false);
         a.fp16Tflops = number(peaks, "fp16", source, pat, false);
         a.tf32Tflops = number(peaks, "tf32", source, pat, false);

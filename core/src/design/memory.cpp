@@ -26,34 +26,27 @@ namespace llamascope {
 
 // ---- names -----------------------------------------------------------------------------------
 
+const EnumTable<StorageDtype>& storageDtypeTable()
+{
+    static const EnumTable<StorageDtype> table({
+        {StorageDtype::F32, "fp32", "32-bit float", {"float32", "f32", "float"}},
+        {StorageDtype::BF16, "bf16", "bfloat16", {"bfloat16"}},
+        {StorageDtype::F16, "fp16", "IEEE half", {"float16", "f16", "half"}},
+        {StorageDtype::Int8, "int8", "8-bit integers", {"i8"}},
+        {StorageDtype::Int4, "int4", "4-bit, NF4 for QLoRA", {"i4", "nf4"}},
+        {StorageDtype::F8, "fp8", "8-bit float, e4m3 or e5m2", {"float8", "e4m3", "e5m2"}},
+    });
+    return table;
+}
+
 std::string_view toString(StorageDtype t)
 {
-    switch (t) {
-    case StorageDtype::F32: return "fp32";
-    case StorageDtype::BF16: return "bf16";
-    case StorageDtype::F16: return "fp16";
-    case StorageDtype::Int8: return "int8";
-    case StorageDtype::Int4: return "int4";
-    case StorageDtype::F8: return "fp8";
-    }
-    return "fp32";
+    return storageDtypeTable().name(t);
 }
 
 std::optional<StorageDtype> storageDtypeFromString(std::string_view s)
 {
-    if (s == "fp32" || s == "float32" || s == "f32" || s == "float")
-        return StorageDtype::F32;
-    if (s == "bf16" || s == "bfloat16")
-        return StorageDtype::BF16;
-    if (s == "fp16" || s == "float16" || s == "f16" || s == "half")
-        return StorageDtype::F16;
-    if (s == "int8" || s == "i8")
-        return StorageDtype::Int8;
-    if (s == "int4" || s == "i4" || s == "nf4")
-        return StorageDtype::Int4;
-    if (s == "fp8" || s == "float8" || s == "e4m3" || s == "e5m2")
-        return StorageDtype::F8;
-    return std::nullopt;
+    return storageDtypeTable().find(s);
 }
 
 int bitsOf(StorageDtype t)
@@ -75,65 +68,83 @@ Count bytesOf(Count elements, StorageDtype t)
     return bits / 8 + (bits % 8 != 0 ? 1 : 0);
 }
 
-namespace {
-constexpr std::array<std::string_view, 11> kOptimizerNames = {
-    "none", "adamw",     "mixed-adamw", "bf16-adam", "adam8bit", "galore",
-    "lora", "adafactor", "lion",        "sgd",       "qlora"};
-constexpr std::array<std::string_view, 4> kAttentionNames = {"flash", "eager", "sdpa", "fused-softmax"};
-} // namespace
+const EnumTable<Optimizer>& optimizerTable()
+{
+    static const EnumTable<Optimizer> table({
+        {Optimizer::None, "none", "inference, weights and KV cache only", {"inference"}},
+        {Optimizer::AdamW, "adamw", "AdamW with everything in fp32, 16 B/param", {"adamw-fp32", "adam"}},
+        {Optimizer::MixedAdamW,
+         "mixed-adamw",
+         "16-bit weights and grads, fp32 master copy and moments, 16 B/param",
+         {"mixed", "amp", "mixed-adam"}},
+        {Optimizer::Bf16Adam,
+         "bf16-adam",
+         "weights, grads and moments all bf16, 8 B/param",
+         {"bf16", "bf16-adamw", "pure-bf16"}},
+        {Optimizer::Adam8bit,
+         "adam8bit",
+         "bitsandbytes blockwise 8-bit moments",
+         {"adam-8bit", "8bit-adam", "adamw8bit", "adam8"}},
+        {Optimizer::GaLore, "galore", "rank-r projected Adam, Zhao et al. 2024, needs a rank", {}},
+        {Optimizer::LoRA, "lora", "frozen base with rank-r adapters, Hu et al. 2022, needs a rank", {}},
+        {Optimizer::Adafactor, "adafactor", "factored second moment, Shazeer & Stern 2018", {}},
+        {Optimizer::Lion, "lion", "one momentum buffer, Chen et al. 2023", {}},
+        {Optimizer::SgdMomentum, "sgd", "SGD with momentum", {"sgd-momentum", "sgdm", "momentum"}},
+        {Optimizer::QLoRA,
+         "qlora",
+         "NF4 base with LoRA adapters, Dettmers et al. 2023, needs a rank",
+         {"q-lora", "lora-nf4"}},
+    });
+    return table;
+}
 
 std::string_view toString(Optimizer o)
 {
-    return kOptimizerNames[static_cast<std::size_t>(o)];
+    return optimizerTable().name(o);
 }
 
 std::optional<Optimizer> optimizerFromString(std::string_view s)
 {
-    for (std::size_t i = 0; i < kOptimizerNames.size(); ++i)
-        if (s == kOptimizerNames[i])
-            return static_cast<Optimizer>(i);
-    if (s == "inference")
-        return Optimizer::None;
-    if (s == "adamw-fp32" || s == "adam")
-        return Optimizer::AdamW;
-    if (s == "mixed" || s == "amp" || s == "mixed-adam")
-        return Optimizer::MixedAdamW;
-    if (s == "bf16" || s == "bf16-adamw" || s == "pure-bf16")
-        return Optimizer::Bf16Adam;
-    if (s == "adam-8bit" || s == "8bit-adam" || s == "adamw8bit" || s == "adam8")
-        return Optimizer::Adam8bit;
-    if (s == "sgd-momentum" || s == "sgdm" || s == "momentum")
-        return Optimizer::SgdMomentum;
-    if (s == "q-lora" || s == "lora-nf4")
-        return Optimizer::QLoRA;
-    return std::nullopt;
+    return optimizerTable().find(s);
 }
 
 std::span<const std::string_view> optimizerNames()
 {
-    return kOptimizerNames;
+    static const std::vector<std::string_view> names = optimizerTable().names();
+    return names;
+}
+
+const EnumTable<AttentionKernel>& attentionKernelTable()
+{
+    static const EnumTable<AttentionKernel> table({
+        {AttentionKernel::Flash,
+         "flash",
+         "FlashAttention-2: no T×T matrix",
+         {"flash2", "flash-attention", "flash_attention_2", "fused"}},
+        {AttentionKernel::Eager, "eager", "transformers' eager attention: keeps the T×T probabilities", {}},
+        {AttentionKernel::Sdpa, "sdpa", "transformers' sdpa path: K/V repeated to H heads", {}},
+        {AttentionKernel::FusedSoftmax,
+         "fused-softmax",
+         "Megatron-LM's unfused attention with the fused softmax kernel",
+         {"fused-scale-mask-softmax", "megatron"}},
+    });
+    return table;
 }
 
 std::string_view toString(AttentionKernel k)
 {
-    return kAttentionNames[static_cast<std::size_t>(k)];
+    return attentionKernelTable().name(k);
 }
 
 std::optional<AttentionKernel> attentionKernelFromString(std::string_view s)
 {
-    for (std::size_t i = 0; i < kAttentionNames.size(); ++i)
-        if (s == kAttentionNames[i])
-            return static_cast<AttentionKernel>(i);
-    if (s == "flash2" || s == "flash-attention" || s == "flash_attention_2" || s == "fused")
-        return AttentionKernel::Flash;
-    if (s == "fused-scale-mask-softmax" || s == "megatron")
-        return AttentionKernel::FusedSoftmax;
-    return std::nullopt;
+    return attentionKernelTable().find(s);
 }
 
 std::span<const std::string_view> attentionKernelNames()
 {
-    return kAttentionNames;
+    static const std::vector<std::string_view> names = attentionKernelTable().names();
+    return names;
 }
 
 std::string_view toString(MemoryCategory c)

@@ -63,11 +63,12 @@ void setUpApplication(QApplication& app, const QString& organisation, const QStr
 
 QStringList screenshotViews()
 {
-    return {QStringLiteral("compare"),      QStringLiteral("compare-diff"), QStringLiteral("charts"),
-            QStringLiteral("charts-flops"), QStringLiteral("charts-shape"), QStringLiteral("charts-memory"),
-            QStringLiteral("designer"),     QStringLiteral("designer-fit"), QStringLiteral("validate"),
-            QStringLiteral("forward"),      QStringLiteral("plan"),         QStringLiteral("scaling"),
-            QStringLiteral("scaling-loss")};
+    return {
+        QStringLiteral("compare"),          QStringLiteral("compare-diff"), QStringLiteral("charts"),
+        QStringLiteral("charts-flops"),     QStringLiteral("charts-shape"), QStringLiteral("charts-memory"),
+        QStringLiteral("charts-published"), QStringLiteral("designer"),     QStringLiteral("designer-fit"),
+        QStringLiteral("validate"),         QStringLiteral("forward"),      QStringLiteral("plan"),
+        QStringLiteral("scaling"),          QStringLiteral("scaling-loss")};
 }
 
 namespace {
@@ -155,6 +156,8 @@ bool renderScreenshot(const QString& view, const QString& pngPath, const QString
             kind = ChartsView::Kind::Flops;
         else if (view == QLatin1String("charts-shape"))
             kind = ChartsView::Kind::Shape;
+        else if (view == QLatin1String("charts-published"))
+            kind = ChartsView::Kind::Published;
         else if (view == QLatin1String("charts-memory")) {
             kind = ChartsView::Kind::Memory;
             window.chartsView()->setMemoryDevice(QStringLiteral("a100-80gb"));

@@ -17,6 +17,8 @@
 #include <exception>
 #include <limits>
 #include <map>
+#include <optional>
+#include <span>
 
 namespace llamascope::gui {
 namespace {
@@ -454,6 +456,182 @@ MemoryOptions MemoryChartOptions::defaultMemoryOptions()
     MemoryOptions m;
     m.rank = kDefaultLowRank;
     return m;
+}
+
+QString placementSummary(const PublishedPlacement& p)
+{
+    QStringList near;
+    for (std::size_t i = 0; i < p.nearest.size(); ++i) {
+        const PublishedModel& m = *p.nearest[i];
+        near << (i == 0 ? QStringLiteral("%1 (%2)").arg(qs(m.name), qs(describeShape(m)))
+                        : QStringLiteral("%1 (%2 × %3)").arg(qs(m.name)).arg(m.hidden).arg(m.layers));
+    }
+    return QStringLiteral("Nearest published: %1. d/L %2 is %3 the published range %4–%5 at %6 "
+                          "non-embedding parameters.")
+        .arg(near.isEmpty() ? QStringLiteral("none") : near.join(QStringLiteral(", ")),
+             qs(formatFixed(p.widthPerLayer, 1)),
+             p.inside ? QStringLiteral("inside") : QStringLiteral("outside"), qs(formatFixed(p.range.low, 0)),
+             qs(formatFixed(p.range.high, 0)), qs(formatShort(static_cast<double>(p.bodyParameters))));
+}
+
+ChartSpec publishedChart(const std::vector<ChartRow>& rows)
+{
+    ChartSpec spec;
+    spec.kind = ChartSpec::Kind::XY;
+    spec.title = QStringLiteral("Width vs depth among published models");
+    spec.x = {QStringLiteral("layers L (log scale)"), true, 2, QStringLiteral("%g"), {}, {}, {}};
+    spec.y = {QStringLiteral("hidden size d (log scale)"), true, 2, QStringLiteral("%g"), {}, {}, {}};
+    spec.legendAlignment = Qt::AlignBottom;
+    const std::span<const PublishedModel> models = publishedModels();
+    spec.subtitle = QStringLiteral("%1 released decoders (grey; core/data/published_models.json), "
+                                   "your configs and the draft on top; hover a point for details")
+                        .arg(models.size());
+
+    // Published models: one grey point each, in the data set's order. Models that share a
+    // shape (LLaMA-7B, Llama-2-7B, Mistral-7B, ... at 4096 × 32) share one marker position,
+    // so each point's tooltip lists every model at that shape, the hovered one first.
+    std::map<std::pair<Count, Count>, std::vector<const PublishedModel*>> byShape;
+    for (const PublishedModel& m : models)
+        byShape[{m.layers, m.hidden}].push_back(&m);
+    auto describe = [](const PublishedModel& m) {
+        return QStringLiteral("%1 × %2, %3, d/L %4%5 — %6 (%7, %8)")
+            .arg(m.hidden)
+            .arg(m.layers)
+            .arg(m.kvHeads == m.heads ? QStringLiteral("%1 heads").arg(m.heads)
+                                      : QStringLiteral("heads/KV %1/%2").arg(m.heads).arg(m.kvHeads),
+                 qs(formatFixed(m.widthPerLayer(), 1)), m.tied ? QStringLiteral(", tied") : QString(),
+                 qs(m.publishedParams).toHtmlEscaped(), qs(m.org).toHtmlEscaped())
+            .arg(m.year);
+    };
+    XYSeriesSpec grey;
+    grey.label = QStringLiteral("published models");
+    grey.scatter = true;
+    grey.color = QColor(176, 176, 176);
+    grey.markerSize = 8;
+    double lLo = 0, lHi = 0, dLo = 0, dHi = 0, rLo = 0, rHi = 0;
+    auto extend = [&](double l, double d) {
+        lLo = lLo == 0 ? l : std::min(lLo, l);
+        lHi = std::max(lHi, l);
+        dLo = dLo == 0 ? d : std::min(dLo, d);
+        dHi = std::max(dHi, d);
+    };
+    for (const PublishedModel& m : models) {
+        grey.points.emplace_back(static_cast<double>(m.layers), static_cast<double>(m.hidden));
+        extend(static_cast<double>(m.layers), static_cast<double>(m.hidden));
+        rLo = rLo == 0 ? m.widthPerLayer() : std::min(rLo, m.widthPerLayer());
+        rHi = std::max(rHi, m.widthPerLayer());
+        QString tip = QStringLiteral("<b>%1</b><br>%2").arg(qs(m.name).toHtmlEscaped(), describe(m));
+        const auto& same = byShape[{m.layers, m.hidden}];
+        if (same.size() > 1) {
+            tip += QStringLiteral("<br><br>Same d × L:");
+            for (const PublishedModel* o : same)
+                if (o != &m)
+                    tip += QStringLiteral("<br><b>%1</b>: %2").arg(qs(o->name).toHtmlEscaped(), describe(*o));
+        }
+        grey.tooltips << tip;
+    }
+
+    // The configs (with the same (L, d) sharing a marker) and the draft.
+    std::map<std::pair<Count, Count>, QStringList> names;
+    std::map<std::pair<Count, Count>, QStringList> tips;
+    std::map<std::pair<Count, Count>, bool> chosen;
+    std::vector<std::pair<Count, Count>> order;
+    const ChartRow* draft = nullptr;
+    for (const ChartRow& r : rows) {
+        if (r.draft) {
+            draft = &r;
+            continue;
+        }
+        const ModelConfig& c = r.analysis->config;
+        const auto key = std::make_pair(c.numHiddenLayers, c.hiddenSize);
+        if (!names.contains(key))
+            order.push_back(key);
+        names[key] << nameOf(r);
+        tips[key] << QStringLiteral("<b>%1</b>: %2")
+                         .arg(nameOf(r).toHtmlEscaped(),
+                              placementSummary(placeAmongPublished(c)).toHtmlEscaped());
+        chosen[key] = chosen[key] || r.selected;
+    }
+    XYSeriesSpec configs;
+    configs.label = QStringLiteral("your configs");
+    configs.scatter = true;
+    configs.color = QColor(42, 104, 142);
+    configs.markerSize = 11;
+    configs.labelBacking = true;
+    XYSeriesSpec picked = configs;
+    picked.label = QStringLiteral("selected in Compare");
+    picked.selected = true;
+    picked.color = QColor(20, 20, 20);
+    picked.markerSize = 13;
+    for (const auto& key : order) {
+        const QStringList& n = names[key];
+        XYSeriesSpec& into = chosen[key] ? picked : configs;
+        into.points.emplace_back(static_cast<double>(key.first), static_cast<double>(key.second));
+        extend(static_cast<double>(key.first), static_cast<double>(key.second));
+        into.pointLabels << (n.size() > 2 ? QStringLiteral("%1 +%2").arg(n.front()).arg(n.size() - 1)
+                                          : n.join(QStringLiteral(", ")));
+        into.tooltips << QStringLiteral("L = %1, d = %2<br>%3")
+                             .arg(qs(formatCount(key.first)), qs(formatCount(key.second)),
+                                  tips[key].join(QStringLiteral("<br>")));
+    }
+    std::optional<XYSeriesSpec> draftSeries;
+    if (draft != nullptr) {
+        XYSeriesSpec d;
+        d.label = QStringLiteral("designer draft");
+        d.scatter = true;
+        d.highlight = true;
+        d.color = draftColor();
+        d.markerSize = 14;
+        d.labelBacking = true;
+        const ModelConfig& c = draft->analysis->config;
+        d.points = {QPointF(static_cast<double>(c.numHiddenLayers), static_cast<double>(c.hiddenSize))};
+        extend(d.points.front().x(), d.points.front().y());
+        d.selected = draft->selected;
+        d.pointLabels = {nameOf(*draft)};
+        d.tooltips = {QStringLiteral("<b>%1</b> (designer draft)<br>L = %2, d = %3<br>%4")
+                          .arg(nameOf(*draft).toHtmlEscaped(), qs(formatCount(c.numHiddenLayers)),
+                               qs(formatCount(c.hiddenSize)),
+                               placementSummary(placeAmongPublished(c)).toHtmlEscaped())};
+        draftSeries = std::move(d);
+    }
+
+    constexpr double kMargin = 1.3;
+    spec.x.min = lLo / kMargin;
+    spec.x.max = lHi * kMargin;
+    spec.y.min = dLo / kMargin;
+    spec.y.max = dHi * kMargin;
+
+    // d/L reference lines: the powers of two that bracket the data set's d/L, each drawn as
+    // d = r·L inside the plotted box and labelled at its upper end.
+    if (rLo > 0) {
+        for (double r = std::exp2(std::floor(std::log2(rLo))); r <= std::exp2(std::ceil(std::log2(rHi)));
+             r *= 2) {
+            const double from = std::max(*spec.x.min, *spec.y.min / r);
+            const double to = std::min(*spec.x.max, *spec.y.max / r) / 1.04;
+            if (to <= from)
+                continue;
+            XYSeriesSpec s;
+            s.label = QStringLiteral("d/L = %1").arg(r);
+            s.color = QColor(150, 150, 150);
+            s.dashed = true;
+            s.width = 1.0;
+            s.inLegend = false;
+            s.points = {QPointF(from, r * from), QPointF(to, r * to)};
+            s.pointLabels = {QString(), s.label};
+            s.labelBacking = true; // readable where a line's end passes a published point
+            const QString tip = QStringLiteral("d/L = %1: d = %1 · L").arg(r);
+            s.tooltips = {tip, tip};
+            spec.series.push_back(std::move(s));
+        }
+    }
+    spec.series.push_back(std::move(grey));
+    if (!configs.points.empty())
+        spec.series.push_back(std::move(configs));
+    if (!picked.points.empty())
+        spec.series.push_back(std::move(picked));
+    if (draftSeries)
+        spec.series.push_back(std::move(*draftSeries));
+    return spec;
 }
 
 ChartSpec memoryChart(const std::vector<ChartRow>& rows, const MemoryChartOptions& options)

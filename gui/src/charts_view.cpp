@@ -35,6 +35,7 @@ const char* kindKey(ChartsView::Kind k)
     case ChartsView::Kind::Flops: return "flops";
     case ChartsView::Kind::Shape: return "shape";
     case ChartsView::Kind::Memory: return "memory";
+    case ChartsView::Kind::Published: return "published";
     }
     return "chart";
 }
@@ -51,6 +52,7 @@ ChartsView::ChartsView(QAbstractItemModel* model, QWidget* parent)
     tabs_->addTab(makePage(Kind::Flops), QStringLiteral("FLOPs vs sequence length"));
     tabs_->addTab(makePage(Kind::Shape), QStringLiteral("Width vs depth"));
     tabs_->addTab(makePage(Kind::Memory), QStringLiteral("Training memory"));
+    tabs_->addTab(makePage(Kind::Published), QStringLiteral("Among published models"));
     layout->addWidget(tabs_);
 
     coalesce_->setSingleShot(true);
@@ -110,6 +112,11 @@ QWidget* ChartsView::makePage(Kind kind)
     case Kind::Shape:
         bar->addWidget(caption(QStringLiteral("Hover a point or a line for details; rows selected in "
                                               "Compare are drawn dark"),
+                               page));
+        break;
+    case Kind::Published:
+        bar->addWidget(caption(QStringLiteral("Grey: released models (core's data set); hover a point "
+                                              "for its shape and the models that share it"),
                                page));
         break;
     case Kind::Memory: {
@@ -219,7 +226,7 @@ void ChartsView::showEvent(QShowEvent* event)
 
 void ChartsView::rebuildAll()
 {
-    for (Kind k : {Kind::Parameters, Kind::Flops, Kind::Shape, Kind::Memory})
+    for (Kind k : {Kind::Parameters, Kind::Flops, Kind::Shape, Kind::Memory, Kind::Published})
         rebuild(k);
 }
 
@@ -241,6 +248,7 @@ void ChartsView::rebuild(Kind kind)
         break;
     }
     case Kind::Shape: chart->setSpec(shapeChart(rows)); break;
+    case Kind::Published: chart->setSpec(publishedChart(rows)); break;
     case Kind::Memory: {
         MemoryChartOptions o;
         o.memory.batch = batch_->value();

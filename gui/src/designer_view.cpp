@@ -238,6 +238,11 @@ QString DesignerView::metricText(const std::string& columnId) const
     return metrics_->metricText(columnId);
 }
 
+QString DesignerView::publishedText() const
+{
+    return metrics_->publishedText();
+}
+
 QString DesignerView::statusText() const
 {
     return metrics_->statusText();

@@ -102,6 +102,17 @@ MetricsPanel::MetricsPanel(QWidget* parent) : QScrollArea(parent)
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(3, 1);
     mv->addLayout(grid);
+    mv->addWidget(heading(QStringLiteral("Among published shapes"), panel));
+    published_ = new QLabel(panel);
+    published_->setWordWrap(true);
+    published_->setTextFormat(Qt::PlainText);
+    published_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    published_->setToolTip(QStringLiteral(
+        "core placeAmongPublished: the three published models nearest in (ln d, ln L), and the d/L range "
+        "released models use at this config's non-embedding size (docs/design-guide.md \"Published "
+        "shapes\"). "
+        "Charts → Among published models plots them."));
+    mv->addWidget(published_);
     mv->addWidget(heading(QStringLiteral("Parameters"), panel));
     paramsModel_ = new CoreTableModel(this);
     paramsView_ = makeTable(paramsModel_, panel);
@@ -156,6 +167,7 @@ void MetricsPanel::refresh(const LoadResult& r, const std::optional<Analysis>& a
         m.value->setEnabled(a.has_value());
     for (QTableView* v : {paramsView_, flopsView_, memoryView_})
         v->setEnabled(a.has_value());
+    published_->setEnabled(a.has_value());
     if (!a)
         return;
     const std::vector<Analysis> one = {*a};
@@ -182,6 +194,7 @@ void MetricsPanel::refresh(const LoadResult& r, const std::optional<Analysis>& a
         grid_->addWidget(shown[k]->name, row, col);
         grid_->addWidget(shown[k]->value, row, col + 1);
     }
+    published_->setText(placementSummary(placeAmongPublished(a->config)));
     paramsModel_->setTable(parameterTable(a->params));
     flopsModel_->setTable(flopConventionsTable(a->flops));
     const MemoryOptions o = MemoryChartOptions::defaultMemoryOptions();
@@ -205,6 +218,11 @@ QString MetricsPanel::metricText(const std::string& columnId) const
 {
     const auto it = metrics_.find(columnId);
     return it == metrics_.end() || it->second.value->isHidden() ? QString() : it->second.value->text();
+}
+
+QString MetricsPanel::publishedText() const
+{
+    return published_->text();
 }
 
 QString MetricsPanel::statusText() const

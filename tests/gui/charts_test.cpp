@@ -9,6 +9,7 @@
 #include "llamascope/gui/compare_model.hpp"
 #include "llamascope/gui/designer_document.hpp"
 #include "llamascope/gui/designer_view.hpp"
+#include "llamascope/gui/field_editor.hpp"
 #include "llamascope/gui/main_window.hpp"
 #include "llamascope/gui/scope_chart.hpp"
 #include "llamascope/gui/workspace.hpp"
@@ -16,19 +17,25 @@
 
 #include "llamascope/cost.hpp"
 #include "llamascope/memory.hpp"
+#include "llamascope/published.hpp"
 
 #include <gtest/gtest.h>
 
+#include <QAbstractSpinBox>
 #include <QFile>
 #include <QImage>
 #include <QImageReader>
 #include <QSignalSpy>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
+#include <QTest>
 #include <QUndoStack>
 #include <QXmlStreamReader>
 
+#include <array>
 #include <cmath>
+#include <optional>
+#include <tuple>
 
 namespace llamascope::gui {
 namespace {
@@ -131,7 +138,7 @@ TEST(Charts, ExportWritesAValidPngAndAValidSvg)
     QTemporaryDir dir;
     ASSERT_TRUE(dir.isValid());
     for (auto kind : {ChartsView::Kind::Parameters, ChartsView::Kind::Flops, ChartsView::Kind::Shape,
-                      ChartsView::Kind::Memory}) {
+                      ChartsView::Kind::Memory, ChartsView::Kind::Published}) {
         ScopeChart* chart = view.chart(kind);
         if (chart->spec().empty())
             continue; // the memory chart without the memory model
@@ -199,6 +206,105 @@ TEST(Charts, EditingTheDesignerReRendersTheVisibleChart)
         if (s.highlight && !s.points.empty() && s.points.front() == QPointF(16, 512))
             found = true;
     EXPECT_TRUE(found);
+    window.designerDocument()->undoStack()->setClean();
+}
+
+// Among published models (issue 15): the grey points are core's data set, one per model in
+// its order; the configs and the draft are drawn on top.
+TEST(Charts, PublishedChartsGreyPointsAreCoresDataSet)
+{
+    Family f;
+    const ChartSpec spec = publishedChart(chartRows(f.proxy));
+    const XYSeriesSpec* grey = nullptr;
+    const XYSeriesSpec* configs = nullptr;
+    for (const XYSeriesSpec& s : spec.series) {
+        if (s.label == QStringLiteral("published models"))
+            grey = &s;
+        if (s.label == QStringLiteral("your configs"))
+            configs = &s;
+    }
+    ASSERT_NE(grey, nullptr);
+    ASSERT_NE(configs, nullptr);
+    const auto models = publishedModels();
+    ASSERT_EQ(grey->points.size(), models.size());
+    ASSERT_EQ(grey->tooltips.size(), static_cast<qsizetype>(models.size()));
+    EXPECT_GE(models.size(), 40u); // issue 15: at least 40 models
+    // LLaMA-7B at 4096 × 32 (Touvron et al. 2023, Table 2) and Qwen2.5-0.5B at 896 × 24 (its
+    // config.json), found by name, plotted at (L, d) with their shape in the tooltip.
+    const std::array<std::tuple<const char*, double, double, const char*>, 2> rows = {
+        std::tuple{"LLaMA-7B", 32.0, 4096.0, "4096 × 32, 32 heads"},
+        std::tuple{"Qwen2.5-0.5B", 24.0, 896.0, "896 × 24, heads/KV 14/2, d/L 37.3, tied"}};
+    for (const auto& [name, l, d, shape] : rows) {
+        std::size_t i = 0;
+        while (i < models.size() && models[i].name != name)
+            ++i;
+        ASSERT_LT(i, models.size()) << name;
+        EXPECT_EQ(grey->points[i], QPointF(l, d)) << name;
+        const QString tip = grey->tooltips.at(static_cast<qsizetype>(i));
+        EXPECT_TRUE(tip.startsWith(QStringLiteral("<b>%1</b>").arg(QString::fromUtf8(name))))
+            << tip.toStdString();
+        EXPECT_NE(tip.indexOf(QString::fromUtf8(shape)), -1) << tip.toStdString();
+    }
+    // Models sharing LLaMA-7B's shape are named in its tooltip (Llama-2-7B is 4096 × 32 too).
+    EXPECT_NE(grey->tooltips.front().indexOf(QStringLiteral("Llama-2-7B")), -1);
+    // d/L reference lines are d = r·L.
+    int lines = 0;
+    for (const XYSeriesSpec& s : spec.series)
+        if (s.label.startsWith(QStringLiteral("d/L = "))) {
+            ++lines;
+            const double r = s.label.mid(6).toDouble();
+            for (const QPointF& p : s.points)
+                EXPECT_NEAR(p.y(), r * p.x(), 1e-9 * p.y());
+        }
+    EXPECT_GE(lines, 3);
+    // The bundled llama_7b is plotted at LLaMA-7B's place, and its tooltip places it by core.
+    bool found = false;
+    for (std::size_t i = 0; i < configs->points.size(); ++i)
+        if (configs->points[i] == QPointF(32, 4096)) {
+            found = true;
+            EXPECT_NE(
+                configs->tooltips.at(static_cast<qsizetype>(i)).indexOf(QStringLiteral("Nearest published")),
+                -1);
+        }
+    EXPECT_TRUE(found);
+}
+
+TEST(Charts, TypingHiddenSizeMovesTheDraftAmongPublishedModels)
+{
+    MainWindowOptions options;
+    options.persistSettings = false;
+    MainWindow window(options);
+    window.resize(1200, 800);
+    window.show();
+    ASSERT_TRUE(window.designerView()->openBundled(QStringLiteral("llama_350m")));
+    ScopeChart* chart = window.chartsView()->chart(ChartsView::Kind::Published);
+    auto draftPoint = [chart]() -> std::optional<QPointF> {
+        for (const XYSeriesSpec& s : chart->spec().series)
+            if (s.highlight && !s.points.empty())
+                return s.points.front();
+        return std::nullopt;
+    };
+    FieldEditor* editor = window.designerView()->editor("hidden_size");
+    ASSERT_NE(editor, nullptr);
+    auto* spin = qobject_cast<QAbstractSpinBox*>(editor->input());
+    ASSERT_NE(spin, nullptr);
+    // llama_350m is 24 layers: type widths into the designer's hidden_size field, as a user
+    // would, and look at the chart after each (charts rebuild lazily when shown).
+    for (const auto& [typed, expected] :
+         {std::pair{"896", QPointF(24, 896)}, std::pair{"1536", QPointF(24, 1536)}}) {
+        window.showView(MainWindow::View::Designer);
+        spin->setFocus();
+        spin->selectAll();
+        QTest::keyClicks(spin, QString::fromLatin1(typed));
+        QTest::keyClick(spin, Qt::Key_Return);
+        ASSERT_EQ(window.designerDocument()->value("hidden_size"), Json(QString::fromLatin1(typed).toInt()));
+        window.showView(MainWindow::View::Charts);
+        window.chartsView()->showChart(ChartsView::Kind::Published);
+        EXPECT_TRUE(
+            QTest::qWaitFor([&] { return draftPoint() == std::optional<QPointF>(expected); }, test::kWaitMs))
+            << typed;
+        EXPECT_EQ(draftPoint(), std::optional<QPointF>(expected)) << typed;
+    }
     window.designerDocument()->undoStack()->setClean();
 }
 

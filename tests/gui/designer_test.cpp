@@ -25,6 +25,9 @@
 #include <QTest>
 #include <QUndoStack>
 
+#include <array>
+#include <utility>
+
 namespace llamascope::gui {
 namespace {
 
@@ -84,6 +87,56 @@ TEST(Designer, TypingHiddenSizeUpdatesMetricsAndFindingsBesideTheField)
     EXPECT_EQ(view.fieldFindings("num_attention_heads").indexOf(QStringLiteral("heads-not-divisible")), -1);
     // 576/8 = 72 is fine, 1376/576 = 2.39 draws the FFN-ratio note beside intermediate_size.
     EXPECT_NE(view.fieldFindings("intermediate_size").indexOf(QStringLiteral("ffn-ratio")), -1);
+}
+
+// The metrics panel's line on the published shapes is core's placement of the config as it
+// stands: its three nearest published neighbours and whether d/L is inside the range.
+TEST(Designer, MetricsNameTheNearestPublishedShapesFromCore)
+{
+    DesignerDocument doc;
+    DesignerView view(&doc);
+    view.resize(1300, 800);
+    view.show();
+    ASSERT_TRUE(view.openBundled(QStringLiteral("llama_350m")));
+    // llama_350m is 1024 × 24: Pythia-410M, OPT-350M and GPT-3 Medium have exactly that shape
+    // (core/data/published_models.json), and ties go to the data set's earlier row.
+    EXPECT_TRUE(view.publishedText().startsWith(QStringLiteral("Nearest published: Pythia-410M (1024 × 24")))
+        << view.publishedText().toStdString();
+
+    FieldEditor* editor = view.editor("hidden_size");
+    ASSERT_NE(editor, nullptr);
+    auto* spin = qobject_cast<QAbstractSpinBox*>(editor->input());
+    ASSERT_NE(spin, nullptr);
+    // Typed shapes and the data set's first row at exactly that shape (ties go to the earlier row).
+    const std::array<std::pair<const char*, const char*>, 2> typedShapes = {
+        std::pair{"896", "Nearest published: Qwen2.5-0.5B (896 × 24, tied, GQA 14/2)"},
+        std::pair{"2048", "Nearest published: Pythia-1.4B (2048 × 24, 16 heads)"}};
+    for (const auto& [typed, first] : typedShapes) {
+        spin->setFocus();
+        spin->selectAll();
+        QTest::keyClicks(spin, QString::fromLatin1(typed));
+        QTest::keyClick(spin, Qt::Key_Return);
+        ASSERT_TRUE(doc.analysis().has_value()) << typed;
+        const PublishedPlacement core = placeAmongPublished(doc.analysis()->config);
+        ASSERT_EQ(core.nearest.size(), 3u);
+        const QString line = view.publishedText();
+        // The neighbours in core's order, and core's verdict on d/L.
+        qsizetype at = 0;
+        for (const PublishedModel* m : core.nearest) {
+            const qsizetype next = line.indexOf(QString::fromStdString(m->name) + QStringLiteral(" ("), at);
+            EXPECT_GT(next, at - 1) << m->name << " in " << line.toStdString();
+            at = next + 1;
+        }
+        EXPECT_NE(line.indexOf(core.inside ? QStringLiteral(" is inside ") : QStringLiteral(" is outside ")),
+                  -1)
+            << line.toStdString();
+        EXPECT_NE(line.indexOf(QStringLiteral("d/L %1").arg(
+                      QString::fromStdString(formatFixed(core.widthPerLayer, 1)))),
+                  -1)
+            << line.toStdString();
+        EXPECT_TRUE(line.startsWith(QString::fromUtf8(first))) << line.toStdString();
+    }
+    doc.undoStack()->setClean();
 }
 
 TEST(Designer, EditsAreUndoableCommandsAndTypingOneFieldMerges)

@@ -15,7 +15,7 @@ void setUpApplication(QApplication& app, const QString& organisation = QStringLi
                       const QString& application = QStringLiteral("llamascope-gui"));
 
 /// The views `--screenshot` accepts: compare (and compare-diff: three configs side by side),
-/// charts (and charts-flops, charts-shape, charts-memory), designer (and designer-fit: the
+/// charts (and charts-flops, charts-shape, charts-memory, charts-published), designer (and designer-fit: the
 /// fit-to-target dialog), validate, forward.
 QStringList screenshotViews();
 

@@ -5,6 +5,7 @@
 // estimateMemory() per optimizer. Only unit scaling for the axes happens here.
 
 #include "llamascope/analysis.hpp"
+#include "llamascope/design.hpp"
 #include "llamascope/flops.hpp"
 #include "llamascope/gui/chart_spec.hpp"
 #include "llamascope/memory.hpp"
@@ -52,6 +53,17 @@ ChartSpec flopsChart(const std::vector<ChartRow>& rows, const FlopsChartOptions&
 /// Width (hidden) against depth (layers) on log-log axes, with the family's lowest, most
 /// common and highest N/L ratios (core compareFamily) as lines d = (N/L)·L.
 ChartSpec shapeChart(const std::vector<ChartRow>& rows);
+
+/// Width against depth among the published decoder shapes (issue 15): every model of core's
+/// data set (publishedModels()) as a grey point, labelled on hover; d/L reference lines at
+/// the powers of two the data set spans; the configs and the designer's draft on top, their
+/// tooltips placed by core's placeAmongPublished().
+ChartSpec publishedChart(const std::vector<ChartRow>& rows);
+
+/// One line on where a config sits among the published shapes, from core's placement:
+/// its nearest published neighbours and whether its d/L is inside the range released
+/// models use at its size. Plain text.
+QString placementSummary(const PublishedPlacement& p);
 
 struct MemoryChartOptions {
     /// Batch, T (0: each config's context length), rank, recompute and attention kernel: core's

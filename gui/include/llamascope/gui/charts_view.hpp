@@ -1,5 +1,5 @@
 #pragma once
-// Charts: four ScopeCharts fed from the compare model (through the table's proxy), each with
+// Charts: five ScopeCharts fed from the compare model (through the table's proxy), each with
 // its options and PNG/SVG export. Model changes are coalesced into one rebuild of the visible
 // chart; hidden charts rebuild when shown.
 
@@ -25,7 +25,7 @@ class ScopeChart;
 class ChartsView final : public QWidget {
     Q_OBJECT
 public:
-    enum class Kind { Parameters = 0, Flops = 1, Shape = 2, Memory = 3 };
+    enum class Kind { Parameters = 0, Flops = 1, Shape = 2, Memory = 3, Published = 4 };
 
     explicit ChartsView(QAbstractItemModel* model, QWidget* parent = nullptr);
 
@@ -66,8 +66,8 @@ private:
     QAbstractItemModel* model_;
     QItemSelectionModel* selection_ = nullptr;
     QTabWidget* tabs_;
-    std::array<ScopeChart*, 4> charts_{};
-    std::array<bool, 4> dirty_{true, true, true, true};
+    std::array<ScopeChart*, 5> charts_{};
+    std::array<bool, 5> dirty_{true, true, true, true, true};
     QTimer* coalesce_;
 
     QComboBox* paramScale_ = nullptr;

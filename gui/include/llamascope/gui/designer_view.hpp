@@ -55,6 +55,8 @@ public:
     /// The metrics panel's value for a core compare column id ("params", "n_per_l", ...).
     [[nodiscard]] QString metricText(const std::string& columnId) const;
     [[nodiscard]] QString statusText() const;
+    /// The metrics panel's line on the nearest published shapes.
+    [[nodiscard]] QString publishedText() const;
     [[nodiscard]] int refreshCount() const { return refreshes_; }
 
     void saveSettings(QSettings& s) const;

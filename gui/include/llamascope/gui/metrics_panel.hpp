@@ -1,7 +1,8 @@
 #pragma once
 // The designer's metrics: core's numbers for the config as it stands — every comparison
 // column that says something about it (the family, and for a mixture of experts or sliding
-// windows the active parameters, experts and windows), the parameter breakdown, the FLOP
+// windows the active parameters, experts and windows), the nearest published shapes, the
+// parameter breakdown, the FLOP
 // conventions and training memory by optimizer — greyed out while the config has errors.
 
 #include "llamascope/analysis.hpp"
@@ -35,6 +36,8 @@ public:
     [[nodiscard]] QString metricText(const std::string& columnId) const;
     /// The status line above the figures, as plain text.
     [[nodiscard]] QString statusText() const;
+    /// Where the config sits among the published shapes (core placeAmongPublished), plain text.
+    [[nodiscard]] QString publishedText() const;
 
 private:
     struct Metric {
@@ -44,6 +47,7 @@ private:
 
     QLabel* status_;
     QGridLayout* grid_;
+    QLabel* published_;
     std::map<std::string, Metric> metrics_;
     CoreTableModel* paramsModel_;
     CoreTableModel* flopsModel_;

@@ -557,7 +557,6 @@ ChartSpec publishedChart(const std::vector<ChartRow>& rows)
     configs.scatter = true;
     configs.color = QColor(42, 104, 142);
     configs.markerSize = 11;
-    configs.labelBacking = true;
     XYSeriesSpec picked = configs;
     picked.label = QStringLiteral("selected in Compare");
     picked.selected = true;
@@ -582,7 +581,6 @@ ChartSpec publishedChart(const std::vector<ChartRow>& rows)
         d.highlight = true;
         d.color = draftColor();
         d.markerSize = 14;
-        d.labelBacking = true;
         const ModelConfig& c = draft->analysis->config;
         d.points = {QPointF(static_cast<double>(c.numHiddenLayers), static_cast<double>(c.hiddenSize))};
         extend(d.points.front().x(), d.points.front().y());

@@ -224,6 +224,22 @@ void placeLabels(ScopeChart::Built& b, const ChartSpec& spec)
         return s.highlight ? 0 : s.selected ? 1 : 2;
     };
     std::stable_sort(points.begin(), points.end(), [&](auto* a, auto* c) { return rank(a) < rank(c); });
+    // Scatter markers are obstacles too: a label over a marker hides a point (e.g. a published
+    // model under a config's name). Label-on-label overlap weighs more, so labels still avoid
+    // each other first.
+    std::vector<QRectF> markers;
+    if (!points.empty())
+        for (std::size_t i = 0; i < spec.series.size() && i < b.series.size(); ++i) {
+            const XYSeriesSpec& s = spec.series[i];
+            if (!s.scatter || b.series[i] == nullptr)
+                continue;
+            const double m = s.markerSize;
+            for (const QPointF& v : s.points) {
+                const QPointF c = chart->mapToPosition(v, b.series[i]);
+                if (area.contains(c))
+                    markers.emplace_back(c.x() - m / 2, c.y() - m / 2, m, m);
+            }
+        }
     for (const auto* l : points) {
         const QPointF value =
             spec.series[static_cast<std::size_t>(l->series)].points[static_cast<std::size_t>(l->point)];
@@ -247,6 +263,10 @@ void placeLabels(ScopeChart::Built& b, const ChartSpec& spec)
                 continue;
             double overlap = 0;
             for (const QRectF& t : taken) {
+                const QRectF i = r.intersected(t);
+                overlap += i.isValid() ? 4 * i.width() * i.height() : 0;
+            }
+            for (const QRectF& t : markers) {
                 const QRectF i = r.intersected(t);
                 overlap += i.isValid() ? i.width() * i.height() : 0;
             }

@@ -466,12 +466,15 @@ QString placementSummary(const PublishedPlacement& p)
         near << (i == 0 ? QStringLiteral("%1 (%2)").arg(qs(m.name), qs(describeShape(m)))
                         : QStringLiteral("%1 (%2 × %3)").arg(qs(m.name)).arg(m.hidden).arg(m.layers));
     }
-    return QStringLiteral("Nearest published: %1. d/L %2 is %3 the published range %4–%5 at %6 "
-                          "non-embedding parameters.")
+    // Core's range as `report` prints it (whole numbers); one model near this size gives one value.
+    const QString low = qs(formatFixed(p.range.low, 0)), high = qs(formatFixed(p.range.high, 0));
+    const QString range = low == high ? QStringLiteral("the published d/L %1").arg(low)
+                                      : QStringLiteral("the published range %1–%2").arg(low, high);
+    return QStringLiteral("Nearest published: %1. d/L %2 is %3 %4 at %5 non-embedding parameters.")
         .arg(near.isEmpty() ? QStringLiteral("none") : near.join(QStringLiteral(", ")),
              qs(formatFixed(p.widthPerLayer, 1)),
-             p.inside ? QStringLiteral("inside") : QStringLiteral("outside"), qs(formatFixed(p.range.low, 0)),
-             qs(formatFixed(p.range.high, 0)), qs(formatShort(static_cast<double>(p.bodyParameters))));
+             p.inside ? QStringLiteral("inside") : QStringLiteral("outside"), range,
+             qs(formatShort(static_cast<double>(p.bodyParameters))));
 }
 
 ChartSpec publishedChart(const std::vector<ChartRow>& rows)

@@ -145,6 +145,42 @@ TEST(ChartLabels, ScatterLabelsDoNotCollideAndTitlesSurviveExport)
     EXPECT_NEAR(title.center().x(), chart.chartView()->width() / 2.0, 30);
 }
 
+// Among published models: 80 grey markers under the family's names. No label covers another
+// label or the centre of a published model's marker (labels avoid markers, issue 15).
+TEST(ChartLabels, PublishedChartLabelsLeaveThePublishedPointsVisible)
+{
+    Workspace workspace;
+    workspace.addBundledFamily();
+    CompareModel model;
+    model.setWorkspace(&workspace);
+    CompareProxy proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(CompareModel::columnOf("params"));
+    ScopeChart chart;
+    chart.resize(1100, 650);
+    chart.show();
+    chart.setSpec(publishedChart(chartRows(proxy)));
+    test::settle(5);
+    const std::vector<std::pair<QString, QRectF>> labels = chart.labelRects();
+    ASSERT_GT(labels.size(), 10u);
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        for (std::size_t j = i + 1; j < labels.size(); ++j)
+            EXPECT_FALSE(labels[i].second.intersects(labels[j].second.adjusted(0.5, 0.5, -0.5, -0.5)))
+                << labels[i].first.toStdString() << " / " << labels[j].first.toStdString();
+    int grey = -1;
+    for (std::size_t i = 0; i < chart.spec().series.size(); ++i)
+        if (chart.spec().series[i].label == QStringLiteral("published models"))
+            grey = static_cast<int>(i);
+    ASSERT_GE(grey, 0);
+    const auto& points = chart.spec().series[static_cast<std::size_t>(grey)].points;
+    for (std::size_t p = 0; p < points.size(); ++p) {
+        const QPoint at = chart.pointPosition(grey, static_cast<int>(p));
+        for (std::size_t i = 2; i < labels.size(); ++i) // after the title and subtitle
+            EXPECT_FALSE(labels[i].second.contains(QPointF(at)))
+                << labels[i].first.toStdString() << " covers published point " << p;
+    }
+}
+
 TEST(MainWindowGeometry, ASavedGeometryLargerThanTheScreenOpensInsideIt)
 {
     QCoreApplication::setApplicationName(QStringLiteral("llamascope-gui-tests-geometry"));

@@ -106,6 +106,15 @@ constexpr std::array kCodes = {
                     "intermediate/hidden is more than 5% from the family's usual ratio", false},
 };
 
+constexpr bool inEnumOrder()
+{
+    for (std::size_t i = 0; i < kCodes.size(); ++i)
+        if (static_cast<std::size_t>(kCodes[i].code) != i)
+            return false;
+    return kCodes.size() == static_cast<std::size_t>(FindingCode::FfnRatio) + 1;
+}
+static_assert(inEnumOrder(), "kCodes must list every FindingCode once, in enum order (info() indexes it)");
+
 } // namespace
 
 std::span<const FindingCodeInfo> findingCodes()

@@ -605,8 +605,10 @@ ChartSpec publishedChart(const std::vector<ChartRow>& rows)
     // d/L reference lines: the powers of two that bracket the data set's d/L, each drawn as
     // d = r·L inside the plotted box and labelled at its upper end.
     if (rLo > 0) {
-        for (double r = std::exp2(std::floor(std::log2(rLo))); r <= std::exp2(std::ceil(std::log2(rHi)));
-             r *= 2) {
+        const int firstPower = static_cast<int>(std::floor(std::log2(rLo)));
+        const int lastPower = static_cast<int>(std::ceil(std::log2(rHi)));
+        for (int power = firstPower; power <= lastPower; ++power) {
+            const double r = std::exp2(power);
             const double from = std::max(*spec.x.min, *spec.y.min / r);
             const double to = std::min(*spec.x.max, *spec.y.max / r) / 1.04;
             if (to <= from)

@@ -46,8 +46,8 @@ template <class TextFn>
 QString exportTableDialog(QWidget* parent, const QString& title, const QString& defaultName, TextFn text)
 {
     QString selected;
-    const QString path = QFileDialog::getSaveFileName(
-        parent, title, defaultName, QStringLiteral("CSV (*.csv);;Markdown (*.md)"), &selected);
+    QString path = QFileDialog::getSaveFileName(parent, title, defaultName,
+                                                QStringLiteral("CSV (*.csv);;Markdown (*.md)"), &selected);
     if (path.isEmpty())
         return {};
     const bool markdown = path.endsWith(QStringLiteral(".md"), Qt::CaseInsensitive) ||

@@ -300,8 +300,8 @@ TEST(Charts, TypingHiddenSizeMovesTheDraftAmongPublishedModels)
         ASSERT_EQ(window.designerDocument()->value("hidden_size"), Json(QString::fromLatin1(typed).toInt()));
         window.showView(MainWindow::View::Charts);
         window.chartsView()->showChart(ChartsView::Kind::Published);
-        EXPECT_TRUE(
-            QTest::qWaitFor([&] { return draftPoint() == std::optional<QPointF>(expected); }, test::kWaitMs))
+        EXPECT_TRUE(QTest::qWaitFor(
+            [&, want = expected] { return draftPoint() == std::optional<QPointF>(want); }, test::kWaitMs))
             << typed;
         EXPECT_EQ(draftPoint(), std::optional<QPointF>(expected)) << typed;
     }

@@ -15,8 +15,10 @@ ColumnFitter::ColumnFitter(QAbstractItemView* view, QHeaderView* header)
     : QObject(view), view_(view), header_(header)
 {
     header_->setStretchLastSection(false);
-    view_->viewport()->installEventFilter(this);
-    header_->viewport()->installEventFilter(this);
+    viewViewport_ = view_->viewport();
+    headerViewport_ = header_->viewport();
+    viewViewport_->installEventFilter(this);
+    headerViewport_->installEventFilter(this);
     connect(header_, &QHeaderView::sectionResized, this, [this] {
         // Hiding or showing a column resizes sections too; only a drag with the mouse on the
         // header means the user chose a width.
@@ -112,7 +114,7 @@ void ColumnFitter::fit()
 
 bool ColumnFitter::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == header_->viewport()) {
+    if (watched == headerViewport_) {
         if (event->type() == QEvent::MouseButtonPress)
             dragging_ = true;
         else if (event->type() == QEvent::MouseButtonRelease)
@@ -120,7 +122,7 @@ bool ColumnFitter::eventFilter(QObject* watched, QEvent* event)
         else if (event->type() == QEvent::MouseButtonDblClick) // double-click a handle: fit that column
             userSized_ = true;
     }
-    if (watched == view_->viewport() && event->type() == QEvent::Resize && !userSized_)
+    if (watched == viewViewport_ && event->type() == QEvent::Resize && !userSized_)
         QTimer::singleShot(0, this, &ColumnFitter::fit);
     return QObject::eventFilter(watched, event);
 }

@@ -39,6 +39,10 @@ protected:
 private:
     QAbstractItemView* view_;
     QHeaderView* header_;
+    // The watched viewports, kept as plain pointers: eventFilter() compares against them and
+    // never calls into view_ or header_, which may be mid-destruction when an event arrives.
+    QWidget* viewViewport_ = nullptr;
+    QWidget* headerViewport_ = nullptr;
     std::map<int, int> caps_;
     std::set<int> stretch_;
     bool spread_ = true;

@@ -202,7 +202,7 @@ TEST(Designer, SavesCoresJsonAtomicallyAndTheFileValidatesTheSame)
     ASSERT_TRUE(view.openBundled(QStringLiteral("llama_60m")));
     doc.setField("num_hidden_layers", Json(10));
     const QString path = dir.filePath(QStringLiteral("llama_70m.json"));
-    view.actions()->savePathPrompt = [path](const QString&) { return path; };
+    view.actions()->savePathPrompt = [&path](const QString&) { return QString(path); };
     ASSERT_TRUE(view.save());
     EXPECT_FALSE(doc.isModified());
     EXPECT_EQ(doc.filePath(), path);

@@ -100,7 +100,8 @@ TEST(Zero, PlannerShardsTheModelStateOfLlama7b)
     hybrid.dp = 64;
     hybrid.zero = ZeroStage::Parameters;
     hybrid.hybridShard = true;
-    const StageMemory& h = evaluateLayout(c, cluster, o, hybrid).peak();
+    const LayoutEvaluation hybridEval = evaluateLayout(c, cluster, o, hybrid); // peak() refers into it
+    const StageMemory& h = hybridEval.peak();
     EXPECT_EQ(h.bytes(PlanMemoryGroup::Weights) + h.bytes(PlanMemoryGroup::Gradients) +
                   h.bytes(PlanMemoryGroup::MasterWeights) + h.bytes(PlanMemoryGroup::OptimizerStates),
               16 * 6'738'415'616LL / 8);

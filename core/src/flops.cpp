@@ -118,12 +118,16 @@ void finish(FlopConvention& conv, Count T)
     Count sum = 0;
     for (const FlopTerm& t : conv.terms)
         sum = addChecked(sum, t.perSequence, "forward FLOPs");
+    conv.seqLen = T;
     conv.forwardPerSequence = sum;
-    if (sum % T != 0)
-        throw std::logic_error("FLOP convention is not an integer per token");
-    conv.forwardPerToken = sum / T;
-    conv.trainingPerToken = mulChecked(3, conv.forwardPerToken, "training FLOPs");
-    conv.trainingPerTokenRecompute = mulChecked(4, conv.forwardPerToken, "training FLOPs");
+    conv.trainingPerSequence = mulChecked(3, sum, "training FLOPs");
+    conv.trainingPerSequenceRecompute = mulChecked(4, sum, "training FLOPs");
+    const auto perToken = [T](Count perSequence) {
+        return static_cast<double>(perSequence) / static_cast<double>(T);
+    };
+    conv.forwardPerToken = perToken(conv.forwardPerSequence);
+    conv.trainingPerToken = perToken(conv.trainingPerSequence);
+    conv.trainingPerTokenRecompute = perToken(conv.trainingPerSequenceRecompute);
 }
 
 FlopConvention exactConvention(const ModelConfig& c, const FlopOptions& o)
@@ -322,9 +326,7 @@ FlopReport computeFlops(const ModelConfig& config, const FlopOptions& options)
 
 double trainingFlops(const FlopConvention& convention, double tokens, bool recompute)
 {
-    const auto perToken =
-        static_cast<double>(recompute ? convention.trainingPerTokenRecompute : convention.trainingPerToken);
-    return perToken * tokens;
+    return (recompute ? convention.trainingPerTokenRecompute : convention.trainingPerToken) * tokens;
 }
 
 } // namespace llamascope

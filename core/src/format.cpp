@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 #include <vector>
 
 namespace llamascope {
@@ -23,6 +24,26 @@ std::string formatCount(std::int64_t value)
             out += ',';
     }
     return negative ? "-" + out : out;
+}
+
+std::string formatQuotient(std::int64_t numerator, std::int64_t denominator)
+{
+    if (numerator < 0 || denominator < 1)
+        throw std::invalid_argument("formatQuotient: needs numerator >= 0 and denominator >= 1");
+    std::int64_t whole = numerator / denominator;
+    const std::int64_t rest = numerator % denominator;
+    if (rest == 0)
+        return formatCount(whole);
+    // Hundredths, rounded to nearest (a double holds rest/denominator to 1e-16, ample here).
+    auto hundredths =
+        static_cast<int>(std::lround(static_cast<double>(rest) / static_cast<double>(denominator) * 100.0));
+    if (hundredths == 100) {
+        ++whole;
+        hundredths = 0;
+    }
+    char frac[8];
+    std::snprintf(frac, sizeof frac, ".%02d", hundredths);
+    return formatCount(whole) + frac;
 }
 
 std::string formatFixed(double value, int digits)

@@ -163,21 +163,32 @@ ordered_json termsJson(const std::vector<FlopTerm>& terms)
         out.push_back({{"name", t.name}, {"per_sequence", t.perSequence}});
     return out;
 }
+
+/// An exact quotient of counts: a JSON integer when it divides, else a number.
+ordered_json quotientJson(Count numerator, Count denominator)
+{
+    if (numerator % denominator == 0)
+        return numerator / denominator;
+    return static_cast<double>(numerator) / static_cast<double>(denominator);
+}
 } // namespace
 
 ordered_json toJson(const FlopReport& r)
 {
     ordered_json conventions = ordered_json::array();
     for (const FlopConvention& c : r.conventions)
-        conventions.push_back({{"key", c.key},
-                               {"title", c.title},
-                               {"citation", c.citation},
-                               {"meaning", c.meaning},
-                               {"forward_per_token", c.forwardPerToken},
-                               {"forward_per_sequence", c.forwardPerSequence},
-                               {"training_per_token", c.trainingPerToken},
-                               {"training_per_token_recompute", c.trainingPerTokenRecompute},
-                               {"terms", termsJson(c.terms)}});
+        conventions.push_back(
+            {{"key", c.key},
+             {"title", c.title},
+             {"citation", c.citation},
+             {"meaning", c.meaning},
+             {"forward_per_token", quotientJson(c.forwardPerSequence, c.seqLen)},
+             {"forward_per_sequence", c.forwardPerSequence},
+             {"training_per_sequence", c.trainingPerSequence},
+             {"training_per_sequence_recompute", c.trainingPerSequenceRecompute},
+             {"training_per_token", quotientJson(c.trainingPerSequence, c.seqLen)},
+             {"training_per_token_recompute", quotientJson(c.trainingPerSequenceRecompute, c.seqLen)},
+             {"terms", termsJson(c.terms)}});
     return {{"seq_len", r.options.seqLen},
             {"attention", toString(r.options.mask)},
             {"conventions", conventions},

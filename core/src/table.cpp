@@ -15,6 +15,14 @@ Cell Cell::count(std::int64_t v)
 {
     return Cell{formatCount(v), std::to_string(v)};
 }
+Cell Cell::quotient(std::int64_t numerator, std::int64_t denominator)
+{
+    std::string display = formatQuotient(numerator, denominator);
+    if (numerator % denominator == 0)
+        return Cell{std::move(display), std::to_string(numerator / denominator)};
+    return Cell{std::move(display),
+                formatNumber(static_cast<double>(numerator) / static_cast<double>(denominator))};
+}
 Cell Cell::fixed(double v, int digits)
 {
     return Cell{formatFixed(v, digits), formatNumber(v)};

@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace llamascope {
 namespace {
@@ -29,6 +30,26 @@ CompareColumn countColumn(std::string_view id, std::string_view header, std::str
             visible,
             [get](const Analysis& a) { return Cell::count(get(a)); },
             [get](const Analysis& a) { return static_cast<double>(get(a)); },
+            nullptr};
+}
+
+/// A per-token figure kept exact as (per sequence, T): whole numbers print as counts.
+CompareColumn perTokenColumn(std::string_view id, std::string_view header, std::string_view tooltip,
+                             bool visible, std::pair<Count, Count> (*get)(const Analysis&))
+{
+    return {id,
+            header,
+            tooltip,
+            Align::Right,
+            visible,
+            [get](const Analysis& a) {
+                const auto [perSequence, seqLen] = get(a);
+                return Cell::quotient(perSequence, seqLen);
+            },
+            [get](const Analysis& a) {
+                const auto [perSequence, seqLen] = get(a);
+                return static_cast<double>(perSequence) / static_cast<double>(seqLen);
+            },
             nullptr};
 }
 
@@ -147,12 +168,17 @@ std::vector<CompareColumn> buildColumns()
     c.push_back(textColumn("tied", "Tied", "lm_head shares the embedding", false, [](const Analysis& a) {
         return std::string(a.config.tieWordEmbeddings ? "yes" : "no");
     }));
-    c.push_back(
-        countColumn("flops_token", "FLOPs/token", "Exact forward FLOPs per token at T = P (causal)", true,
-                    [](const Analysis& a) { return a.flops.get(FlopConventionId::Exact).forwardPerToken; }));
-    c.push_back(countColumn(
-        "palm_train_token", "PaLM train/token", "6N + 12·L·H·h·T per training token at T = P", false,
-        [](const Analysis& a) { return a.flops.get(FlopConventionId::Palm).trainingPerToken; }));
+    c.push_back(perTokenColumn("flops_token", "FLOPs/token",
+                               "Exact forward FLOPs per token at T = P (causal)", true,
+                               [](const Analysis& a) {
+                                   const FlopConvention& f = a.flops.get(FlopConventionId::Exact);
+                                   return std::pair{f.forwardPerSequence, f.seqLen};
+                               }));
+    c.push_back(perTokenColumn("palm_train_token", "PaLM train/token",
+                               "6N + 12·L·H·h·T per training token at T = P", false, [](const Analysis& a) {
+                                   const FlopConvention& f = a.flops.get(FlopConventionId::Palm);
+                                   return std::pair{f.trainingPerSequence, f.seqLen};
+                               }));
     return c;
 }
 
@@ -590,9 +616,10 @@ Table flopConventionsTable(const FlopReport& r)
                  {"Train/token recompute (4×)", Align::Right},
                  {"What it counts", Align::Left}};
     for (const FlopConvention& c : r.conventions)
-        t.addRow({Cell::text(std::string(c.key)), Cell::count(c.forwardPerToken),
-                  Cell::count(c.forwardPerSequence), Cell::count(c.trainingPerToken),
-                  Cell::count(c.trainingPerTokenRecompute), Cell::text(std::string(c.meaning))});
+        t.addRow({Cell::text(std::string(c.key)), Cell::quotient(c.forwardPerSequence, c.seqLen),
+                  Cell::count(c.forwardPerSequence), Cell::quotient(c.trainingPerSequence, c.seqLen),
+                  Cell::quotient(c.trainingPerSequenceRecompute, c.seqLen),
+                  Cell::text(std::string(c.meaning))});
     return t;
 }
 

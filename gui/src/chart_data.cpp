@@ -267,25 +267,23 @@ ChartSpec flopsChart(const std::vector<ChartRow>& rows, const FlopsChartOptions&
             const FlopConvention& c = report.get(options.convention);
             if (first == nullptr)
                 first = &r.analysis->flops.get(options.convention);
-            s.points.emplace_back(static_cast<double>(t), static_cast<double>(c.forwardPerToken) / kGiga);
+            s.points.emplace_back(static_cast<double>(t), c.forwardPerToken / kGiga);
             s.tooltips << QStringLiteral(
                               "<b>%1</b> at T = %2<br>%3 forward: %4 FLOP/token (%5)<br>per sequence: %6")
                               .arg(nameOf(r), qs(formatCount(t)), qs(c.key),
-                                   qs(formatCount(c.forwardPerToken)),
-                                   qs(formatShort(static_cast<double>(c.forwardPerToken))),
-                                   qs(formatCount(c.forwardPerSequence)));
+                                   qs(formatQuotient(c.forwardPerSequence, c.seqLen)),
+                                   qs(formatShort(c.forwardPerToken)), qs(formatCount(c.forwardPerSequence)));
         }
         // The config's own context length, where analyze() evaluated it.
         const FlopConvention& own = r.analysis->flops.get(options.convention);
         const Count p = r.analysis->flops.options.seqLen;
         if (r.analysis->flops.options.mask == options.mask && p >= options.minSeqLen &&
             p <= options.maxSeqLen) {
-            contexts.points.emplace_back(static_cast<double>(p),
-                                         static_cast<double>(own.forwardPerToken) / kGiga);
+            contexts.points.emplace_back(static_cast<double>(p), own.forwardPerToken / kGiga);
             contexts.tooltips << QStringLiteral(
                                      "<b>%1</b> at its context length P = %2<br>%3 forward: %4 FLOP/token")
                                      .arg(nameOf(r), qs(formatCount(p)), qs(own.key),
-                                          qs(formatCount(own.forwardPerToken)));
+                                          qs(formatQuotient(own.forwardPerSequence, own.seqLen)));
         }
         spec.series.push_back(std::move(s));
     }

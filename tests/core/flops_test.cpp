@@ -2,6 +2,9 @@
 
 #include "llamascope/bundled.hpp"
 #include "llamascope/flops.hpp"
+#include "llamascope/format.hpp"
+
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -95,4 +98,36 @@ TEST(Flops, RejectsZeroLengthAndOverflow)
 {
     EXPECT_THROW((void)flopsAt("llama_60m", 0), InvalidArgument);
     EXPECT_THROW((void)flopsAt("llama_7b", 4'000'000'000), CountOverflow);
+}
+
+TEST(Flops, SlidingWindowPerTokenNeedNotBeWhole)
+{
+    // llama_60m with every layer sliding over W = 100 keys, at T = 255 (the fuzz job's crash:
+    // Phi-3-mini, W = 2047, at T = 3000 failed the same way). Causal pairs per head and layer:
+    // W(W+1)/2 + (T−W)·W = 5,050 + 15,500 = 20,550.
+    //   attention 2 ops · 2·64 · 20,550 · 8 heads · 8 layers = 336,691,200 per sequence
+    //   linear + lm_head 83,361,792 per token · 255          = 21,257,256,960 per sequence
+    // 21,593,948,160 / 255 = 84,682,149.647… FLOPs per token: not a whole number.
+    ModelConfig c = bundled("llama_60m");
+    c.attention.slidingWindow = 100;
+    c.attention.slidingLayers.rule = SlidingLayers::Rule::All;
+    const FlopReport report = computeFlops(c, FlopOptions{255, AttentionMask::Causal});
+    const FlopConvention& exact = report.get(FlopConventionId::Exact);
+    EXPECT_EQ(exact.seqLen, 255);
+    EXPECT_EQ(exact.forwardPerSequence, 21'593'948'160);
+    EXPECT_EQ(exact.trainingPerSequence, 3 * 21'593'948'160LL);
+    EXPECT_EQ(exact.trainingPerSequenceRecompute, 4 * 21'593'948'160LL);
+    EXPECT_DOUBLE_EQ(exact.forwardPerToken, 21'593'948'160.0 / 255.0);
+    EXPECT_DOUBLE_EQ(exact.trainingPerToken, 3 * 21'593'948'160.0 / 255.0);
+    EXPECT_EQ(formatQuotient(exact.forwardPerSequence, exact.seqLen), "84,682,149.65");
+}
+
+TEST(Flops, FormatQuotient)
+{
+    EXPECT_EQ(formatQuotient(12'288, 1), "12,288");
+    EXPECT_EQ(formatQuotient(36'863, 3), "12,287.67");
+    EXPECT_EQ(formatQuotient(1, 3), "0.33");
+    EXPECT_EQ(formatQuotient(1'999'999, 2'000'000), "1.00"); // rounds up into the whole part
+    EXPECT_EQ(formatQuotient(0, 7), "0");
+    EXPECT_THROW((void)formatQuotient(1, 0), std::invalid_argument);
 }

@@ -34,11 +34,17 @@ struct FlopConvention {
     std::string_view title;    ///< human name
     std::string_view citation; ///< where the formula comes from
     std::string_view meaning;  ///< one line: what this number is and is not
+    Count seqLen = 0;          ///< T the convention was evaluated at
     Count forwardPerSequence = 0;
-    Count forwardPerToken = 0;           ///< forwardPerSequence / T (always exact)
-    Count trainingPerToken = 0;          ///< 3 × forward (forward + backward)
-    Count trainingPerTokenRecompute = 0; ///< 4 × forward (full activation recompute)
-    std::vector<FlopTerm> terms;         ///< per sequence; they sum to forwardPerSequence
+    Count trainingPerSequence = 0;          ///< 3 × forward (forward + backward)
+    Count trainingPerSequenceRecompute = 0; ///< 4 × forward (full activation recompute)
+    /// Per token: the per-sequence figures divided by T. Not a whole number in general: with
+    /// a sliding window a causal sequence scores W(2T − W + 1)/2 pairs per head, which T need
+    /// not divide (Phi-3-mini, W = 2047, at T = 3000). Display them with formatPerToken().
+    double forwardPerToken = 0;
+    double trainingPerToken = 0;
+    double trainingPerTokenRecompute = 0;
+    std::vector<FlopTerm> terms; ///< per sequence; they sum to forwardPerSequence
 };
 
 /// Elementwise work of the real forward pass, counted per op (docs/formulas.md lists the

@@ -11,6 +11,9 @@ namespace llamascope {
 
 /// 134105856 -> "134,105,856".
 std::string formatCount(std::int64_t value);
+/// An exact quotient of counts (numerator >= 0, denominator >= 1), e.g. FLOPs per token from
+/// FLOPs per sequence: "12,288" when it divides, else two decimals, "12,287.67".
+std::string formatQuotient(std::int64_t numerator, std::int64_t denominator);
 /// Fixed-point with `digits` decimals: formatFixed(2.6875, 2) -> "2.69".
 std::string formatFixed(double value, int digits);
 /// Shortest text that round-trips (for JSON-like echo of doubles): 1e-06, 0.02.

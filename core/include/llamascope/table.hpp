@@ -19,7 +19,9 @@ struct Cell {
     static Cell text(std::string s);
     static Cell count(std::int64_t v);       ///< "1,234" / "1234"
     static Cell fixed(double v, int digits); ///< "2.67" / "2.6666666666666665"
-    static Cell scientific(double v);        ///< "3.15e+21" / full precision
+    /// An exact quotient of counts: "12,288" / "12288", or "12,287.67" / "12287.666666666666".
+    static Cell quotient(std::int64_t numerator, std::int64_t denominator);
+    static Cell scientific(double v); ///< "3.15e+21" / full precision
 };
 
 struct Column {

@@ -253,10 +253,9 @@ CostReport estimateCost(const ModelConfig& config, const Accelerator& accelerato
     r.conventionKey = conv.key;
     // MFU counts model FLOPs only (Chowdhery et al. 2022, App. B): recomputation changes the
     // hardware FLOPs, and so the HFU, never the time at a given MFU.
-    r.trainingFlopsPerToken = static_cast<double>(conv.trainingPerToken);
+    r.trainingFlopsPerToken = conv.trainingPerToken;
     r.trainingFlops = trainingFlops(conv, r.options.tokens, false);
-    r.hardwareFlopsPerToken =
-        static_cast<double>(options.recompute ? conv.trainingPerTokenRecompute : conv.trainingPerToken);
+    r.hardwareFlopsPerToken = options.recompute ? conv.trainingPerTokenRecompute : conv.trainingPerToken;
     r.hardwareFlops = trainingFlops(conv, r.options.tokens, options.recompute);
     r.accelerator = accelerator;
     r.peakFlopsPerDevice = accelerator.peakFlops(options.precision);

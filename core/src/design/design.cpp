@@ -292,7 +292,7 @@ struct Search {
             const FlopOptions o{T, AttentionMask::Causal};
             if (target.convention == FlopConventionId::Exact)
                 return static_cast<double>(exactMatmulFlops(c, o).total()) / static_cast<double>(T);
-            return static_cast<double>(computeFlops(c, o).get(target.convention).forwardPerToken);
+            return computeFlops(c, o).get(target.convention).forwardPerToken;
         }
         case DesignTargetKind::TrainingMemory:
             return static_cast<double>(estimateMemory(c, target.memory).totalBytes());

@@ -160,7 +160,7 @@ PlanModel::PlanModel(const ModelConfig& config, const ClusterSpec& cluster, cons
     // Model FLOPs under the MFU convention; what executes from the exact count (matmuls only;
     // elementwise work is not counted, docs/formulas.md).
     const FlopOptions fo{seq_, AttentionMask::Causal};
-    modelPerToken_ = static_cast<double>(computeFlops(config, fo).get(options.convention).trainingPerToken);
+    modelPerToken_ = computeFlops(config, fo).get(options.convention).trainingPerToken;
     const ExactMatmulFlops em = exactMatmulFlops(config, fo);
     const auto L = static_cast<double>(config.numHiddenLayers);
     const auto s = static_cast<double>(seq_);

@@ -162,9 +162,10 @@ CompareView::CompareView(CompareModel* model, CompareProxy* proxy, const Workspa
     paramsView_->horizontalHeader()->setStretchLastSection(false);
     paramsView_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     flopsView_ = makeDetailTable(flopsModel_, details);
-    // "What it counts" wraps in the width left; rows follow the wrapped text's height.
-    flopsView_->setWordWrap(true);
-    flopsView_->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // One line per convention, so all four show at 1280×800: "What it counts" is elided in the
+    // width left and its tooltip carries the whole sentence.
+    flopsView_->setWordWrap(false);
+    flopsView_->setTextElideMode(Qt::ElideRight);
     tables->addWidget(paramsView_, 0);
     tables->addWidget(flopsView_, 1);
     detailLayout->addLayout(tables, 1);

@@ -10,7 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 using namespace llamascope;
@@ -71,6 +73,40 @@ TEST(StepTime, HandWorkedDataParallel)
     const double backward = 2 * matmuls / (peak * 0.5);
     EXPECT_NEAR(evaluateLayout(c, h100s(8), o, l).time.exposedDataParallel, allReduce - backward, 1e-12);
     EXPECT_GT(allReduce, backward);
+}
+
+// MFU under PaLM's 6N + 12·L·H·h·s counts llama_60m's embedding lookup (V·d = 16,384,000 of its
+// 58,073,600 parameters) as a matmul, so it passes the assumed 50 % efficiency; the layout says
+// so and gives the executed figure: η · (compute share of the step) = MFU · executed / model.
+TEST(StepTime, MfuAboveTheEfficiencyIsExplained)
+{
+    const ModelConfig small = bundled("llama_60m");
+    PlanOptions o;
+    o.seqLen = 1024;
+    o.globalBatchTokens = 32.0 * 1024;
+    ParallelLayout l;
+    l.dp = 8;
+    l.accumulation = 4;
+    const LayoutEvaluation e = evaluateLayout(small, h100s(8), o, l);
+    const FlopOptions fo{1024, AttentionMask::Causal};
+    const double model = computeFlops(small, fo).get(FlopConventionId::Palm).trainingPerToken;
+    const double executed = 3 * static_cast<double>(exactMatmulFlops(small, fo).total()) / 1024;
+    ASSERT_GT(model / executed, 1.1);
+    const double executedMfu = e.mfu * executed / model;
+    EXPECT_NEAR(executedMfu, 0.5 * e.time.compute / e.time.total, 1e-12);
+    const auto note = std::find_if(e.notes.begin(), e.notes.end(),
+                                   [](const std::string& n) { return n.starts_with("MFU counts the palm"); });
+    ASSERT_NE(note, e.notes.end());
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "by executed FLOPs MFU is %.1f %%", 100 * executedMfu);
+    EXPECT_NE(note->find(expected), std::string::npos) << *note;
+    // LLaMA-7B: PaLM counts 6 % more than executes; no note.
+    ParallelLayout big = l;
+    big.zero = ZeroStage::Parameters;
+    o.globalBatchTokens = 8.0 * 1024;
+    big.accumulation = 1;
+    for (const std::string& n : evaluateLayout(bundled("llama_7b"), h100s(8), o, big).notes)
+        EXPECT_FALSE(n.starts_with("MFU counts")) << n;
 }
 
 TEST(StepTime, PipelineBubbleIsPMinusOneSlots)

@@ -160,7 +160,9 @@ PlanModel::PlanModel(const ModelConfig& config, const ClusterSpec& cluster, cons
     // Model FLOPs under the MFU convention; what executes from the exact count (matmuls only;
     // elementwise work is not counted, docs/formulas.md).
     const FlopOptions fo{seq_, AttentionMask::Causal};
-    modelPerToken_ = computeFlops(config, fo).get(options.convention).trainingPerToken;
+    const FlopConvention& mfuConvention = computeFlops(config, fo).get(options.convention);
+    modelPerToken_ = mfuConvention.trainingPerToken;
+    conventionKey_ = mfuConvention.key;
     const ExactMatmulFlops em = exactMatmulFlops(config, fo);
     const auto L = static_cast<double>(config.numHiddenLayers);
     const auto s = static_cast<double>(seq_);

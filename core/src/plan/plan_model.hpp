@@ -121,6 +121,14 @@ public:
 
     /// Model FLOPs per token under the MFU convention, and hardware/model for a recompute mode.
     [[nodiscard]] double modelFlopsPerToken() const { return modelPerToken_; }
+    /// The MFU convention's key ("palm").
+    [[nodiscard]] std::string_view conventionKey() const { return conventionKey_; }
+    /// Training matmul FLOPs per token the pass executes (exact convention, no recompute):
+    /// 3 × (L · layer forward + lm_head forward).
+    [[nodiscard]] double executedFlopsPerToken() const
+    {
+        return 3 * (static_cast<double>(block_.layers) * layerForward_ + headForward_);
+    }
     [[nodiscard]] double hardwareRatio(const ParallelLayout& l) const;
     /// Layers of each stage recomputed under `l` (all for full recompute unless limited).
     [[nodiscard]] Count recomputedLayers(const ParallelLayout& l) const;
@@ -144,6 +152,7 @@ private:
     double attentionCoreForward_ = 0;
     double headForward_ = 0;
     double modelPerToken_ = 0;
+    std::string_view conventionKey_;
     std::map<std::tuple<Count, Count, Count>, StageState> states_;
     std::map<std::tuple<Count, bool, Recompute>, std::vector<ActivationTerm>> activations_;
     std::map<std::tuple<Count, bool, Recompute, Count>, ActivationBytes> activationBytes_;

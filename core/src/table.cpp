@@ -60,7 +60,7 @@ std::string pad(const std::string& s, std::size_t w, Align a)
 
 std::string csvField(const std::string& text)
 {
-    const std::string s = escapeForTerminal(text);
+    std::string s = escapeForTerminal(text);
     if (s.find_first_of(",\"\n\r") == std::string::npos)
         return s;
     std::string out = "\"";

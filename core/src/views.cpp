@@ -231,6 +231,7 @@ Table compareTable(const std::vector<Analysis>& analyses, const std::vector<std:
         t.columns.push_back({std::string(c->header), c->align});
     for (const Analysis& a : analyses) {
         std::vector<Cell> row;
+        row.reserve(chosen.size());
         for (const CompareColumn* c : chosen)
             row.push_back(c->cell(a));
         t.addRow(std::move(row));

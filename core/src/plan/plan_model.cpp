@@ -185,7 +185,8 @@ double PlanModel::hardwareRatio(const ParallelLayout& l) const
     // App. B): a full layer forward for each recomputed layer, the attention core for selective.
     const auto L = static_cast<double>(block_.layers);
     const double train = 3 * (L * layerForward_ + headForward_);
-    const double share = static_cast<double>(recomputedLayers(l)) / static_cast<double>(block_.layers / l.pp);
+    const Count layersPerStage = block_.layers / l.pp; // pp divides L (invalidReason)
+    const double share = static_cast<double>(recomputedLayers(l)) / static_cast<double>(layersPerStage);
     const double extra = l.recompute == Recompute::Full        ? share * L * layerForward_
                          : l.recompute == Recompute::Selective ? L * attentionCoreForward_
                                                                : 0.0;
@@ -535,11 +536,11 @@ PlanModel::ClassData PlanModel::classData(const ParallelLayout& l)
                 double b = static_cast<double>(term.bytes);
                 if (c.shape.shardDegree > 1 && l.zero >= ZeroStage::OptimizerStates)
                     b /= static_cast<double>(c.shape.shardDegree);
+                const bool trainableWeights =
+                    term.key == "lora_adapters" || (term.key == "weights" && !adapters);
                 if (term.category == MemoryCategory::OptimizerState)
                     bytes += 2 * b;
-                else if (term.category == MemoryCategory::Gradients)
-                    bytes += b;
-                else if (term.key == "lora_adapters" || (term.key == "weights" && !adapters))
+                else if (term.category == MemoryCategory::Gradients || trainableWeights)
                     bytes += b;
             }
             st.optimizerSeconds = bytes / (cluster_.device.memoryBandwidthGBs * 1e9);
@@ -734,9 +735,9 @@ PlanModel::Time PlanModel::stepTime(const ParallelLayout& l, const ClassData& c)
     // attention core's compute when it overlaps.
     if (l.cp > 1) {
         const Link& link = shape.cpCrossesNodes ? inter : intra;
+        const Count kvHeadsPerRank = block_.kvHeads / l.tp; // tp divides K (invalidReason)
         const double kv = 2 * static_cast<double>(l.microBatch) * local *
-                          static_cast<double>(block_.kvHeads / l.tp) * static_cast<double>(block_.headDim) *
-                          a;
+                          static_cast<double>(kvHeadsPerRank) * static_cast<double>(block_.headDim) * a;
         const double hops = static_cast<double>(l.cp - 1);
         const double comm = 3 * hops * pointToPoint(kv, link);
         const double window = share * 3 * attentionCoreForward_ / (peak_ * eta);

@@ -212,10 +212,17 @@ private:
                 hint = "remove the quotes: JSON numbers are not strings";
             } else if (value.is_number_float() && r.type == FieldType::Integer) {
                 const double d = value.get<double>();
-                hint = std::floor(d) == d ? "write " + std::to_string(static_cast<long long>(d)) +
-                                                " without the decimal point: transformers keeps " +
-                                                value.dump() + " as a float and the model fails to build"
-                                          : "a count must be a whole number";
+                // 2^63: the first whole double a long long cannot hold (converting it is UB).
+                constexpr double kInt64Limit = 9223372036854775808.0;
+                if (std::floor(d) != d)
+                    hint = "a count must be a whole number";
+                else if (std::fabs(d) >= kInt64Limit)
+                    hint = "a count must be a whole number below 2^63, written without a decimal point "
+                           "or exponent";
+                else
+                    hint = "write " + std::to_string(static_cast<long long>(d)) +
+                           " without the decimal point: transformers keeps " + value.dump() +
+                           " as a float and the model fails to build";
             }
         }
         add(FindingCode::WrongType, ptr,

@@ -346,5 +346,25 @@ TEST(Encoding, Utf16And32FilesAreNamedWithAConversionHint)
     }
 }
 
+// A float where a count belongs gets a hint that quotes the whole number to write, computed
+// without converting a value a long long cannot hold (2e56: undefined behaviour, found by the
+// fuzz job).
+TEST(WrongTypeHints, FloatCountsQuoteTheIntegerOnlyWhenOneExists)
+{
+    const auto hintFor = [](const std::string& value) {
+        const LoadResult r =
+            loadConfigText(R"({"model_type": "llama", "hidden_size": )" + value + "}", "c.json");
+        for (const Finding& f : r.report.findings)
+            if (f.code == FindingCode::WrongType && f.pointer == "/hidden_size")
+                return f.hint;
+        return std::string("no wrong-type finding");
+    };
+    EXPECT_EQ(hintFor("4096.0").rfind("write 4096 without the decimal point", 0), 0u) << hintFor("4096.0");
+    EXPECT_EQ(hintFor("4096.5"), "a count must be a whole number");
+    EXPECT_EQ(hintFor("2e56"),
+              "a count must be a whole number below 2^63, written without a decimal point or exponent");
+    EXPECT_EQ(hintFor("-9.3e18"), hintFor("2e56"));
+}
+
 } // namespace
 } // namespace llamascope

@@ -190,3 +190,19 @@ TEST(Launch, EnginesRefuseWhatTheyCannotRun)
     EXPECT_EQ(launchEngineFromString("megatron"), LaunchEngine::Megatron);
     EXPECT_FALSE(launchEngineFromString("jax"));
 }
+
+// Megatron's --rotary-base is an argparse int: θ = 500000 is written as is, a fractional θ is
+// refused rather than rounded.
+TEST(Launch, MegatronRotaryBaseIsAWholeNumberOrRefused)
+{
+    ParallelLayout dp;
+    dp.dp = 8;
+    Planned p = plan("llama_1b", 8, dp);
+    p.config.ropeTheta = 500000;
+    EXPECT_TRUE(
+        has(file(launchFiles(LaunchEngine::Megatron, p.config, p.plan, p.layout), "megatron_args.sh").content,
+            "--rotary-base 500000"));
+    p.config.ropeTheta = 10000.5;
+    EXPECT_TRUE(has(refusal(LaunchEngine::Megatron, p), "rope_theta is 10000.5"))
+        << refusal(LaunchEngine::Megatron, p);
+}

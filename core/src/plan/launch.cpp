@@ -332,9 +332,13 @@ std::vector<LaunchFile> megatronFiles(const ModelConfig& config, const PlanResul
     model.push_back("--seq-length " + std::to_string(e.seqLen));
     model.push_back("--max-position-embeddings " + std::to_string(std::max(config.contextLength, e.seqLen)));
     model.push_back("--position-embedding-type " + position);
-    if (config.positionType == PositionType::Rope)
-        model.push_back("--rotary-base " +
-                        std::to_string(static_cast<long long>(std::llround(config.ropeTheta))));
+    if (config.positionType == PositionType::Rope) {
+        // Megatron parses --rotary-base as an int: a fractional θ would be silently rounded.
+        if (std::floor(config.ropeTheta) != config.ropeTheta || config.ropeTheta >= 9007199254740992.0)
+            refuse(me,
+                   "its --rotary-base takes a whole number; rope_theta is " + formatNumber(config.ropeTheta));
+        model.push_back("--rotary-base " + std::to_string(static_cast<long long>(config.ropeTheta)));
+    }
     model.emplace_back("--normalization RMSNorm");
     model.push_back("--norm-epsilon " + formatNumber(config.rmsNormEps));
     model.emplace_back("--swiglu");

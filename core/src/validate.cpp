@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <cmath>
 #include <map>
 #include <set>
@@ -648,15 +649,32 @@ private:
         }
     }
 
+    /// The divisors of `hidden` nearest `heads` on each side. Bounded: it looks at most
+    /// kDivisorSearch head counts each way, so a huge or prime hidden_size cannot stall validation.
     static std::string suggestDivisors(Count hidden, Count heads)
     {
-        Count below = heads, above = heads;
-        while (below > 1 && hidden % below != 0)
-            --below;
-        while (above < hidden && hidden % above != 0)
-            ++above;
-        return "nearest head counts that divide " + std::to_string(hidden) + ": " + std::to_string(below) +
-               (above != below && hidden % above == 0 ? " or " + std::to_string(above) : "");
+        constexpr Count kDivisorSearch = Count{1} << 16;
+        std::optional<Count> below, above;
+        for (Count h = std::min(heads, hidden), n = 0; h >= 1 && n < kDivisorSearch; --h, ++n)
+            if (hidden % h == 0) {
+                below = h;
+                break;
+            }
+        for (Count h = heads, n = 0; h < hidden && n < kDivisorSearch; ++n)
+            if (hidden % ++h == 0) {
+                above = h;
+                break;
+            }
+        if (!below && !above)
+            return "no head count within " + formatCount(kDivisorSearch) + " of " + std::to_string(heads) +
+                   " divides " + std::to_string(hidden) +
+                   "; choose hidden_size and num_attention_heads together";
+        std::string out = "nearest head counts that divide " + std::to_string(hidden) + ": ";
+        if (below)
+            out += std::to_string(*below);
+        if (above)
+            out += (below ? " or " : "") + std::to_string(*above);
+        return out;
     }
 
     /// rope_scaling (4.x) and rope_parameters (5.x). When both are given, transformers 5 takes

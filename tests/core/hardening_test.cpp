@@ -366,5 +366,31 @@ TEST(WrongTypeHints, FloatCountsQuoteTheIntegerOnlyWhenOneExists)
     EXPECT_EQ(hintFor("-9.3e18"), hintFor("2e56"));
 }
 
+// The divisor hint for hidden_size % num_attention_heads looks a bounded distance each way
+// (the fuzz job timed out on 333,333,333,333,368 heads scanned down one by one).
+TEST(HeadsHints, NearestDivisorsAndABoundedSearch)
+{
+    const auto hintFor = [](const std::string& fields) {
+        const LoadResult r = loadConfigText(R"({"model_type": "llama", )" + fields + "}", "c.json");
+        for (const Finding& f : r.report.findings)
+            if (f.code == FindingCode::HeadsNotDivisible)
+                return f.hint;
+        return std::string("no heads-not-divisible finding");
+    };
+    // 4096 = 2^12: 24 heads lies between the divisors 16 and 32.
+    EXPECT_EQ(hintFor(R"("hidden_size": 4096, "num_attention_heads": 24)"),
+              "nearest head counts that divide 4096: 16 or 32");
+    // More heads than width: only the width itself divides from below.
+    EXPECT_EQ(hintFor(R"("hidden_size": 4096, "num_attention_heads": 333333333333368)"),
+              "nearest head counts that divide 4096: 4096");
+    // A prime width far beyond the search: 2,305,843,009,213,693,951 (2^61 − 1) has no divisor
+    // within 65,536 above 3; the hint says so instead of scanning.
+    EXPECT_EQ(hintFor(R"("hidden_size": 2305843009213693951, "num_attention_heads": 3)"),
+              "nearest head counts that divide 2305843009213693951: 1");
+    EXPECT_EQ(hintFor(R"("hidden_size": 2305843009213693951, "num_attention_heads": 100000)"),
+              "no head count within 65,536 of 100000 divides 2305843009213693951; choose hidden_size and "
+              "num_attention_heads together");
+}
+
 } // namespace
 } // namespace llamascope

@@ -114,8 +114,11 @@ void listOptionsForCompletion(const po::options_description& options,
     for (const auto& option : options.options()) {
         if (option->long_name().empty() || option->long_name() == positionalName)
             continue;
-        os << "option --" << option->long_name() << " " << (option->semantic()->max_tokens() > 0 ? 1 : 0)
-           << "\n";
+        os << "option --" << option->long_name() << " " << (option->semantic()->max_tokens() > 0 ? 1 : 0);
+        if (const auto* choices = dynamic_cast<const ChoiceValue*>(option->semantic().get()))
+            for (const std::string& c : choices->choices())
+                os << " " << c;
+        os << "\n";
     }
     if (!positionalName.empty())
         os << "positional " << positionalName << "\n";
@@ -233,6 +236,15 @@ OutputPolicy outputPolicy(const po::variables_map& vm, std::vector<fs::path> inp
     policy.inputs = std::move(inputs);
     policy.overwriteHint = "pass --force to overwrite";
     return policy;
+}
+
+[[noreturn]] void unknownName(std::string_view option, const std::string& value,
+                              std::span<const std::string_view> known,
+                              std::span<const std::string_view> spellings)
+{
+    const std::string guess = closestMatch(value, spellings.empty() ? known : spellings);
+    throw UsageError("--" + std::string(option) + " \"" + value + "\" is not one of " + joinQuoted(known) +
+                     (guess.empty() ? "" : "; did you mean \"" + guess + "\"?"));
 }
 
 Count parsePositive(const std::string& text, std::string_view option, Count max)

@@ -36,9 +36,10 @@ int run(const std::vector<std::string>& args, Context& ctx)
         "list-columns", "list the available columns and exit")(
         "seq", po::value<std::string>(),
         "sequence length T for the FLOP columns (default: each config's context length)")(
-        "attention", po::value<std::string>()->default_value("causal"),
-        "causal or full, for the FLOP columns")("sort", po::value<std::string>()->default_value("params"),
-                                                "column id to sort by, or 'none' for input order")(
+        "attention", enumValue(attentionMaskTable(), FlopOptions{}.mask),
+        choicesHelp("attention mask of the FLOP columns", attentionMaskTable()).c_str())(
+        "sort", po::value<std::string>()->default_value("params"),
+        "column id to sort by, or 'none' for input order")(
         "diff", "the configs side by side, in the order given: every config key and metric, "
                 "differences marked (≠), ratios to the first")(
         "only-differences", "with --diff: only the rows whose values differ")(
@@ -73,12 +74,11 @@ int run(const std::vector<std::string>& args, Context& ctx)
     if (diff && p.vm.count("columns") != 0)
         throw UsageError(
             "--diff shows every key and metric; --columns chooses the columns of the table form");
-    const auto mask = attentionMaskFromString(p.vm["attention"].as<std::string>());
-    if (!mask)
-        throw UsageError("--attention must be causal or full");
+    const AttentionMask mask =
+        enumOption(p.vm["attention"].as<std::string>(), "attention", attentionMaskTable());
     std::optional<FlopOptions> flopOptions;
     if (p.vm.count("seq") != 0)
-        flopOptions = FlopOptions{parsePositive(p.vm["seq"].as<std::string>(), "seq"), *mask};
+        flopOptions = FlopOptions{parsePositive(p.vm["seq"].as<std::string>(), "seq"), mask};
     const std::vector<std::string> columns =
         p.vm.count("columns") ? splitList(p.vm["columns"].as<std::string>()) : std::vector<std::string>{};
     const std::string sortBy = p.vm["sort"].as<std::string>();
@@ -94,7 +94,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     } else {
         // Each config at its own context length, with the chosen mask.
         for (const LoadResult& r : loaded) {
-            FlopOptions own{r.config ? r.config->contextLength : 1, *mask};
+            FlopOptions own{r.config ? r.config->contextLength : 1, mask};
             auto one = analyzeInputs({r}, &own, ctx, failed);
             analyses.insert(analyses.end(), one.begin(), one.end());
         }

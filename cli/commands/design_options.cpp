@@ -10,14 +10,6 @@
 
 namespace llamascope::cli {
 
-[[noreturn]] void unknownName(std::string_view option, const std::string& value,
-                              std::span<const std::string_view> known)
-{
-    const std::string guess = closestMatch(value, known);
-    throw UsageError("--" + std::string(option) + " \"" + value + "\" is not one of " + joinQuoted(known) +
-                     (guess.empty() ? "" : "; did you mean \"" + guess + "\"?"));
-}
-
 double parseNumber(const std::string& text, std::string_view option)
 {
     auto number = [&](const std::string& s) {
@@ -79,20 +71,20 @@ void addRecipeOptions(po::options_description& options)
 {
     // Names, help and defaults come from core: the enum tables and MemoryOptions{}.
     const MemoryOptions defaults;
-    options.add_options()("optimizer",
-                          po::value<std::string>()->default_value(std::string(toString(defaults.optimizer))),
+    options.add_options()("optimizer", enumValue(optimizerTable(), defaults.optimizer),
                           choicesHelp("training regime", optimizerTable()).c_str())(
         "rank", po::value<std::string>(), "GaLore / LoRA / QLoRA rank r")(
         "master-weights", po::value<std::string>(),
         "yes or no: an fp32 master copy of 16-bit weights (default: the optimizer's; mixed-adamw always, "
         "adafactor/lion/sgd with 16-bit weights)")(
-        "grad-dtype", po::value<std::string>(),
-        "gradient dtype: fp32, bf16 or fp16 (default: the weights'; fp32 = Megatron-LM's "
-        "--accumulate-allreduce-grads-in-fp32)")(
-        "dtype", po::value<std::string>(),
+        "grad-dtype", choiceValue(storageDtypeTable()),
+        choicesHelp("gradient dtype (default: the weights'; fp32 = Megatron-LM's "
+                    "--accumulate-allreduce-grads-in-fp32)",
+                    storageDtypeTable())
+            .c_str())(
+        "dtype", choiceValue(storageDtypeTable()),
         choicesHelp("weight dtype (default: fp32 for adamw, int4 for qlora, else bf16)", storageDtypeTable())
-            .c_str())("attention",
-                      po::value<std::string>()->default_value(std::string(toString(defaults.attention))),
+            .c_str())("attention", enumValue(attentionKernelTable(), defaults.attention),
                       choicesHelp("how attention keeps its activations", attentionKernelTable()).c_str());
 }
 
@@ -115,20 +107,12 @@ MemoryOptions recipeOptionsFrom(const po::variables_map& vm)
          o.optimizer == Optimizer::QLoRA) &&
         o.rank == 0)
         throw UsageError("--optimizer " + opt + " needs --rank R (e.g. 128)");
-    if (vm.count("dtype")) {
-        o.weightDtype = enumOption(vm["dtype"].as<std::string>(), "dtype", storageDtypeTable());
-    }
+    if (const auto dtype = enumOption(vm, "dtype", storageDtypeTable()))
+        o.weightDtype = *dtype;
     if (vm.count("master-weights"))
         o.masterWeights = parseYesNo(vm["master-weights"].as<std::string>(), "master-weights");
-    if (vm.count("grad-dtype")) {
-        const std::string g = vm["grad-dtype"].as<std::string>();
-        const auto dtype = storageDtypeFromString(g);
-        if (!dtype) {
-            static constexpr std::string_view kNames[] = {"fp32", "bf16", "fp16"};
-            unknownName("grad-dtype", g, kNames);
-        }
-        o.gradDtype = *dtype;
-    }
+    if (const auto grad = enumOption(vm, "grad-dtype", storageDtypeTable()))
+        o.gradDtype = *grad;
     o.attention = enumOption(vm["attention"].as<std::string>(), "attention", attentionKernelTable());
     return o;
 }
@@ -157,7 +141,7 @@ void addDeviceOptions(po::options_description& options, bool withCost)
     options.add_options()("mfu", po::value<std::string>()->default_value("0.4"),
                           "model FLOPs utilisation, e.g. 0.4 or 40%")(
         "num-devices", po::value<std::string>()->default_value("1"), "accelerators training together")(
-        "precision", po::value<std::string>(),
+        "precision", choiceValue(precisionTable()),
         choicesHelp("peak to use (default: the training dtype's)", precisionTable()).c_str())(
         "tokens", po::value<std::string>(), "training tokens D for the time estimate (default: 20·N)");
 }
@@ -187,8 +171,8 @@ CostOptions costOptionsFrom(const po::variables_map& vm, StorageDtype computeDty
     if (!(o.mfu > 0 && o.mfu <= 1))
         throw UsageError("--mfu must be in (0, 1] (or 1%–100%), got \"" + vm["mfu"].as<std::string>() + "\"");
     o.devices = parsePositive(vm["num-devices"].as<std::string>(), "num-devices");
-    if (vm.count("precision")) {
-        o.precision = enumOption(vm["precision"].as<std::string>(), "precision", precisionTable());
+    if (const auto precision = enumOption(vm, "precision", precisionTable())) {
+        o.precision = *precision;
     } else {
         o.precision = computeDtype == StorageDtype::F32   ? Precision::FP32
                       : computeDtype == StorageDtype::F16 ? Precision::FP16

@@ -24,33 +24,6 @@ MemoryOptions recipeOptionsFrom(const po::variables_map& vm);
 void addMemoryOptions(po::options_description& options);
 /// Throws UsageError for unknown names (with a suggestion) and bad numbers.
 MemoryOptions memoryOptionsFrom(const po::variables_map& vm);
-/// UsageError "--OPTION "VALUE" is not one of ...; did you mean ...?".
-[[noreturn]] void unknownName(std::string_view option, const std::string& value,
-                              std::span<const std::string_view> known);
-
-/// An option's help from core's table (enum_table.hpp): "LEAD — name: help; name: help".
-template <typename E>
-std::string choicesHelp(std::string_view lead, const EnumTable<E>& table)
-{
-    std::string out(lead);
-    const auto entries = table.entries();
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        out += i == 0 ? " — " : "; ";
-        out += std::string(entries[i].name) + ": " + std::string(entries[i].help);
-    }
-    return out;
-}
-
-/// The value --OPTION names in core's table (a name or an alias); unknownName() otherwise.
-template <typename E>
-E enumOption(const std::string& value, std::string_view option, const EnumTable<E>& table)
-{
-    if (const std::optional<E> v = table.find(value))
-        return *v;
-    const std::vector<std::string_view> names = table.names();
-    unknownName(option, value, names);
-}
-
 /// --device --accelerators, and with `withCost` --mfu --num-devices --precision --tokens.
 void addDeviceOptions(po::options_description& options, bool withCost);
 /// The built-in table, or --accelerators FILE (IoError / InvalidArgument).

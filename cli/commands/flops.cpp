@@ -21,8 +21,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
     po::options_description options("options");
     options.add_options()("seq", po::value<std::string>(),
                           "sequence length T (default: the config's context length)")(
-        "attention", po::value<std::string>()->default_value("causal"),
-        "causal (T(T+1)/2 pairs) or full (T² pairs)")(
+        "attention", enumValue(attentionMaskTable(), FlopOptions{}.mask),
+        choicesHelp("attention mask", attentionMaskTable()).c_str())(
         "tokens", po::value<std::string>(),
         "token budget D (2e12, 300B): also print training totals for D tokens")(
         "terms", "also print every convention's terms")(
@@ -31,22 +31,18 @@ int run(const std::vector<std::string>& args, Context& ctx)
                                        "config file or bundled name");
     po::positional_options_description positional;
     positional.add("config", -1);
-    const ParsedArgs p =
-        parseArgs(args, "flops", "CONFIG [--seq T] [--attention causal|full] [--tokens D] [--terms]",
-                  "Forward and training FLOPs under four conventions, side by side:\n"
-                  "  exact       every matmul the forward pass runs (what `llamascope forward` measures)\n"
-                  "  kaplan      Kaplan et al. 2020: 2·N_nonemb + 2·L·T·d_attn per token\n"
-                  "  palm        Chowdhery et al. 2022 App. B: 6N + 12·L·H·h·T per training token\n"
-                  "  chinchilla  Hoffmann et al. 2022 App. F: with embeddings, logits and softmax\n"
-                  "Training is 3× forward (4× with full activation recompute). Formulas: docs/formulas.md.",
-                  options, positional, ctx);
+    const ParsedArgs p = parseArgs(
+        args, "flops",
+        "CONFIG [--seq T] [--attention " + choicesBar(attentionMaskTable()) + "] [--tokens D] [--terms]",
+        "Forward and training FLOPs under each convention, side by side:\n" +
+            choicesLines(flopConventionTable()) +
+            "Training is 3× forward (4× with full activation recompute). Formulas: docs/formulas.md.",
+        options, positional, ctx);
     if (p.help)
         return kExitOk;
     const OutputFormat format = formatOption(p);
-    const auto mask = attentionMaskFromString(p.vm["attention"].as<std::string>());
-    if (!mask)
-        throw UsageError("--attention must be causal or full, got \"" + p.vm["attention"].as<std::string>() +
-                         "\"");
+    const AttentionMask mask =
+        enumOption(p.vm["attention"].as<std::string>(), "attention", attentionMaskTable());
     // A plain double (0 = no budget): std::optional<double> trips GCC 12's -Wmaybe-uninitialized.
     const double tokens =
         p.vm.count("tokens") ? parseQuantity(p.vm["tokens"].as<std::string>(), "--tokens") : 0.0;
@@ -59,7 +55,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     const ModelConfig& config = *loaded.config;
     const Count seq =
         p.vm.count("seq") ? parsePositive(p.vm["seq"].as<std::string>(), "seq") : config.contextLength;
-    const FlopReport report = computeFlops(config, FlopOptions{seq, *mask});
+    const FlopReport report = computeFlops(config, FlopOptions{seq, mask});
 
     if (format == OutputFormat::Json) {
         nlohmann::ordered_json j = outputEnvelope("flops");
@@ -84,7 +80,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     }
     const bool md = format == OutputFormat::Markdown;
     ctx.out << (md ? "### " : "") << config.name << ": FLOPs at T = " << formatCount(seq) << ", "
-            << toString(*mask) << " attention\n\n";
+            << toString(mask) << " attention\n\n";
     ctx.out << render(flopConventionsTable(report), tf);
     ctx.out << "\nElementwise work (norms, RoPE, softmax, activation, residuals; in no convention above): "
             << "≈" << formatCount(std::llround(report.elementwise.perToken(seq))) << " FLOPs per token.\n";

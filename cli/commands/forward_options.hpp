@@ -35,7 +35,7 @@ inline void addRunOptions(po::options_description& options)
 inline std::string kernelsHelp()
 {
     return "Kernels on this machine: " + describeKernelChoice() +
-           ";\nLLAMASCOPE_KERNEL=baseline|avx2|avx512 forces one (docs/forward.md).";
+           ";\nLLAMASCOPE_KERNEL=" + choicesBar(kernelSetTable()) + " forces one (docs/forward.md).";
 }
 
 inline int threadsOption(const po::variables_map& vm)

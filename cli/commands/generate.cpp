@@ -73,26 +73,28 @@ std::vector<Count> parseList(const std::string& text, std::string_view option)
 void addConstraintOptions(po::options_description& o)
 {
     // No default values here: an option left out keeps DesignConstraints' default (or the
-    // --like preset's), so the defaults live in core.
+    // --like preset's), so the defaults live in core. Help names those defaults and lists the
+    // choices of core's tables.
+    const DesignConstraints defaults;
     o.add_options()("like", po::value<std::string>(),
                     "take the choices of a published model or family of core/data/published_models.json "
                     "(e.g. Qwen2.5-0.5B, qwen2, llama, mobilellm); options below override them")(
-        "family", po::value<std::string>(),
-        "model type the configs are written for: llama, mistral, mixtral, qwen2, qwen3, gemma, gemma2, phi3, "
-        "olmo2 (default llama)")(
-        "ranking", po::value<std::string>(),
-        "published (default: near the shapes released models use at this size) or family-trend (near the "
-        "bundled family's N/L line)")("head-dim", po::value<std::string>(),
-                                      "allowed head_dim values (default 64,128)")(
+        "family", choiceValue(modelTypes()),
+        ("model type the configs are written for: " + modelTypes().namesText() + " (default " +
+         std::string(toString(defaults.modelType)) + "; `llamascope families` lists their traits)")
+            .c_str())(
+        "ranking", choiceValue(designRankingTable()),
+        choicesHelp("how on-target shapes are ranked", designRankingTable(), defaults.ranking).c_str())(
+        "head-dim", po::value<std::string>(), "allowed head_dim values (default 64,128)")(
         "hidden-multiple", po::value<std::string>(),
         "hidden_size is a multiple of this (default 64, raised to 128 from 2B and 256 from 20B parameters)")(
         "min-hidden", po::value<std::string>(), "smallest hidden_size (default 64)")(
         "max-hidden", po::value<std::string>(), "largest hidden_size (default 32768)")(
-        "ffn", po::value<std::string>(),
-        "FFN rule: ratio (default; every multiple of --ffn-multiple within --ffn-ratio ± --ffn-tolerance) or "
-        "llama (LLaMA's multiple_of rounding of 8/3·d)")(
-        "ffn-ratio", po::value<std::string>(),
-        "ratio rule: target intermediate/hidden, or a list (8/3,3.5,4); default 8/3")(
+        "ffn", choiceValue(ffnRuleTable()),
+        choicesHelp("FFN rule, with --ffn-ratio, --ffn-multiple and --ffn-tolerance", ffnRuleTable(),
+                    defaults.ffnRule)
+            .c_str())("ffn-ratio", po::value<std::string>(),
+                      "ratio rule: target intermediate/hidden, or a list (8/3,3.5,4); default 8/3")(
         "ffn-multiple", po::value<std::string>(),
         "intermediate_size multiple (LLaMA's multiple_of; LLaMA-7B used 256); default 64")(
         "ffn-tolerance", po::value<std::string>(), "ratio rule: allowed relative deviation (default 4%)")(
@@ -102,10 +104,10 @@ void addConstraintOptions(po::options_description& o)
                                                  "layer range MIN:MAX (or one value); default 1:160")(
         "kv-heads", po::value<std::string>(),
         "key/value heads: auto (default: multi-head below 1B parameters, multi-head or 8 from 1B), mha, a "
-        "count (GQA), or a list such as mha,8")("tie", po::value<std::string>(),
-                                                "embeddings: either (default; tied preferred below 1B), "
-                                                "tied or untied")(
-        "position", po::value<std::string>(), "rope (default), learned, sinusoidal or none")(
+        "count (GQA), or a list such as mha,8")(
+        "tie", choiceValue(tieModeTable()), choicesHelp("embeddings", tieModeTable(), defaults.tie).c_str())(
+        "position", choiceValue(positionTypes()),
+        choicesHelp("position encoding", positionTypes(), defaults.position).c_str())(
         "vocab", po::value<std::string>(), "vocab_size (default 32000)")(
         "context", po::value<std::string>(), "max_position_embeddings (default 2048)")(
         "tolerance", po::value<std::string>(),
@@ -154,23 +156,10 @@ DesignConstraints constraintsFrom(const po::variables_map& vm)
         if (given("context"))
             c.context = parsePositive(text("context"), "context");
     }
-    if (given("family")) {
-        const auto type = modelTypes().find(text("family"));
-        if (!type) {
-            const std::vector<std::string_view> names = modelTypes().names();
-            throw UsageError("--family \"" + text("family") + "\" is not one of " + joinQuoted(names));
-        }
+    if (const auto type = enumOption(vm, "family", modelTypes()))
         c.modelType = *type;
-    }
-    if (given("ranking")) {
-        const std::string r = text("ranking");
-        if (r == "published")
-            c.ranking = DesignRanking::Published;
-        else if (r == "family-trend")
-            c.ranking = DesignRanking::FamilyTrend;
-        else
-            throw UsageError("--ranking must be published or family-trend, got \"" + r + "\"");
-    }
+    if (const auto ranking = enumOption(vm, "ranking", designRankingTable()))
+        c.ranking = *ranking;
     if (given("head-dim"))
         c.headDims = parseList(text("head-dim"), "head-dim");
     if (given("hidden-multiple")) {
@@ -181,15 +170,8 @@ DesignConstraints constraintsFrom(const po::variables_map& vm)
         c.minHidden = parsePositive(text("min-hidden"), "min-hidden");
     if (given("max-hidden"))
         c.maxHidden = parsePositive(text("max-hidden"), "max-hidden");
-    if (given("ffn")) {
-        const std::string ffn = text("ffn");
-        if (ffn == "llama")
-            c.ffnRule = FfnRule::Llama;
-        else if (ffn == "ratio")
-            c.ffnRule = FfnRule::Ratio;
-        else
-            throw UsageError("--ffn must be ratio or llama, got \"" + ffn + "\"");
-    }
+    if (const auto rule = enumOption(vm, "ffn", ffnRuleTable()))
+        c.ffnRule = *rule;
     if (given("ffn-ratio")) {
         std::vector<double> ratios;
         std::stringstream ss(text("ffn-ratio"));
@@ -224,24 +206,10 @@ DesignConstraints constraintsFrom(const po::variables_map& vm)
     }
     if (given("kv-heads"))
         applyKvHeads(c, text("kv-heads"));
-    if (given("tie")) {
-        const std::string tie = text("tie");
-        if (tie == "either")
-            c.tie = TieMode::Either;
-        else if (tie == "tied")
-            c.tie = TieMode::Tied;
-        else if (tie == "untied")
-            c.tie = TieMode::Untied;
-        else
-            throw UsageError("--tie must be either, tied or untied, got \"" + tie + "\"");
-    }
-    if (given("position")) {
-        const std::string pos = text("position");
-        const auto position = positionTypeFromString(pos);
-        if (!position)
-            throw UsageError("--position must be rope, learned, sinusoidal or none, got \"" + pos + "\"");
+    if (const auto tie = enumOption(vm, "tie", tieModeTable()))
+        c.tie = *tie;
+    if (const auto position = enumOption(vm, "position", positionTypes()))
         c.position = *position;
-    }
     if (given("tolerance"))
         c.tolerance = parseNumber(text("tolerance"), "tolerance");
     c.requireClean = !given("allow-findings");
@@ -389,8 +357,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
     po::options_description targets("targets (exactly one)");
     targets.add_options()("params", po::value<std::string>(), "total parameters, e.g. 500M, 1.5B")(
         "flops", po::value<std::string>(), "forward FLOPs per token at --seq, e.g. 2e9")(
-        "flop-convention", po::value<std::string>()->default_value("exact"),
-        "for --flops: exact, kaplan, palm or chinchilla")(
+        "flop-convention", enumValue(flopConventionTable(), DesignTarget{}.convention),
+        choicesHelp("for --flops", flopConventionTable()).c_str())(
         "memory", po::value<std::string>(), "training memory budget, e.g. 80GiB (or --device alone)")(
         "compute", po::value<std::string>(),
         "training compute C in FLOPs: Chinchilla N = sqrt(C/120), D = 20·N")(
@@ -461,21 +429,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
     } else if (vm.count("flops")) {
         target.kind = DesignTargetKind::ForwardFlops;
         target.value = quantity(vm, "flops");
-        const std::string conv = vm["flop-convention"].as<std::string>();
-        static constexpr std::pair<std::string_view, FlopConventionId> kConventions[] = {
-            {"exact", FlopConventionId::Exact},
-            {"kaplan", FlopConventionId::Kaplan},
-            {"palm", FlopConventionId::Palm},
-            {"chinchilla", FlopConventionId::Chinchilla}};
-        bool found = false;
-        for (const auto& [key, id] : kConventions)
-            if (conv == key) {
-                target.convention = id;
-                found = true;
-            }
-        if (!found)
-            throw UsageError("--flop-convention must be exact, kaplan, palm or chinchilla, got \"" + conv +
-                             "\"");
+        target.convention =
+            enumOption(vm["flop-convention"].as<std::string>(), "flop-convention", flopConventionTable());
         target.flopSeqLen = memOptions.seqLen;
     } else if (vm.count("compute")) {
         target.kind = DesignTargetKind::Compute;

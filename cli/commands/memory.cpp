@@ -129,13 +129,15 @@ int run(const std::vector<std::string>& args, Context& ctx)
         "CONFIG [--optimizer NAME] [--rank R] [--dtype T] [--batch B] [--seq T] [--recompute] [--device "
         "NAME]",
         "What training (or inference) keeps in memory on one device, term by term: weights by dtype;\n"
-        "gradients and optimizer state for adamw (fp32), mixed-adamw, bf16-adam, adam8bit (bitsandbytes),\n"
-        "galore, lora, adafactor, lion, sgd and qlora; the activations a backward pass keeps for B×T tokens\n"
-        "(flash, sdpa, eager or fused-softmax attention, with or without full recompute); logits; the KV\n"
-        "cache for inference (--optimizer none). With --device, whether it fits with --headroom free and\n"
-        "how long Chinchilla-optimal training takes at --mfu. For many GPUs (ZeRO, tensor/pipeline\n"
-        "parallel) use `llamascope plan`.\n"
-        "--galore-table reproduces the GaLore paper's Table 2 side by side. Derivations: docs/memory.md.",
+        "gradients and optimizer state of each --optimizer; the activations a backward pass keeps for B×T\n"
+        "tokens, with or without full recompute, for " +
+            attentionKernelTable().namesText() +
+            " attention;\n"
+            "logits; the KV cache for inference (--optimizer none). With --device, whether it fits with\n"
+            "--headroom free and "
+            "how long Chinchilla-optimal training takes at --mfu. For many GPUs (ZeRO, tensor/pipeline\n"
+            "parallel) use `llamascope plan`.\n"
+            "--galore-table reproduces the GaLore paper's Table 2 side by side. Derivations: docs/memory.md.",
         options, positional, ctx);
     if (p.help)
         return kExitOk;

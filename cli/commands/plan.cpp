@@ -33,6 +33,10 @@ namespace fs = std::filesystem;
 
 void addOptions(po::options_description& all)
 {
+    // Choices and their help come from core's tables; defaults from PlanOptions{} and
+    // InferenceOptions{}.
+    const PlanOptions defaults;
+    const InferenceOptions inferenceDefaults;
     po::options_description cluster("cluster");
     cluster.add_options()("gpus", po::value<std::string>(), "GPUs in the cluster (all of one device type)")(
         "device", po::value<std::string>(), "accelerator from the table (h100, a100, mi300x, ...)")(
@@ -67,10 +71,10 @@ void addOptions(po::options_description& all)
         "headroom", po::value<std::string>(), "share of each GPU kept free (default 10%)")(
         "efficiency", po::value<std::string>()->default_value("50%"),
         "share of the peak the compute sustains (HFU before communication and bubbles)")(
-        "precision", po::value<std::string>(),
-        "peak to use: bf16, fp16, tf32, fp32 (default: the compute dtype's)")(
-        "convention", po::value<std::string>()->default_value("palm"),
-        "model FLOPs convention for MFU: palm, exact, kaplan or chinchilla")(
+        "precision", choiceValue(precisionTable()),
+        choicesHelp("peak to use (default: the compute dtype's)", precisionTable()).c_str())(
+        "convention", enumValue(flopConventionTable(), defaults.convention),
+        choicesHelp("model FLOPs convention for MFU", flopConventionTable()).c_str())(
         "no-overlap", "assume no communication hides behind compute")(
         "bucket", po::value<std::string>()->default_value("25MiB"),
         "gradient-reduction bucket (DDP, ZeRO 1–2)")(
@@ -81,8 +85,10 @@ void addOptions(po::options_description& all)
                                                                                "tensor-parallel size")(
         "pp", po::value<std::string>(), "pipeline stages")("cp", po::value<std::string>(),
                                                            "context-parallel size")(
-        "zero", po::value<std::string>(), "ZeRO stage 0–3 (or no_shard, shard_grad_op, full_shard)")(
-        "recompute", po::value<std::string>(), "none, selective or full")(
+        "zero", choiceValue(zeroStageTable()),
+        choicesHelp("ZeRO stage (also zero3, no_shard, shard_grad_op, full_shard ...)", zeroStageTable())
+            .c_str())("recompute", choiceValue(recomputeTable()),
+                      choicesHelp("activation recomputation", recomputeTable()).c_str())(
         "recompute-layers", po::value<std::string>(),
         "with full recomputation: layers per pipeline stage to recompute (Megatron-LM's block method)")(
         "micro-batch", po::value<std::string>(),
@@ -93,9 +99,9 @@ void addOptions(po::options_description& all)
     inference.add_options()("inference", "plan serving instead of training")(
         "batch", po::value<std::string>()->default_value("1"), "sequences decoded together")(
         "prompt", po::value<std::string>(), "prompt tokens (default: the context length)")(
-        "generate", po::value<std::string>()->default_value("256"),
-        "tokens generated per sequence")("kv-dtype", po::value<std::string>()->default_value("bf16"),
-                                         "KV cache dtype: bf16, fp16, fp8, int8, fp32")(
+        "generate", po::value<std::string>()->default_value("256"), "tokens generated per sequence")(
+        "kv-dtype", enumValue(storageDtypeTable(), inferenceDefaults.kvDtype),
+        choicesHelp("KV cache dtype", storageDtypeTable()).c_str())(
         "window", po::value<std::string>(),
         "sliding-window attention on every layer: keys kept (default: the config's window on its sliding "
         "layers)");
@@ -104,7 +110,8 @@ void addOptions(po::options_description& all)
         "columns", po::value<std::string>(),
         "comma-separated column ids of the ranked table (see docs/planning.md)")(
         "detail", "print every memory term of the chosen layout")(
-        "emit", po::value<std::string>(), "write a launch configuration: deepspeed, fsdp or megatron")(
+        "emit", choiceValue(launchEngineTable()),
+        choicesHelp("write the launch files of the chosen layout", launchEngineTable()).c_str())(
         "out", po::value<std::string>(), "folder for --emit")("force", "overwrite existing files in --out")(
         "pick", po::value<std::string>()->default_value("1"),
         "which ranked layout --emit and the detail describe")(
@@ -159,23 +166,8 @@ LayoutFilter filterFrom(const po::variables_map& vm)
         f.cp = parsePositive(vm["cp"].as<std::string>(), "cp");
     if (vm.count("micro-batch"))
         f.microBatch = parsePositive(vm["micro-batch"].as<std::string>(), "micro-batch");
-    if (vm.count("zero")) {
-        const std::string z = vm["zero"].as<std::string>();
-        const auto stage = zeroStageFromString(z);
-        if (!stage) {
-            static constexpr std::string_view kNames[] = {
-                "0", "1", "2", "3", "no_shard", "shard_grad_op", "full_shard"};
-            unknownName("zero", z, kNames);
-        }
-        f.zero = *stage;
-    }
-    if (vm.count("recompute")) {
-        const std::string r = vm["recompute"].as<std::string>();
-        const auto mode = recomputeFromString(r);
-        if (!mode)
-            unknownName("recompute", r, recomputeNames());
-        f.recompute = *mode;
-    }
+    f.zero = enumOption(vm, "zero", zeroStageTable());
+    f.recompute = enumOption(vm, "recompute", recomputeTable());
     if (vm.count("recompute-layers")) {
         if (f.recompute && *f.recompute != Recompute::Full)
             throw UsageError("--recompute-layers needs --recompute full");
@@ -213,31 +205,8 @@ PlanOptions planOptionsFrom(const po::variables_map& vm, const ModelConfig& conf
     o.batchTolerance = fraction(vm, "batch-tolerance", 0, 0.99, false);
     o.headroom = parseHeadroom(vm);
     o.efficiency = fraction(vm, "efficiency", 0, 1, true);
-    if (vm.count("precision")) {
-        const std::string p = vm["precision"].as<std::string>();
-        const auto precision = precisionFromString(p);
-        if (!precision) {
-            static constexpr std::string_view kNames[] = {"bf16", "fp16", "tf32", "fp32"};
-            unknownName("precision", p, kNames);
-        }
-        o.precision = *precision;
-    }
-    const std::string conv = vm["convention"].as<std::string>();
-    static constexpr std::pair<std::string_view, FlopConventionId> kConventions[] = {
-        {"exact", FlopConventionId::Exact},
-        {"kaplan", FlopConventionId::Kaplan},
-        {"palm", FlopConventionId::Palm},
-        {"chinchilla", FlopConventionId::Chinchilla}};
-    bool found = false;
-    for (const auto& [key, id] : kConventions)
-        if (conv == key) {
-            o.convention = id;
-            found = true;
-        }
-    if (!found) {
-        static constexpr std::string_view kNames[] = {"palm", "exact", "kaplan", "chinchilla"};
-        unknownName("convention", conv, kNames);
-    }
+    o.precision = enumOption(vm, "precision", precisionTable());
+    o.convention = enumOption(vm["convention"].as<std::string>(), "convention", flopConventionTable());
     o.overlapCommunication = vm.count("no-overlap") == 0;
     o.bucketBytes =
         asUsage("bucket", [&] { return parseByteSize(vm["bucket"].as<std::string>(), "bucket"); });
@@ -387,19 +356,9 @@ int runInference(const po::variables_map& vm, const ModelConfig& config, const A
     o.tensorParallel = optionalPositive(vm, "tp", 1);
     o.headroom = parseHeadroom(vm);
     o.efficiency = fraction(vm, "efficiency", 0, 1, true);
-    if (vm.count("dtype")) {
-        const auto d = storageDtypeFromString(vm["dtype"].as<std::string>());
-        if (!d)
-            throw UsageError("--dtype must be fp32, bf16, fp16, int8, int4 or fp8");
+    if (const auto d = enumOption(vm, "dtype", storageDtypeTable()))
         o.weightDtype = *d;
-    }
-    const std::string kv = vm["kv-dtype"].as<std::string>();
-    const auto kvDtype = storageDtypeFromString(kv);
-    if (!kvDtype) {
-        static constexpr std::string_view kNames[] = {"bf16", "fp16", "fp8", "int8", "fp32"};
-        unknownName("kv-dtype", kv, kNames);
-    }
-    o.kvDtype = *kvDtype;
+    o.kvDtype = enumOption(vm["kv-dtype"].as<std::string>(), "kv-dtype", storageDtypeTable());
     const InferencePlan p = planInference(config, device, o);
     if (format == OutputFormat::Json) {
         nlohmann::ordered_json j = outputEnvelope("plan");
@@ -439,10 +398,12 @@ int run(const std::vector<std::string>& args, Context& ctx)
     addOptions(all);
     po::positional_options_description positional;
     positional.add("config", -1);
-    const ParsedArgs p = parseArgs(
-        args, "plan",
+    const std::string usage =
         "CONFIG --gpus N --device NAME [--nodes M] [--global-batch 4Mi] [--seq T] [recipe] [filters]\n"
-        "       [--emit deepspeed|fsdp|megatron --out DIR [--force]]   |   CONFIG --inference --device NAME",
+        "       [--emit " +
+        choicesBar(launchEngineTable()) + " --out DIR [--force]]   |   CONFIG --inference --device NAME";
+    const ParsedArgs p = parseArgs(
+        args, "plan", usage,
         "Plans a training run on a cluster: every valid layout — data parallel with ZeRO 0–3 (FSDP, hybrid\n"
         "sharding), tensor, pipeline, sequence and context parallel, recomputation, micro-batch — is\n"
         "evaluated for per-GPU memory and step time; those that fit with --headroom free are ranked by time\n"
@@ -495,13 +456,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
     if (vm.count("emit") && !vm.count("out"))
         throw UsageError("--emit needs --out DIR");
     if (vm.count("out") && !vm.count("emit"))
-        throw UsageError("--out needs --emit deepspeed|fsdp|megatron");
-    std::optional<LaunchEngine> engine;
-    if (vm.count("emit")) {
-        engine = launchEngineFromString(vm["emit"].as<std::string>());
-        if (!engine)
-            unknownName("emit", vm["emit"].as<std::string>(), launchEngineNames());
-    }
+        throw UsageError("--out needs --emit " + choicesBar(launchEngineTable()));
+    const std::optional<LaunchEngine> engine = enumOption(vm, "emit", launchEngineTable());
 
     InterruptGuard guard;
     StderrProgress progress(ctx.err, format == OutputFormat::Text);

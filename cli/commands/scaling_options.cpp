@@ -11,9 +11,8 @@ namespace llamascope::cli {
 
 void addRunsOptions(po::options_description& o)
 {
-    o.add_options()("n-count", po::value<std::string>()->default_value("total"),
-                    "how N is counted for runs that name a config: total, non-embedding (Kaplan) or "
-                    "no-input-embedding")(
+    o.add_options()("n-count", enumValue(paramCountTable(), RunsReadOptions{}.paramCount),
+                    choicesHelp("how N is counted for runs that name a config", paramCountTable()).c_str())(
         "column", po::value<std::vector<std::string>>()->composing(),
         "FIELD=NAME: read FIELD (model, params, tokens, loss, compute, curve) from the column or key NAME");
 }
@@ -21,11 +20,7 @@ void addRunsOptions(po::options_description& o)
 std::optional<RunsTable> readRunsOption(const std::string& path, const po::variables_map& vm, Context& ctx)
 {
     RunsReadOptions o;
-    const std::string nc = vm["n-count"].as<std::string>();
-    const auto count = paramCountFromString(nc);
-    if (!count)
-        throw UsageError("--n-count must be total, non-embedding or no-input-embedding, got \"" + nc + "\"");
-    o.paramCount = *count;
+    o.paramCount = enumOption(vm["n-count"].as<std::string>(), "n-count", paramCountTable());
     if (vm.count("column") != 0) {
         for (const std::string& m : vm["column"].as<std::vector<std::string>>()) {
             const auto eq = m.find('=');
@@ -59,11 +54,16 @@ std::optional<RunsTable> readRunsOption(const std::string& path, const po::varia
 
 void addFitOptions(po::options_description& o, std::string_view bootstrapDefault)
 {
-    o.add_options()("form", po::value<std::string>()->default_value("nd"),
-                    "nd: L(N, D) = E + A/N^α + B/D^β (needs 6 runs); n: L(N) at fixed D/N (4 runs); "
-                    "c: L(C) on the compute frontier (4 frontier points)")(
-        "drop-highest", po::value<std::string>()->default_value("0"),
-        "leave out the K runs with the highest loss (Besiroglu et al. drop 5)")(
+    // The form's choices from core's table; the runs each needs from core's minimumRuns().
+    std::string needs;
+    for (const EnumEntry<LawForm>& e : lawFormTable().entries())
+        needs += (needs.empty() ? "" : ", ") + std::to_string(minimumRuns(e.value)) + " for " +
+                 std::string(e.name);
+    o.add_options()(
+        "form", enumValue(lawFormTable(), FitOptions{}.form),
+        choicesHelp("law to fit (runs needed: " + needs + "; frontier points for c)", lawFormTable())
+            .c_str())("drop-highest", po::value<std::string>()->default_value("0"),
+                      "leave out the K runs with the highest loss (Besiroglu et al. drop 5)")(
         "bootstrap", po::value<std::string>()->default_value(std::string(bootstrapDefault)),
         "bootstrap resamples for the intervals (0: none)")(
         "seed", po::value<std::string>()->default_value("42"), "bootstrap seed")(
@@ -90,11 +90,7 @@ std::size_t count(const po::variables_map& vm, const char* option, bool zeroOk)
 FitOptions fitOptionsFrom(const po::variables_map& vm)
 {
     FitOptions o;
-    const std::string form = vm["form"].as<std::string>();
-    const auto f = lawFormFromString(form);
-    if (!f)
-        throw UsageError("--form must be nd, n or c, got \"" + form + "\"");
-    o.form = *f;
+    o.form = enumOption(vm["form"].as<std::string>(), "form", lawFormTable());
     o.dropHighest = count(vm, "drop-highest", true);
     o.bootstrap = count(vm, "bootstrap", true);
     const std::string seed = vm["seed"].as<std::string>();

@@ -20,18 +20,46 @@
 
 namespace llamascope {
 
-std::string_view toString(AttentionMask m)
+const EnumTable<AttentionMask>& attentionMaskTable()
 {
-    return m == AttentionMask::Causal ? "causal" : "full";
+    static const EnumTable<AttentionMask> table({
+        {AttentionMask::Causal,
+         "causal",
+         "each token attends to itself and the tokens before it: T(T+1)/2 pairs per head",
+         {}},
+        {AttentionMask::Full, "full", "every token attends to every token: T² pairs per head", {}},
+    });
+    return table;
 }
 
-std::optional<AttentionMask> attentionMaskFromString(std::string_view s)
+std::string_view toString(AttentionMask m)
 {
-    if (s == "causal")
-        return AttentionMask::Causal;
-    if (s == "full")
-        return AttentionMask::Full;
-    return std::nullopt;
+    return attentionMaskTable().name(m);
+}
+
+const EnumTable<FlopConventionId>& flopConventionTable()
+{
+    static const EnumTable<FlopConventionId> table({
+        {FlopConventionId::Exact,
+         "exact",
+         "every matmul a forward pass runs (what the reference forward pass counts)",
+         {}},
+        {FlopConventionId::Kaplan, "kaplan", "Kaplan et al. 2020: 2·N_nonemb + 2·L·T·d_attn per token", {}},
+        {FlopConventionId::Palm,
+         "palm",
+         "Chowdhery et al. 2022 App. B: 6N + 12·L·H·h·T per training token (MFU)",
+         {}},
+        {FlopConventionId::Chinchilla,
+         "chinchilla",
+         "Hoffmann et al. 2022 App. F: with embeddings, logits and softmax",
+         {}},
+    });
+    return table;
+}
+
+std::string_view toString(FlopConventionId id)
+{
+    return flopConventionTable().name(id);
 }
 
 const FlopConvention& FlopReport::get(FlopConventionId id) const
@@ -135,7 +163,7 @@ FlopConvention exactConvention(const ModelConfig& c, const FlopOptions& o)
     const ExactMatmulFlops x = exactMatmulFlops(c, o);
     FlopConvention conv;
     conv.id = FlopConventionId::Exact;
-    conv.key = "exact";
+    conv.key = toString(FlopConventionId::Exact);
     conv.title = "Exact matmuls";
     conv.citation = "every matmul of the forward pass, 2·m·k·n each (this tool's reference forward pass)";
     conv.meaning = o.mask == AttentionMask::Causal
@@ -160,7 +188,7 @@ FlopConvention kaplanConvention(const ModelConfig& c, const ParameterCounts& p, 
 {
     FlopConvention conv;
     conv.id = FlopConventionId::Kaplan;
-    conv.key = "kaplan";
+    conv.key = toString(FlopConventionId::Kaplan);
     conv.title = "Kaplan";
     conv.citation = "Kaplan et al. 2020, Scaling Laws for Neural Language Models, Table 1";
     conv.meaning = "2·N_nonemb + 2·L·T·d_attn per token; ignores embeddings and lm_head (MoE: active N)";
@@ -176,7 +204,7 @@ FlopConvention palmConvention(const ModelConfig& c, const ParameterCounts& p, Co
 {
     FlopConvention conv;
     conv.id = FlopConventionId::Palm;
-    conv.key = "palm";
+    conv.key = toString(FlopConventionId::Palm);
     conv.title = "PaLM";
     conv.citation = "Chowdhery et al. 2022, PaLM, Appendix B (model FLOPs utilisation)";
     conv.meaning =
@@ -194,7 +222,7 @@ FlopConvention chinchillaConvention(const ModelConfig& c, Count T)
 {
     FlopConvention conv;
     conv.id = FlopConventionId::Chinchilla;
-    conv.key = "chinchilla";
+    conv.key = toString(FlopConventionId::Chinchilla);
     conv.title = "Chinchilla";
     conv.citation = "Hoffmann et al. 2022, Training Compute-Optimal LLMs, Appendix F";
     conv.meaning = "counts embeddings, logits and 3·H·T² softmax; full T² attention, no causal halving";

@@ -1,5 +1,6 @@
 #include "llamascope/gui/charts_view.hpp"
 
+#include "enum_combo.hpp"
 #include "llamascope/gui/scope_chart.hpp"
 
 #include <QAbstractItemModel>
@@ -85,21 +86,19 @@ QWidget* ChartsView::makePage(Kind kind)
         bar->addWidget(caption(QStringLiteral("Scale"), page));
         bar->addWidget(paramScale_);
         break;
-    case Kind::Flops:
+    case Kind::Flops: {
+        // Choices from core's tables, starting at FlopsChartOptions' defaults.
+        const FlopsChartOptions defaults;
         convention_ = new QComboBox(page);
-        convention_->addItem(QStringLiteral("exact (every matmul)"),
-                             static_cast<int>(FlopConventionId::Exact));
-        convention_->addItem(QStringLiteral("kaplan"), static_cast<int>(FlopConventionId::Kaplan));
-        convention_->addItem(QStringLiteral("palm"), static_cast<int>(FlopConventionId::Palm));
-        convention_->addItem(QStringLiteral("chinchilla"), static_cast<int>(FlopConventionId::Chinchilla));
+        addEnumItems(convention_, flopConventionTable());
+        selectEnum(convention_, flopConventionTable(), defaults.convention);
         mask_ = new QComboBox(page);
-        mask_->addItem(QStringLiteral("causal"), static_cast<int>(AttentionMask::Causal));
-        mask_->addItem(QStringLiteral("full"), static_cast<int>(AttentionMask::Full));
+        addEnumItems(mask_, attentionMaskTable());
+        selectEnum(mask_, attentionMaskTable(), defaults.mask);
         maxSeq_ = new QComboBox(page);
         for (int t : {4096, 8192, 16384, 32768, 131072})
             maxSeq_->addItem(QString::number(t), t);
-        maxSeq_->setCurrentIndex(
-            std::max(0, maxSeq_->findData(static_cast<int>(FlopsChartOptions{}.maxSeqLen))));
+        maxSeq_->setCurrentIndex(std::max(0, maxSeq_->findData(static_cast<int>(defaults.maxSeqLen))));
         for (QComboBox* c : {convention_, mask_, maxSeq_})
             connect(c, &QComboBox::currentIndexChanged, this, changed);
         bar->addWidget(caption(QStringLiteral("Convention"), page));
@@ -109,6 +108,7 @@ QWidget* ChartsView::makePage(Kind kind)
         bar->addWidget(caption(QStringLiteral("T up to"), page));
         bar->addWidget(maxSeq_);
         break;
+    }
     case Kind::Shape:
         bar->addWidget(caption(QStringLiteral("Hover a point or a line for details; rows selected in "
                                               "Compare are drawn dark"),
@@ -137,9 +137,8 @@ QWidget* ChartsView::makePage(Kind kind)
         recompute_->setToolTip(QStringLiteral("Full activation checkpointing: keep only each layer's input"));
         recompute_->setChecked(defaults.recompute);
         attention_ = new QComboBox(page);
-        for (AttentionKernel k : {AttentionKernel::Flash, AttentionKernel::Eager})
-            attention_->addItem(QString::fromUtf8(toString(k).data()), static_cast<int>(k));
-        attention_->setCurrentIndex(std::max(0, attention_->findData(static_cast<int>(defaults.attention))));
+        addEnumItems(attention_, attentionKernelTable());
+        selectEnum(attention_, attentionKernelTable(), defaults.attention);
         device_ = new QComboBox(page);
         device_->addItem(QStringLiteral("no device line"), QString());
         for (const auto& [key, name] : acceleratorChoices())
@@ -241,8 +240,8 @@ void ChartsView::rebuild(Kind kind)
         break;
     case Kind::Flops: {
         FlopsChartOptions o;
-        o.convention = static_cast<FlopConventionId>(convention_->currentData().toInt());
-        o.mask = static_cast<AttentionMask>(mask_->currentData().toInt());
+        o.convention = enumValue(convention_, flopConventionTable()).value_or(o.convention);
+        o.mask = enumValue(mask_, attentionMaskTable()).value_or(o.mask);
         o.maxSeqLen = maxSeq_->currentData().toInt();
         chart->setSpec(flopsChart(rows, o));
         break;
@@ -255,7 +254,7 @@ void ChartsView::rebuild(Kind kind)
         o.memory.seqLen = memSeq_->currentData().toInt();
         o.memory.rank = rank_->value();
         o.memory.recompute = recompute_->isChecked();
-        o.memory.attention = static_cast<AttentionKernel>(attention_->currentData().toInt());
+        o.memory.attention = enumValue(attention_, attentionKernelTable()).value_or(o.memory.attention);
         o.device = device_->currentData().toString();
         chart->setSpec(memoryChart(rows, o));
         break;

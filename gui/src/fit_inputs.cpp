@@ -1,5 +1,6 @@
 #include "llamascope/gui/fit_inputs.hpp"
 
+#include "enum_combo.hpp"
 #include "llamascope/errors.hpp"
 #include "llamascope/memory.hpp"
 #include "text.hpp"
@@ -54,11 +55,8 @@ FitInputs::FitInputs(const std::optional<ModelConfig>& start, QWidget* parent)
     targetHint_->setWordWrap(true);
     tf->addRow(QString(), targetHint_);
     convention_ = new QComboBox(targetBox);
-    for (auto [id, name] :
-         {std::pair{FlopConventionId::Exact, "exact"}, std::pair{FlopConventionId::Kaplan, "kaplan"},
-          std::pair{FlopConventionId::Palm, "palm"}, std::pair{FlopConventionId::Chinchilla, "chinchilla"}})
-        convention_->addItem(QString::fromLatin1(name), static_cast<int>(id));
-    convention_->setCurrentIndex(std::max(0, convention_->findData(static_cast<int>(target.convention))));
+    addEnumItems(convention_, flopConventionTable());
+    selectEnum(convention_, flopConventionTable(), target.convention);
     tf->addRow(QStringLiteral("FLOP convention"), convention_);
     flopSeq_ = new QSpinBox(targetBox);
     flopSeq_->setRange(0, 1 << 20);
@@ -66,10 +64,8 @@ FitInputs::FitInputs(const std::optional<ModelConfig>& start, QWidget* parent)
     flopSeq_->setValue(toInt(target.flopSeqLen));
     tf->addRow(QStringLiteral("FLOPs at T"), flopSeq_);
     optimizer_ = new QComboBox(targetBox);
-    for (std::string_view n : optimizerNames())
-        if (n != "none")
-            optimizer_->addItem(qs(n));
-    optimizer_->setCurrentText(qs(toString(memory.optimizer)));
+    addEnumItems(optimizer_, optimizerTable(), [](Optimizer o) { return o != Optimizer::None; });
+    selectEnum(optimizer_, optimizerTable(), memory.optimizer);
     tf->addRow(QStringLiteral("Optimizer"), optimizer_);
     batch_ = new QSpinBox(targetBox);
     batch_->setRange(1, 65536);
@@ -94,12 +90,17 @@ FitInputs::FitInputs(const std::optional<ModelConfig>& start, QWidget* parent)
     headDims_ = new QLineEdit(dims.join(QStringLiteral(", ")), consBox);
     cf->addRow(QStringLiteral("head_dim choices"), headDims_);
     ffnRule_ = new QComboBox(consBox);
-    ffnRule_->addItem(QStringLiteral("8/3·d ± %1 %, multiple of %2")
-                          .arg(cons.ffnTolerance * 100, 0, 'g', 3)
-                          .arg(cons.ffnMultiple),
-                      static_cast<int>(FfnRule::Ratio));
-    ffnRule_->addItem(QStringLiteral("LLaMA multiple_of rounding"), static_cast<int>(FfnRule::Llama));
-    ffnRule_->setCurrentIndex(std::max(0, ffnRule_->findData(static_cast<int>(cons.ffnRule))));
+    // The table's names; the ratio rule's text states the numbers this dialog searches with.
+    addEnumItems(ffnRule_, ffnRuleTable(), {}, [&cons](const EnumEntry<FfnRule>& e) {
+        return e.value == FfnRule::Ratio
+                   ? QStringLiteral("%1: %2·d ± %3 %, multiple of %4")
+                         .arg(qs(e.name))
+                         .arg(cons.ffnRatio, 0, 'g', 4)
+                         .arg(cons.ffnTolerance * 100, 0, 'g', 3)
+                         .arg(cons.ffnMultiple)
+                   : QStringLiteral("%1: multiple_of %2").arg(qs(e.name)).arg(cons.ffnMultiple);
+    });
+    selectEnum(ffnRule_, ffnRuleTable(), cons.ffnRule);
     cf->addRow(QStringLiteral("FFN rule"), ffnRule_);
     kvHeads_ = new QSpinBox(consBox);
     kvHeads_->setRange(0, 1024);
@@ -107,9 +108,8 @@ FitInputs::FitInputs(const std::optional<ModelConfig>& start, QWidget* parent)
     kvHeads_->setValue(cons.kvHeads ? toInt(*cons.kvHeads) : 0);
     cf->addRow(QStringLiteral("kv heads"), kvHeads_);
     tie_ = new QComboBox(consBox);
-    for (TieMode t : {TieMode::Either, TieMode::Untied, TieMode::Tied})
-        tie_->addItem(qs(toString(t)), static_cast<int>(t));
-    tie_->setCurrentIndex(std::max(0, tie_->findData(static_cast<int>(cons.tie))));
+    addEnumItems(tie_, tieModeTable());
+    selectEnum(tie_, tieModeTable(), cons.tie);
     cf->addRow(QStringLiteral("Embeddings"), tie_);
     nlBand_ = new QCheckBox(QStringLiteral("keep N/L inside the family's trend band"), consBox);
     nlBand_->setChecked(cons.useNlBand);
@@ -168,10 +168,9 @@ FitInputs::Request FitInputs::read() const
         break;
     default: target.value = parseQuantity(text, "target"); break;
     }
-    target.convention = static_cast<FlopConventionId>(convention_->currentData().toInt());
+    target.convention = enumValue(convention_, flopConventionTable()).value_or(target.convention);
     target.flopSeqLen = flopSeq_->value();
-    const auto opt = optimizerFromString(optimizer_->currentText().toStdString());
-    target.memory.optimizer = opt ? *opt : target.memory.optimizer;
+    target.memory.optimizer = enumValue(optimizer_, optimizerTable()).value_or(target.memory.optimizer);
     target.memory.batch = batch_->value();
     target.memory.seqLen = memSeq_->value();
     target.memory.rank = rank_->value();
@@ -183,10 +182,10 @@ FitInputs::Request FitInputs::read() const
             throw InvalidArgument("head_dim choices must be integers, e.g. 64, 128");
         cons.headDims.push_back(h);
     }
-    cons.ffnRule = static_cast<FfnRule>(ffnRule_->currentData().toInt());
+    cons.ffnRule = enumValue(ffnRule_, ffnRuleTable()).value_or(cons.ffnRule);
     if (kvHeads_->value() > 0)
         cons.kvHeads = kvHeads_->value();
-    cons.tie = static_cast<TieMode>(tie_->currentData().toInt());
+    cons.tie = enumValue(tie_, tieModeTable()).value_or(cons.tie);
     cons.useNlBand = nlBand_->isChecked();
     cons.vocab = vocab_->value();
     cons.context = context_->value();

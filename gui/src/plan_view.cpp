@@ -1,5 +1,6 @@
 #include "llamascope/gui/plan_view.hpp"
 
+#include "enum_combo.hpp"
 #include "llamascope/design.hpp"
 #include "llamascope/errors.hpp"
 #include "llamascope/format.hpp"
@@ -123,9 +124,8 @@ QString red(const QString& text)
     return QStringLiteral("<span style='color:#c82828'>%1</span>").arg(text.toHtmlEscaped());
 }
 
-bool rankedOptimizer(const QString& name)
+bool rankedOptimizer(std::optional<Optimizer> o)
 {
-    const auto o = optimizerFromString(name.toStdString());
     return o && (*o == Optimizer::GaLore || *o == Optimizer::LoRA || *o == Optimizer::QLoRA);
 }
 
@@ -365,10 +365,8 @@ QWidget* PlanView::buildInputs()
     auto* recipe = new QGroupBox(QStringLiteral("Recipe"), inputs);
     auto* rf = new QFormLayout(recipe);
     optimizer_ = combo(recipe, "optimizer");
-    for (std::string_view n : optimizerNames())
-        if (n != "none")
-            optimizer_->addItem(qs(n), qs(n));
-    selectKey(optimizer_, qs(toString(defaults.optimizer)));
+    addEnumItems(optimizer_, optimizerTable(), [](Optimizer o) { return o != Optimizer::None; });
+    selectEnum(optimizer_, optimizerTable(), defaults.optimizer);
     rf->addRow(QStringLiteral("Optimizer"), optimizer_);
     rank_ = spin(recipe, "rank", 1, 65536, toInt(kDefaultLowRank));
     rank_->setToolTip(QStringLiteral("GaLore / LoRA / QLoRA rank r"));
@@ -377,11 +375,11 @@ QWidget* PlanView::buildInputs()
     gradDtype_ = combo(recipe, "gradDtype");
     weightDtype_->addItem(QStringLiteral("optimizer's"), QString());
     gradDtype_->addItem(QStringLiteral("the weights'"), QString());
-    for (StorageDtype d : {StorageDtype::F32, StorageDtype::BF16, StorageDtype::F16, StorageDtype::Int8,
-                           StorageDtype::Int4, StorageDtype::F8})
-        weightDtype_->addItem(qs(toString(d)), qs(toString(d)));
-    for (StorageDtype d : {StorageDtype::F32, StorageDtype::BF16, StorageDtype::F16})
-        gradDtype_->addItem(qs(toString(d)), qs(toString(d)));
+    addEnumItems(weightDtype_, storageDtypeTable());
+    // Gradients are floating point: the planner models fp32, bf16 and fp16 reductions.
+    addEnumItems(gradDtype_, storageDtypeTable(), [](StorageDtype d) {
+        return d == StorageDtype::F32 || d == StorageDtype::BF16 || d == StorageDtype::F16;
+    });
     rf->addRow(QStringLiteral("Weights"), weightDtype_);
     rf->addRow(QStringLiteral("Gradients"), gradDtype_);
     master_ = triState(recipe, "master");
@@ -389,9 +387,8 @@ QWidget* PlanView::buildInputs()
     master_->setToolTip(QStringLiteral("An fp32 master copy of 16-bit weights"));
     rf->addRow(QStringLiteral("fp32 master copy"), master_);
     attention_ = combo(recipe, "attention");
-    for (std::string_view n : attentionKernelNames())
-        attention_->addItem(qs(n), qs(n));
-    selectKey(attention_, qs(toString(defaults.attention)));
+    addEnumItems(attention_, attentionKernelTable());
+    selectEnum(attention_, attentionKernelTable(), defaults.attention);
     rf->addRow(QStringLiteral("Attention"), attention_);
     fusedNorm_ = new QCheckBox(QStringLiteral("fused RMSNorm"), recipe);
     fusedNorm_->setObjectName(QStringLiteral("fusedNorm"));
@@ -442,17 +439,12 @@ QWidget* PlanView::buildInputs()
     sf->addRow(QStringLiteral("Efficiency"), efficiency_);
     precision_ = combo(step, "precision");
     precision_->addItem(QStringLiteral("compute dtype's"), QString());
-    for (Precision p : {Precision::BF16, Precision::FP16, Precision::TF32, Precision::FP32})
-        precision_->addItem(qs(toString(p)), qs(toString(p)));
+    addEnumItems(precision_, precisionTable());
     precision_->setToolTip(QStringLiteral("The peak the time is computed at"));
     sf->addRow(QStringLiteral("Peak at"), precision_);
     convention_ = combo(step, "convention");
-    for (auto [id, name] :
-         {std::pair{FlopConventionId::Palm, "palm"}, std::pair{FlopConventionId::Exact, "exact"},
-          std::pair{FlopConventionId::Kaplan, "kaplan"},
-          std::pair{FlopConventionId::Chinchilla, "chinchilla"}})
-        convention_->addItem(QString::fromLatin1(name), static_cast<int>(id));
-    convention_->setCurrentIndex(std::max(0, convention_->findData(static_cast<int>(defaults.convention))));
+    addEnumItems(convention_, flopConventionTable());
+    selectEnum(convention_, flopConventionTable(), defaults.convention);
     convention_->setToolTip(QStringLiteral("The model-FLOPs convention of MFU"));
     sf->addRow(QStringLiteral("MFU convention"), convention_);
     overlap_ = new QCheckBox(QStringLiteral("overlap DP/CP traffic with compute"), step);
@@ -479,20 +471,15 @@ QWidget* PlanView::buildInputs()
     hf->addRow(QStringLiteral("Context parallel"), cp_);
     zero_ = combo(search, "zero");
     zero_->addItem(any, QString());
-    for (ZeroStage z :
-         {ZeroStage::None, ZeroStage::OptimizerStates, ZeroStage::Gradients, ZeroStage::Parameters}) {
-        const QString fsdp = qs(fsdpShardingName(z));
-        zero_->addItem(QStringLiteral("ZeRO %1%2")
-                           .arg(qs(toString(z)), fsdp.isEmpty()
-                                                     ? QString()
-                                                     : QStringLiteral(" (") + fsdp + QStringLiteral(")")),
-                       qs(toString(z)));
-    }
+    addEnumItems(zero_, zeroStageTable(), {}, [](const EnumEntry<ZeroStage>& e) {
+        const QString fsdp = qs(fsdpShardingName(e.value));
+        return QStringLiteral("ZeRO %1%2")
+            .arg(qs(e.name), fsdp.isEmpty() ? QString() : QStringLiteral(" (") + fsdp + QStringLiteral(")"));
+    });
     hf->addRow(QStringLiteral("ZeRO / FSDP"), zero_);
     recompute_ = combo(search, "recompute");
     recompute_->addItem(any, QString());
-    for (std::string_view n : recomputeNames())
-        recompute_->addItem(qs(n), qs(n));
+    addEnumItems(recompute_, recomputeTable());
     hf->addRow(QStringLiteral("Recomputation"), recompute_);
     microBatch_ = spin(search, "microBatch", 0, 1 << 16, 0, any);
     hf->addRow(QStringLiteral("Micro-batch"), microBatch_);
@@ -532,7 +519,7 @@ QWidget* PlanView::buildInputs()
 
 void PlanView::updateEnabled()
 {
-    rank_->setEnabled(rankedOptimizer(key(optimizer_)));
+    rank_->setEnabled(rankedOptimizer(enumValue(optimizer_, optimizerTable())));
 }
 
 void PlanView::followSelection(QItemSelectionModel* selection)
@@ -625,14 +612,12 @@ std::optional<PlanRequest> PlanView::request(QString* error) const
                                 key(intra_).toStdString(), key(inter_).toStdString());
         r.cluster.dollarsPerGpuHour = price_->value();
         PlanOptions& o = r.options;
-        o.optimizer = *optimizerFromString(key(optimizer_).toStdString());
+        o.optimizer = enumValue(optimizer_, optimizerTable()).value_or(o.optimizer);
         o.rank = rank_->isEnabled() ? rank_->value() : 0;
-        if (!key(weightDtype_).isEmpty())
-            o.weightDtype = storageDtypeFromString(key(weightDtype_).toStdString());
-        if (!key(gradDtype_).isEmpty())
-            o.gradDtype = storageDtypeFromString(key(gradDtype_).toStdString());
+        o.weightDtype = enumValue(weightDtype_, storageDtypeTable());
+        o.gradDtype = enumValue(gradDtype_, storageDtypeTable());
         o.masterWeights = yesNo(master_);
-        o.attention = *attentionKernelFromString(key(attention_).toStdString());
+        o.attention = enumValue(attention_, attentionKernelTable()).value_or(o.attention);
         o.fusedNorm = fusedNorm_->isChecked();
         o.fusedSwiglu = fusedSwiglu_->isChecked();
         o.fusedCrossEntropy = fusedCe_->isChecked();
@@ -643,9 +628,8 @@ std::optional<PlanRequest> PlanView::request(QString* error) const
         o.batchTolerance = tolerance_->value() / 100;
         o.headroom = headroom_->value() / 100;
         o.efficiency = efficiency_->value() / 100;
-        if (!key(precision_).isEmpty())
-            o.precision = precisionFromString(key(precision_).toStdString());
-        o.convention = static_cast<FlopConventionId>(convention_->currentData().toInt());
+        o.precision = enumValue(precision_, precisionTable());
+        o.convention = enumValue(convention_, flopConventionTable()).value_or(o.convention);
         o.overlapCommunication = overlap_->isChecked();
         if (!tokens_->text().trimmed().isEmpty())
             o.tokens = parseQuantity(tokens_->text().trimmed().toStdString(), "training tokens");
@@ -655,10 +639,8 @@ std::optional<PlanRequest> PlanView::request(QString* error) const
         f.pp = positive(pp_);
         f.cp = positive(cp_);
         f.microBatch = positive(microBatch_);
-        if (!key(zero_).isEmpty())
-            f.zero = zeroStageFromString(key(zero_).toStdString());
-        if (!key(recompute_).isEmpty())
-            f.recompute = recomputeFromString(key(recompute_).toStdString());
+        f.zero = enumValue(zero_, zeroStageTable());
+        f.recompute = enumValue(recompute_, recomputeTable());
         f.sequenceParallel = yesNo(sp_);
         f.hybridShard = yesNo(hybrid_);
         f.maxTensorParallel = maxTp_->value();

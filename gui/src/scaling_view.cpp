@@ -1,5 +1,6 @@
 #include "llamascope/gui/scaling_view.hpp"
 
+#include "enum_combo.hpp"
 #include "llamascope/analysis.hpp"
 #include "llamascope/design.hpp"
 #include "llamascope/errors.hpp"
@@ -360,10 +361,8 @@ ScalingView::ScalingView(QAbstractItemModel* models, DesignerDocument* document,
     fitBar->addWidget(caption(QStringLiteral("N counted as"), this));
     countBox_ = new QComboBox(this);
     countBox_->setObjectName(QStringLiteral("nCount"));
-    for (ParamCount c : {ParamCount::Total, ParamCount::NonEmbedding, ParamCount::NoInputEmbedding}) {
-        countBox_->addItem(qs(toString(c)), static_cast<int>(c));
-        countBox_->setItemData(countBox_->count() - 1, qs(describe(c)), Qt::ToolTipRole);
-    }
+    addEnumItems(countBox_, paramCountTable());
+    selectEnum(countBox_, paramCountTable(), RunsReadOptions{}.paramCount);
     countBox_->setToolTip(QStringLiteral("How N is counted for runs that name a config (--n-count)"));
     fitBar->addWidget(countBox_);
     fitBar->addWidget(caption(QStringLiteral("Drop highest"), this));
@@ -591,7 +590,7 @@ FitOptions ScalingView::fitOptions() const
 
 ParamCount ScalingView::paramCount() const
 {
-    return static_cast<ParamCount>(countBox_->currentData().toInt());
+    return enumValue(countBox_, paramCountTable()).value_or(RunsReadOptions{}.paramCount);
 }
 
 void ScalingView::setDropHighest(int k)

@@ -291,7 +291,7 @@ TEST(Memory, ParseByteSize)
 
 TEST(Memory, NamesRoundTrip)
 {
-    for (std::string_view n : optimizerNames())
+    for (std::string_view n : optimizerTable().names())
         EXPECT_EQ(toString(*optimizerFromString(n)), n);
     EXPECT_EQ(optimizerFromString("8bit-adam"), Optimizer::Adam8bit);
     EXPECT_EQ(optimizerFromString("sgd"), Optimizer::SgdMomentum);
@@ -300,7 +300,7 @@ TEST(Memory, NamesRoundTrip)
     EXPECT_EQ(storageDtypeFromString("fp8"), StorageDtype::F8); // KV caches and inference weights
     EXPECT_EQ(bitsOf(StorageDtype::F8), 8);
     EXPECT_FALSE(storageDtypeFromString("fp4"));
-    for (std::string_view n : attentionKernelNames())
+    for (std::string_view n : attentionKernelTable().names())
         EXPECT_EQ(toString(*attentionKernelFromString(n)), n);
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sources the generated bash completion script ($1) in a plain bash (no bash-completion
 # package) and checks what it offers: a command, an option of a command, a bundled config
-# name, and that options of one command do not leak into another.
+# name, the names an enum option takes, and that options of one command do not leak into
+# another.
 set -euo pipefail
 script=$(realpath "$1")
 program=${2:+$(realpath "$2")}
@@ -54,6 +55,14 @@ expect "bundled config after options" llama_130m_no_pos llamascope compare --seq
 expect_not "option of another command" --strict llamascope memory --st
 expect_not "bundled name as an option value" llama_60m llamascope show --seq llama_6
 expect_not "bundled name for a runs table" llama_60m llamascope fit llama_6
+# Options over one of core's enum tables complete the table's names (and nothing else).
+expect "enum option value" selective llamascope plan llama_60m --recompute sel
+expect "enum option value" palm llamascope plan --convention pa
+expect "enum option value" family-trend llamascope generate --ranking fam
+expect "enum option value" non-embedding llamascope fit runs.csv --n-count non
+expect "enum option value" causal llamascope flops --attention ca
+expect_not "enum value of another option" selective llamascope plan --zero sel
+expect_not "bundled name as an enum value" llama_60m llamascope plan --precision llama_6
 # The script lists every command `llamascope --help` lists.
 if [ -n "$program" ]; then
     while read -r command; do

@@ -187,8 +187,8 @@ TEST(Launch, EnginesRefuseWhatTheyCannotRun)
                          "launch_deepspeed.sh")
                         .content,
                     "--optim adamw_bnb_8bit"));
-    EXPECT_EQ(launchEngineFromString("megatron"), LaunchEngine::Megatron);
-    EXPECT_FALSE(launchEngineFromString("jax"));
+    EXPECT_EQ(launchEngineTable().find("megatron"), LaunchEngine::Megatron);
+    EXPECT_FALSE(launchEngineTable().find("jax"));
 }
 
 // Megatron's --rotary-base is an argparse int: θ = 500000 is written as is, a fractional θ is

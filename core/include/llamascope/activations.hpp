@@ -26,10 +26,11 @@ enum class Recompute {
     Full,      ///< keep only each layer's input; rebuild one layer at a time in backward
 };
 
+/// "none", "selective", "full" (aliases "off", "no"; "attention", "core-attention"; "on", "yes",
+/// "all").
+const EnumTable<Recompute>& recomputeTable();
 std::string_view toString(Recompute r);
-/// "none", "selective", "full" (and "off", "no", "attention", "yes", "on").
 std::optional<Recompute> recomputeFromString(std::string_view s);
-std::span<const std::string_view> recomputeNames();
 
 enum class NormKind {
     RMSNorm,   ///< LLaMA: one statistic (1/rms) per token

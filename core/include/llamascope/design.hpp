@@ -9,6 +9,7 @@
 
 #include "llamascope/config.hpp"
 #include "llamascope/cost.hpp"
+#include "llamascope/enum_table.hpp"
 #include "llamascope/flops.hpp"
 #include "llamascope/memory.hpp"
 #include "llamascope/progress.hpp"
@@ -54,6 +55,10 @@ enum class FfnRule {
 
 enum class TieMode { Untied, Tied, Either };
 
+/// "ratio", "llama".
+const EnumTable<FfnRule>& ffnRuleTable();
+/// "either", "tied", "untied".
+const EnumTable<TieMode>& tieModeTable();
 std::string_view toString(FfnRule r);
 std::string_view toString(TieMode t);
 
@@ -90,6 +95,8 @@ enum class DesignRanking {
     FamilyTrend ///< near one N/L line fitted to the bundled family (before issue 15)
 };
 
+/// "published", "family-trend".
+const EnumTable<DesignRanking>& designRankingTable();
 std::string_view toString(DesignRanking r);
 
 /// The published shapes near one size (issue 15): a prior over (width, depth).

@@ -19,14 +19,21 @@ struct EnumEntry {
     std::vector<std::string_view> aliases; ///< other spellings accepted on input
 };
 
+/// How find() compares: exactly, or ignoring ASCII case (ZeRO stages: "ZeRO-3", "FULL_SHARD").
+enum class EnumCase { Sensitive, Insensitive };
+
 template <typename E>
 class EnumTable {
 public:
-    explicit EnumTable(std::vector<EnumEntry<E>> entries) : entries_(std::move(entries)) {}
+    explicit EnumTable(std::vector<EnumEntry<E>> entries, EnumCase match = EnumCase::Sensitive)
+        : entries_(std::move(entries)), match_(match)
+    {
+    }
 
     [[nodiscard]] std::span<const EnumEntry<E>> entries() const { return entries_; }
+    [[nodiscard]] EnumCase match() const { return match_; }
 
-    /// The entry for `value`; every value of E used by the program has one.
+    /// The entry for `value`; every value of E used by the program has one (a test checks).
     [[nodiscard]] const EnumEntry<E>& entry(E value) const
     {
         for (const EnumEntry<E>& e : entries_)
@@ -36,15 +43,17 @@ public:
     }
 
     [[nodiscard]] std::string_view name(E value) const { return entry(value).name; }
+    [[nodiscard]] std::string_view help(E value) const { return entry(value).help; }
 
-    /// The value whose name or alias is `text` (exact, case-sensitive), else nullopt.
+    /// The value whose name or alias is `text` (exact, or ignoring ASCII case for an
+    /// EnumCase::Insensitive table), else nullopt.
     [[nodiscard]] std::optional<E> find(std::string_view text) const
     {
         for (const EnumEntry<E>& e : entries_) {
-            if (e.name == text)
+            if (same(e.name, text))
                 return e.value;
             for (std::string_view a : e.aliases)
-                if (a == text)
+                if (same(a, text))
                     return e.value;
         }
         return std::nullopt;
@@ -57,6 +66,15 @@ public:
         out.reserve(entries_.size());
         for (const EnumEntry<E>& e : entries_)
             out.push_back(e.name);
+        return out;
+    }
+
+    /// Every accepted spelling: the names in table order, then the aliases (for suggestions).
+    [[nodiscard]] std::vector<std::string_view> spellings() const
+    {
+        std::vector<std::string_view> out = names();
+        for (const EnumEntry<E>& e : entries_)
+            out.insert(out.end(), e.aliases.begin(), e.aliases.end());
         return out;
     }
 
@@ -73,7 +91,19 @@ public:
     }
 
 private:
+    [[nodiscard]] bool same(std::string_view a, std::string_view b) const
+    {
+        if (match_ == EnumCase::Sensitive || a.size() != b.size())
+            return a == b;
+        auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (lower(a[i]) != lower(b[i]))
+                return false;
+        return true;
+    }
+
     std::vector<EnumEntry<E>> entries_;
+    EnumCase match_ = EnumCase::Sensitive;
 };
 
 } // namespace llamascope

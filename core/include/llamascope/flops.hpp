@@ -3,6 +3,7 @@
 // citations. A matmul [m×k]·[k×n] costs 2·m·k·n. All integer arithmetic is checked.
 
 #include "llamascope/config.hpp"
+#include "llamascope/enum_table.hpp"
 
 #include <string>
 #include <string_view>
@@ -12,8 +13,9 @@ namespace llamascope {
 
 enum class AttentionMask { Causal, Full };
 
+/// "causal", "full".
+const EnumTable<AttentionMask>& attentionMaskTable();
 std::string_view toString(AttentionMask m);
-std::optional<AttentionMask> attentionMaskFromString(std::string_view s);
 
 struct FlopOptions {
     Count seqLen = 2048; ///< T, tokens per sequence (>= 1)
@@ -28,9 +30,14 @@ struct FlopTerm {
 
 enum class FlopConventionId { Exact, Kaplan, Palm, Chinchilla };
 
+/// "exact", "kaplan", "palm", "chinchilla", each with a line on what it counts; the names are
+/// FlopConvention::key and the JSON keys of every FLOPs output.
+const EnumTable<FlopConventionId>& flopConventionTable();
+std::string_view toString(FlopConventionId id);
+
 struct FlopConvention {
     FlopConventionId id = FlopConventionId::Exact;
-    std::string_view key;      ///< "exact", "kaplan", "palm", "chinchilla"
+    std::string_view key;      ///< toString(id): "exact", "kaplan", "palm", "chinchilla"
     std::string_view title;    ///< human name
     std::string_view citation; ///< where the formula comes from
     std::string_view meaning;  ///< one line: what this number is and is not

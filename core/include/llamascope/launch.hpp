@@ -22,10 +22,9 @@ enum class LaunchEngine {
     Megatron,  ///< megatron_args.sh + launch_megatron.sh (pretrain_gpt.py)
 };
 
+/// "deepspeed", "fsdp", "megatron" (aliases "ds"; "torchrun", "hf-fsdp"; "megatron-lm").
+const EnumTable<LaunchEngine>& launchEngineTable();
 std::string_view toString(LaunchEngine e);
-/// "deepspeed", "fsdp", "megatron" (and "ds", "torchrun", "megatron-lm").
-std::optional<LaunchEngine> launchEngineFromString(std::string_view s);
-std::span<const std::string_view> launchEngineNames();
 
 struct LaunchFile {
     std::string name;    ///< file name, no directory ("ds_config.json")

@@ -56,8 +56,6 @@ std::string_view toString(Optimizer o);
 /// adafactor, lion, sgd, qlora (and a few spellings: "adam-8bit", "8bit-adam", "mixed", "bf16",
 /// "sgd-momentum").
 std::optional<Optimizer> optimizerFromString(std::string_view s);
-/// The canonical names, for help texts and "did you mean".
-std::span<const std::string_view> optimizerNames();
 
 /// How attention keeps its activations for the backward pass.
 enum class AttentionKernel {
@@ -73,7 +71,6 @@ const EnumTable<AttentionKernel>& attentionKernelTable();
 std::string_view toString(AttentionKernel k);
 /// "flash", "eager", "sdpa", "fused-softmax".
 std::optional<AttentionKernel> attentionKernelFromString(std::string_view s);
-std::span<const std::string_view> attentionKernelNames();
 
 struct MemoryOptions {
     Optimizer optimizer = Optimizer::MixedAdamW;

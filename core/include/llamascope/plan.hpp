@@ -12,6 +12,7 @@
 #include "llamascope/activations.hpp"
 #include "llamascope/config.hpp"
 #include "llamascope/cost.hpp"
+#include "llamascope/enum_table.hpp"
 #include "llamascope/flops.hpp"
 #include "llamascope/interconnect.hpp"
 #include "llamascope/memory.hpp"
@@ -35,9 +36,11 @@ namespace llamascope {
 /// no FSDP equivalent.
 enum class ZeroStage { None = 0, OptimizerStates = 1, Gradients = 2, Parameters = 3 };
 
+/// Names "0".."3"; aliases "zero0".."zero3" (also "zero-3", "zero_3"), "none", "ddp", "os",
+/// "os+g", "os+g+p", "no_shard", "shard_grad_op", "full_shard" (or with '-'), "fsdp" (= 3).
+/// Case is ignored ("ZeRO-3", "FULL_SHARD").
+const EnumTable<ZeroStage>& zeroStageTable();
 std::string_view toString(ZeroStage z); ///< "0", "1", "2", "3"
-/// "0".."3", "zero0".."zero3", "none", "os", "os+g", "os+g+p", "no_shard", "shard_grad_op",
-/// "full_shard", "fsdp" (= 3), "ddp" (= 0).
 std::optional<ZeroStage> zeroStageFromString(std::string_view s);
 /// "NO_SHARD", "SHARD_GRAD_OP", "FULL_SHARD", or "" for stage 1.
 std::string_view fsdpShardingName(ZeroStage z);

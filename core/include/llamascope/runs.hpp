@@ -9,6 +9,7 @@
 // are none. The reader is bounded: at most RunsReadOptions::maxBytes of input, maxRuns runs and
 // maxCurvePoints curve points, whatever the file claims.
 
+#include "llamascope/enum_table.hpp"
 #include "llamascope/params.hpp"
 
 #include <cstddef>
@@ -29,9 +30,11 @@ enum class ParamCount {
                       ///< output projection counts once, tied or not
 };
 
+/// "total", "non-embedding" (alias "kaplan"), "no-input-embedding"; the help says what each
+/// counts.
+const EnumTable<ParamCount>& paramCountTable();
 std::string_view toString(ParamCount c);
-std::optional<ParamCount> paramCountFromString(std::string_view s);
-/// One line: what the convention counts.
+/// One line: what the convention counts (the table's help).
 std::string_view describe(ParamCount c);
 /// N of a config under `convention`, from countParameters() (exact).
 Count countedParameters(const ParameterCounts& counts, bool tiedEmbeddings, ParamCount convention);

@@ -8,6 +8,7 @@
 // Units: N in parameters, D in tokens, C in FLOPs with C = 6·N·D (Kaplan et al. 2020;
 // Hoffmann et al. 2022 §3), losses in nats per token as the runs report them.
 
+#include "llamascope/enum_table.hpp"
 #include "llamascope/progress.hpp"
 #include "llamascope/runs.hpp"
 #include "llamascope/table.hpp"
@@ -40,9 +41,10 @@ enum class LawForm {
     ComputeFront, ///< L(C) = E + A/C^α along the compute frontier (lowest loss per compute)
 };
 
+/// "nd", "n", "c", each with its formula as help.
+const EnumTable<LawForm>& lawFormTable();
 std::string_view toString(LawForm f); ///< "nd", "n", "c"
-std::optional<LawForm> lawFormFromString(std::string_view s);
-std::string_view formula(LawForm f); ///< "L(N, D) = E + A/N^α + B/D^β"
+std::string_view formula(LawForm f);  ///< "L(N, D) = E + A/N^α + B/D^β"
 /// Free parameters: 5, 3, 3.
 std::size_t freeParameters(LawForm f);
 /// Fewest runs (frontier points for ComputeFront) a fit accepts: free parameters + 1, and

@@ -6,37 +6,35 @@
 
 #include "llamascope/errors.hpp"
 
-#include <array>
 #include <string>
 
 namespace llamascope {
 
-namespace {
-constexpr std::array<std::string_view, 3> kRecomputeNames = {"none", "selective", "full"};
-} // namespace
+const EnumTable<Recompute>& recomputeTable()
+{
+    static const EnumTable<Recompute> table({
+        {Recompute::None, "none", "keep every activation the backward pass needs", {"off", "no"}},
+        {Recompute::Selective,
+         "selective",
+         "recompute the attention core (softmax, dropout, ·V): no T×T tensors kept (Korthikanti et al. "
+         "2022)",
+         {"attention", "core-attention"}},
+        {Recompute::Full,
+         "full",
+         "keep only each layer's input and rebuild the layer in backward (activation checkpointing)",
+         {"on", "yes", "all"}},
+    });
+    return table;
+}
 
 std::string_view toString(Recompute r)
 {
-    return kRecomputeNames[static_cast<std::size_t>(r)];
+    return recomputeTable().name(r);
 }
 
 std::optional<Recompute> recomputeFromString(std::string_view s)
 {
-    for (std::size_t i = 0; i < kRecomputeNames.size(); ++i)
-        if (s == kRecomputeNames[i])
-            return static_cast<Recompute>(i);
-    if (s == "off" || s == "no")
-        return Recompute::None;
-    if (s == "attention" || s == "core-attention")
-        return Recompute::Selective;
-    if (s == "on" || s == "yes" || s == "all")
-        return Recompute::Full;
-    return std::nullopt;
-}
-
-std::span<const std::string_view> recomputeNames()
-{
-    return kRecomputeNames;
+    return recomputeTable().find(s);
 }
 
 BlockShape blockShapeOf(const ModelConfig& c)

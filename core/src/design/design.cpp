@@ -34,19 +34,48 @@ std::string_view toString(DesignTargetKind k)
     return "params";
 }
 
+const EnumTable<FfnRule>& ffnRuleTable()
+{
+    static const EnumTable<FfnRule> table({
+        {FfnRule::Ratio,
+         "ratio",
+         "every multiple of the FFN multiple within the FFN ratio × hidden ± the FFN tolerance",
+         {}},
+        {FfnRule::Llama, "llama", "LLaMA's rounding: multiple_of · ceil(floor(2·4d/3) / multiple_of)", {}},
+    });
+    return table;
+}
+
+const EnumTable<TieMode>& tieModeTable()
+{
+    static const EnumTable<TieMode> table({
+        {TieMode::Either, "either", "try both; tied embeddings preferred below 1B parameters", {}},
+        {TieMode::Tied, "tied", "lm_head shares the token embedding (tie_word_embeddings: true)", {}},
+        {TieMode::Untied, "untied", "lm_head is its own matrix (tie_word_embeddings: false)", {}},
+    });
+    return table;
+}
+
+const EnumTable<DesignRanking>& designRankingTable()
+{
+    static const EnumTable<DesignRanking> table({
+        {DesignRanking::Published,
+         "published",
+         "near the shapes released models use at this size (core/data/published_models.json)",
+         {}},
+        {DesignRanking::FamilyTrend, "family-trend", "near the bundled family's N/L trend line", {}},
+    });
+    return table;
+}
+
 std::string_view toString(FfnRule r)
 {
-    return r == FfnRule::Llama ? "llama" : "ratio";
+    return ffnRuleTable().name(r);
 }
 
 std::string_view toString(TieMode t)
 {
-    switch (t) {
-    case TieMode::Untied: return "untied";
-    case TieMode::Tied: return "tied";
-    case TieMode::Either: return "either";
-    }
-    return "either";
+    return tieModeTable().name(t);
 }
 
 void checkConstraints(const DesignConstraints& c)

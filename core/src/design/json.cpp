@@ -13,19 +13,6 @@ namespace llamascope {
 
 using ordered_json = nlohmann::ordered_json;
 
-namespace {
-std::string_view conventionKey(FlopConventionId id)
-{
-    switch (id) {
-    case FlopConventionId::Exact: return "exact";
-    case FlopConventionId::Kaplan: return "kaplan";
-    case FlopConventionId::Palm: return "palm";
-    case FlopConventionId::Chinchilla: return "chinchilla";
-    }
-    return "exact";
-}
-} // namespace
-
 ordered_json toJson(const MemoryReport& r)
 {
     const MemoryOptions& o = r.options;
@@ -205,7 +192,7 @@ ordered_json toJson(const DesignResult& r)
                    {"searched_value", r.targetValue},
                    {"tolerance", r.tolerance}};
     if (r.target.kind == DesignTargetKind::ForwardFlops) {
-        j["target"]["convention"] = conventionKey(r.target.convention);
+        j["target"]["convention"] = toString(r.target.convention);
         j["target"]["seq_len"] =
             r.target.flopSeqLen > 0 ? ordered_json(r.target.flopSeqLen) : ordered_json("context");
     }

@@ -108,12 +108,6 @@ std::optional<Optimizer> optimizerFromString(std::string_view s)
     return optimizerTable().find(s);
 }
 
-std::span<const std::string_view> optimizerNames()
-{
-    static const std::vector<std::string_view> names = optimizerTable().names();
-    return names;
-}
-
 const EnumTable<AttentionKernel>& attentionKernelTable()
 {
     static const EnumTable<AttentionKernel> table({
@@ -139,12 +133,6 @@ std::string_view toString(AttentionKernel k)
 std::optional<AttentionKernel> attentionKernelFromString(std::string_view s)
 {
     return attentionKernelTable().find(s);
-}
-
-std::span<const std::string_view> attentionKernelNames()
-{
-    static const std::vector<std::string_view> names = attentionKernelTable().names();
-    return names;
 }
 
 std::string_view toString(MemoryCategory c)

@@ -84,22 +84,19 @@ KernelSet checked(KernelSet set, const std::string& origin)
 
 } // namespace
 
-std::string_view toString(KernelSet set)
+const EnumTable<KernelSet>& kernelSetTable()
 {
-    switch (set) {
-    case KernelSet::Baseline: return "baseline";
-    case KernelSet::Avx2: return "avx2";
-    case KernelSet::Avx512: return "avx512";
-    }
-    return "baseline";
+    static const EnumTable<KernelSet> table({
+        {KernelSet::Baseline, "baseline", "x86-64-v2: SSE4.2 and POPCNT", {}},
+        {KernelSet::Avx2, "avx2", "AVX2 and FMA", {}},
+        {KernelSet::Avx512, "avx512", "AVX-512F (with AVX2 and FMA)", {}},
+    });
+    return table;
 }
 
-std::optional<KernelSet> parseKernelSet(std::string_view name)
+std::string_view toString(KernelSet set)
 {
-    for (const KernelSet set : kAllSets)
-        if (toString(set) == name)
-            return set;
-    return std::nullopt;
+    return kernelSetTable().name(set);
 }
 
 std::vector<KernelSet> builtKernelSets()
@@ -145,10 +142,10 @@ KernelChoice chooseKernels(std::optional<KernelSet> requested)
     if (requested)
         return {checked(*requested, "the caller"), true};
     if (const char* env = std::getenv("LLAMASCOPE_KERNEL"); env != nullptr && *env != '\0') {
-        const std::optional<KernelSet> set = parseKernelSet(env);
+        const std::optional<KernelSet> set = kernelSetTable().find(env);
         if (!set)
-            throw InvalidArgument("LLAMASCOPE_KERNEL=" + std::string(env) +
-                                  " is not a kernel set (choose baseline, avx2 or avx512)");
+            throw InvalidArgument("LLAMASCOPE_KERNEL=" + std::string(env) + " is not a kernel set (choose " +
+                                  kernelSetTable().namesText() + ")");
         return {checked(*set, "LLAMASCOPE_KERNEL=" + std::string(env)), true};
     }
     const std::vector<KernelSet> sets = supportedKernelSets();

@@ -17,34 +17,39 @@ namespace llamascope {
 
 // ---- names -----------------------------------------------------------------------------------
 
+const EnumTable<ZeroStage>& zeroStageTable()
+{
+    static const EnumTable<ZeroStage> table(
+        {
+            {ZeroStage::None,
+             "0",
+             "no sharding: every replica holds all state (DDP; FSDP NO_SHARD)",
+             {"zero0", "zero-0", "zero_0", "none", "ddp", "no_shard", "no-shard"}},
+            {ZeroStage::OptimizerStates,
+             "1",
+             "optimizer state sharded (Megatron-LM's distributed optimizer; no FSDP equivalent)",
+             {"zero1", "zero-1", "zero_1", "os"}},
+            {ZeroStage::Gradients,
+             "2",
+             "optimizer state and gradients sharded (FSDP SHARD_GRAD_OP)",
+             {"zero2", "zero-2", "zero_2", "os+g", "shard_grad_op", "shard-grad-op"}},
+            {ZeroStage::Parameters,
+             "3",
+             "optimizer state, gradients and parameters sharded (FSDP FULL_SHARD)",
+             {"zero3", "zero-3", "zero_3", "os+g+p", "full_shard", "full-shard", "fsdp"}},
+        },
+        EnumCase::Insensitive);
+    return table;
+}
+
 std::string_view toString(ZeroStage z)
 {
-    switch (z) {
-    case ZeroStage::None: return "0";
-    case ZeroStage::OptimizerStates: return "1";
-    case ZeroStage::Gradients: return "2";
-    case ZeroStage::Parameters: return "3";
-    }
-    return "0";
+    return zeroStageTable().name(z);
 }
 
 std::optional<ZeroStage> zeroStageFromString(std::string_view s)
 {
-    std::string lower;
-    for (char c : s)
-        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower.starts_with("zero"))
-        lower = lower.substr(lower.size() > 4 && (lower[4] == '-' || lower[4] == '_') ? 5 : 4);
-    if (lower == "0" || lower == "none" || lower == "no_shard" || lower == "no-shard" || lower == "ddp")
-        return ZeroStage::None;
-    if (lower == "1" || lower == "os")
-        return ZeroStage::OptimizerStates;
-    if (lower == "2" || lower == "os+g" || lower == "shard_grad_op" || lower == "shard-grad-op")
-        return ZeroStage::Gradients;
-    if (lower == "3" || lower == "os+g+p" || lower == "full_shard" || lower == "full-shard" ||
-        lower == "fsdp")
-        return ZeroStage::Parameters;
-    return std::nullopt;
+    return zeroStageTable().find(s);
 }
 
 std::string_view fsdpShardingName(ZeroStage z)

@@ -11,17 +11,6 @@ using ordered_json = nlohmann::ordered_json;
 
 namespace {
 
-std::string_view conventionName(FlopConventionId id)
-{
-    switch (id) {
-    case FlopConventionId::Exact: return "exact";
-    case FlopConventionId::Kaplan: return "kaplan";
-    case FlopConventionId::Palm: return "palm";
-    case FlopConventionId::Chinchilla: return "chinchilla";
-    }
-    return "exact";
-}
-
 ordered_json stageJson(const StageMemory& s)
 {
     ordered_json groups = ordered_json::object();
@@ -159,7 +148,7 @@ ordered_json toJson(const PlanResult& r)
                     {"precision",
                      o.precision ? ordered_json(std::string(toString(*o.precision))) : ordered_json(nullptr)},
                     {"peak_flops_per_gpu", r.peakFlopsPerGpu},
-                    {"convention", conventionName(o.convention)},
+                    {"convention", toString(o.convention)},
                     {"overlap_communication", o.overlapCommunication},
                     {"bucket_bytes", o.bucketBytes},
                     {"tokens", o.tokens}};

@@ -20,15 +20,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <cmath>
 #include <sstream>
 
 namespace llamascope {
 
 namespace {
-
-constexpr std::array<std::string_view, 3> kEngineNames = {"deepspeed", "fsdp", "megatron"};
 
 [[noreturn]] void refuse(LaunchEngine e, const std::string& why)
 {
@@ -448,28 +445,28 @@ std::vector<LaunchFile> megatronFiles(const ModelConfig& config, const PlanResul
 
 } // namespace
 
+const EnumTable<LaunchEngine>& launchEngineTable()
+{
+    static const EnumTable<LaunchEngine> table({
+        {LaunchEngine::DeepSpeed,
+         "deepspeed",
+         "ds_config.json and launch_deepspeed.sh (data parallel with ZeRO)",
+         {"ds"}},
+        {LaunchEngine::Fsdp,
+         "fsdp",
+         "fsdp_config.json and launch_fsdp.sh (torchrun, HF Trainer --fsdp)",
+         {"torchrun", "hf-fsdp"}},
+        {LaunchEngine::Megatron,
+         "megatron",
+         "megatron_args.sh and launch_megatron.sh (Megatron-LM pretrain_gpt.py)",
+         {"megatron-lm"}},
+    });
+    return table;
+}
+
 std::string_view toString(LaunchEngine e)
 {
-    return kEngineNames[static_cast<std::size_t>(e)];
-}
-
-std::optional<LaunchEngine> launchEngineFromString(std::string_view s)
-{
-    for (std::size_t i = 0; i < kEngineNames.size(); ++i)
-        if (s == kEngineNames[i])
-            return static_cast<LaunchEngine>(i);
-    if (s == "ds")
-        return LaunchEngine::DeepSpeed;
-    if (s == "torchrun" || s == "hf-fsdp")
-        return LaunchEngine::Fsdp;
-    if (s == "megatron-lm")
-        return LaunchEngine::Megatron;
-    return std::nullopt;
-}
-
-std::span<const std::string_view> launchEngineNames()
-{
-    return kEngineNames;
+    return launchEngineTable().name(e);
 }
 
 std::vector<LaunchFile> launchFiles(LaunchEngine engine, const ModelConfig& config, const PlanResult& plan,

@@ -32,22 +32,19 @@
 
 namespace llamascope {
 
-std::string_view toString(LawForm f)
+const EnumTable<LawForm>& lawFormTable()
 {
-    switch (f) {
-    case LawForm::ParamsData: return "nd";
-    case LawForm::Params: return "n";
-    case LawForm::ComputeFront: return "c";
-    }
-    return "nd";
+    static const EnumTable<LawForm> table({
+        {LawForm::ParamsData, "nd", "L(N, D) = E + A/N^α + B/D^β (Hoffmann et al. 2022, Eq. 2)", {}},
+        {LawForm::Params, "n", "L(N) = E + A/N^α at a fixed tokens-per-parameter ratio D/N", {}},
+        {LawForm::ComputeFront, "c", "L(C) = E + A/C^α along the compute frontier", {}},
+    });
+    return table;
 }
 
-std::optional<LawForm> lawFormFromString(std::string_view s)
+std::string_view toString(LawForm f)
 {
-    for (LawForm f : {LawForm::ParamsData, LawForm::Params, LawForm::ComputeFront})
-        if (s == toString(f))
-            return f;
-    return std::nullopt;
+    return lawFormTable().name(f);
 }
 
 std::string_view formula(LawForm f)

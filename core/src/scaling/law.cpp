@@ -200,9 +200,9 @@ ScalingLaw parseLawFile(std::string_view text, const std::string& source)
         return j.at(key).get<std::string>();
     };
     const std::string formText = text_("form").value_or("nd");
-    const auto form = lawFormFromString(formText);
+    const auto form = lawFormTable().find(formText);
     if (!form)
-        bad(source, doc, "/form", "unknown form \"" + formText + "\" (nd, n or c)");
+        bad(source, doc, "/form", "unknown form \"" + formText + "\" (" + lawFormTable().namesText() + ")");
     law.form = *form;
     law.name = text_("name").value_or(std::filesystem::path(source).stem().string());
     if (auto s = text_("source"))
@@ -211,10 +211,10 @@ ScalingLaw parseLawFile(std::string_view text, const std::string& source)
     if (auto s = text_("note"))
         law.note = *s;
     const std::string nc = text_("n_count").value_or("total");
-    const auto count = paramCountFromString(nc);
+    const auto count = paramCountTable().find(nc);
     if (!count)
         bad(source, doc, "/n_count",
-            "unknown N convention \"" + nc + "\" (total, non-embedding, no-input-embedding)");
+            "unknown N convention \"" + nc + "\" (" + paramCountTable().namesText() + ")");
     law.paramCount = *count;
     const bool two = law.form == LawForm::ParamsData;
     law.params.E = *number("E", true);

@@ -24,37 +24,34 @@ namespace llamascope {
 
 namespace fs = std::filesystem;
 
-std::string_view toString(ParamCount c)
+const EnumTable<ParamCount>& paramCountTable()
 {
-    switch (c) {
-    case ParamCount::Total: return "total";
-    case ParamCount::NonEmbedding: return "non-embedding";
-    case ParamCount::NoInputEmbedding: return "no-input-embedding";
-    }
-    return "total";
+    static const EnumTable<ParamCount> table({
+        {ParamCount::Total,
+         "total",
+         "every parameter, embeddings included (as Hoffmann et al. 2022 count)",
+         {}},
+        {ParamCount::NonEmbedding,
+         "non-embedding",
+         "total minus token embedding, lm_head and position table (Kaplan et al. 2020)",
+         {"kaplan"}},
+        {ParamCount::NoInputEmbedding,
+         "no-input-embedding",
+         "total minus the input lookup tables (token embedding, learned positions); the output "
+         "projection counts once",
+         {}},
+    });
+    return table;
 }
 
-std::optional<ParamCount> paramCountFromString(std::string_view s)
+std::string_view toString(ParamCount c)
 {
-    for (ParamCount c : {ParamCount::Total, ParamCount::NonEmbedding, ParamCount::NoInputEmbedding})
-        if (s == toString(c))
-            return c;
-    if (s == "kaplan")
-        return ParamCount::NonEmbedding;
-    return std::nullopt;
+    return paramCountTable().name(c);
 }
 
 std::string_view describe(ParamCount c)
 {
-    switch (c) {
-    case ParamCount::Total: return "every parameter, embeddings included (as Hoffmann et al. 2022 count)";
-    case ParamCount::NonEmbedding:
-        return "non-embedding: total minus token embedding, lm_head and position table (Kaplan et al. 2020)";
-    case ParamCount::NoInputEmbedding:
-        return "total minus the input lookup tables (token embedding, learned positions); the output "
-               "projection counts once";
-    }
-    return "";
+    return paramCountTable().help(c);
 }
 
 Count countedParameters(const ParameterCounts& p, bool tied, ParamCount convention)

@@ -9,6 +9,8 @@
 // The environment variable LLAMASCOPE_KERNEL=baseline|avx2|avx512 forces one (for tests and
 // comparisons); a set the CPU cannot run is refused by name, never run.
 
+#include "llamascope/enum_table.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,11 +20,10 @@ namespace llamascope {
 
 enum class KernelSet { Baseline, Avx2, Avx512 };
 
-/// "baseline", "avx2", "avx512".
+/// "baseline", "avx2", "avx512", each with the CPU features it needs; LLAMASCOPE_KERNEL and
+/// the front ends' help read it.
+const EnumTable<KernelSet>& kernelSetTable();
 std::string_view toString(KernelSet set);
-
-/// The set named `name` (as toString spells it), or nothing.
-std::optional<KernelSet> parseKernelSet(std::string_view name);
 
 /// Every kernel set built into this binary, in the order baseline, avx2, avx512.
 std::vector<KernelSet> builtKernelSets();

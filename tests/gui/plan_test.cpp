@@ -48,6 +48,7 @@
 
 #include <atomic>
 #include <map>
+#include <optional>
 
 namespace llamascope::gui {
 namespace {
@@ -230,6 +231,49 @@ TEST(PlanView, Llama7bOn8xH100Zero3ShowsCoresRankedTableAndMemoryTerms)
     EXPECT_DOUBLE_EQ(time.barSets.front().values.front(), best.time.compute);
     expectSameCells(f.view->timeModel()->table(), planTimeTable(best));
     expectSameCells(f.view->termsModel()->table(), planMemoryTable(best));
+}
+
+/// The items of `box` after the first `skip` ("any", "compute dtype's"): the names of `table`
+/// that `keep` accepts, each with its help as tooltip, and the current item `selected` (by name).
+template <typename E>
+void expectTableItems(const QComboBox* box, const EnumTable<E>& table, int skip, std::optional<E> selected,
+                      bool (*keep)(E) = nullptr)
+{
+    ASSERT_NE(box, nullptr);
+    int row = skip;
+    for (const EnumEntry<E>& e : table.entries()) {
+        if (keep != nullptr && !keep(e.value))
+            continue;
+        ASSERT_LT(row, box->count()) << e.name;
+        EXPECT_EQ(box->itemData(row).toString().toStdString(), e.name);
+        EXPECT_EQ(box->itemData(row, Qt::ToolTipRole).toString().toStdString(), e.help);
+        ++row;
+    }
+    EXPECT_EQ(row, box->count()) << box->objectName().toStdString();
+    if (selected)
+        EXPECT_EQ(box->currentData().toString().toStdString(), table.name(*selected));
+    else
+        EXPECT_EQ(box->currentIndex(), 0);
+}
+
+TEST(PlanView, ChoicesAreCoresTablesWithTheirHelpStartingAtCoresDefaults)
+{
+    Fixture f;
+    const PlanOptions defaults;
+    expectTableItems(
+        f.child<QComboBox>("optimizer"), optimizerTable(), 0, std::optional(defaults.optimizer),
+        +[](Optimizer o) { return o != Optimizer::None; });
+    expectTableItems(f.child<QComboBox>("weightDtype"), storageDtypeTable(), 1,
+                     std::optional<StorageDtype>());
+    expectTableItems(f.child<QComboBox>("attention"), attentionKernelTable(), 0,
+                     std::optional(defaults.attention));
+    expectTableItems(f.child<QComboBox>("precision"), precisionTable(), 1, std::optional<Precision>());
+    expectTableItems(f.child<QComboBox>("convention"), flopConventionTable(), 0,
+                     std::optional(defaults.convention));
+    expectTableItems(f.child<QComboBox>("zero"), zeroStageTable(), 1, std::optional<ZeroStage>());
+    expectTableItems(f.child<QComboBox>("recompute"), recomputeTable(), 1, std::optional<Recompute>());
+    // The ZeRO items read as DeepSpeed and FSDP users know them.
+    EXPECT_EQ(f.child<QComboBox>("zero")->itemText(4), QStringLiteral("ZeRO 3 (FULL_SHARD)"));
 }
 
 TEST(PlanView, ClickingARankedLayoutShowsItsMemoryAndTime)

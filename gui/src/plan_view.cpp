@@ -376,7 +376,7 @@ QWidget* PlanView::buildInputs()
     weightDtype_->addItem(QStringLiteral("optimizer's"), QString());
     gradDtype_->addItem(QStringLiteral("the weights'"), QString());
     addEnumItems(weightDtype_, storageDtypeTable());
-    // Gradients are floating point: the planner models fp32, bf16 and fp16 reductions.
+    // Gradients: the floating-point dtypes training reduces them in (fp32, bf16, fp16).
     addEnumItems(gradDtype_, storageDtypeTable(), [](StorageDtype d) {
         return d == StorageDtype::F32 || d == StorageDtype::BF16 || d == StorageDtype::F16;
     });

@@ -6,9 +6,42 @@
 #include "llamascope/format.hpp"
 
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
+
+// Relative paths resolve in a small scratch folder of its own, not in the build tree the
+// fuzzer was started from: `validate .` would otherwise list the whole build (100,000 entries
+// under ASan, several times per input) and time out on the machine, not on the program.
+namespace {
+std::filesystem::path scratch;
+void removeScratch()
+{
+    std::error_code ec;
+    std::filesystem::remove_all(scratch, ec);
+}
+} // namespace
+
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/)
+{
+    std::error_code ec;
+    scratch =
+        std::filesystem::temp_directory_path(ec) / ("llamascope-fuzz-cli-" + std::to_string(::getpid()));
+    std::atexit(removeScratch);
+    std::filesystem::create_directories(scratch / "models" / "tiny", ec);
+    std::ofstream(scratch / "models" / "tiny" / "config.json")
+        << R"({"model_type": "llama", "hidden_size": 64, "intermediate_size": 172, "num_hidden_layers": 2,)"
+           R"( "num_attention_heads": 4, "num_key_value_heads": 4, "vocab_size": 256})";
+    std::ofstream(scratch / "c.json")
+        << R"({"model_type": "llama", "hidden_size": 128, "num_hidden_layers": 2})";
+    std::filesystem::current_path(scratch, ec);
+    return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

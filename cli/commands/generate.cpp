@@ -281,11 +281,17 @@ std::string describeTarget(const DesignResult& r)
     return {};
 }
 
+/// "1152 × 29": how the table, the reasons and the footnotes name a candidate's shape.
+std::string shapeOf(const DesignCandidate& c)
+{
+    return std::to_string(c.config.hiddenSize) + " × " + std::to_string(c.config.numHiddenLayers);
+}
+
 void printReasons(const std::vector<DesignCandidate>& cands, std::ostream& os)
 {
     os << "\nWhy:\n";
     for (std::size_t i = 0; i < cands.size(); ++i)
-        os << "  " << (i + 1) << ". " << cands[i].fileName << ": " << cands[i].reason << "\n";
+        os << "  " << (i + 1) << ". " << shapeOf(cands[i]) << ": " << cands[i].reason << "\n";
 }
 
 int runLadder(const po::variables_map& vm, const DesignConstraints& cons, OutputFormat format, Context& ctx)
@@ -376,7 +382,10 @@ int run(const std::vector<std::string>& args, Context& ctx)
     addFitsOptions(cluster);
     po::options_description output("output");
     output.add_options()("top", po::value<std::string>()->default_value("5"), "candidates to list")(
-        "out", po::value<std::string>(), "write the top candidate (or every ladder rung) into this folder")(
+        "pick", po::value<std::string>()->default_value("1"),
+        "the listed row that --out writes and the cost, --fits and budget lines describe")(
+        "out", po::value<std::string>(),
+        "write the picked candidate (or every ladder rung) into this folder")(
         "force", "overwrite existing files in --out")(
         "format", po::value<std::string>()->default_value("text"), "text, json, csv or markdown");
     po::options_description all("options");
@@ -384,7 +393,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     const ParsedArgs p = parseArgs(
         args, "generate",
         "--params 500M | --flops F | --memory 80GiB [--device NAME] | --device NAME | --compute 1e21 |\n"
-        "       --ladder FROM TO [--steps N]  [constraints] [--top K] [--out DIR] [--force]",
+        "       --ladder FROM TO [--steps N]  [constraints] [--top K] [--pick N] [--out DIR] [--force]",
         "Designs LLaMA configs that hit a target with a sane shape. The search is exhaustive and\n"
         "deterministic over head_dim, width, FFN size, kv heads, tied/untied embeddings and depth;\n"
         "candidates are ranked by target error (everything within --tolerance counts as on target), then\n"
@@ -454,6 +463,10 @@ int run(const std::vector<std::string>& args, Context& ctx)
     const Count topK = parsePositive(vm["top"].as<std::string>(), "top");
     if (topK > 1000)
         throw UsageError("--top must be at most 1000");
+    const Count pickRow = parsePositive(vm["pick"].as<std::string>(), "pick");
+    if (pickRow > topK)
+        throw UsageError("--pick " + std::to_string(pickRow) + " is beyond the " + std::to_string(topK) +
+                         " rows --top lists; raise --top too");
 
     const auto start = std::chrono::steady_clock::now();
     const DesignResult result = design(target, cons, static_cast<std::size_t>(topK));
@@ -461,24 +474,33 @@ int run(const std::vector<std::string>& args, Context& ctx)
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     const bool hit = !result.candidates.empty() && result.candidates.front().onTarget &&
                      (result.candidates.front().findings == 0 || !cons.requireClean);
+    // The row --out writes and the cost, fits and budget lines describe (--pick, 1 by default).
+    const auto pickIndex = static_cast<std::size_t>(pickRow - 1);
+    const DesignCandidate* picked =
+        pickIndex < result.candidates.size() ? &result.candidates[pickIndex] : nullptr;
+    const bool pickedUsable =
+        hit && picked != nullptr && picked->onTarget && (picked->findings == 0 || !cons.requireClean);
+    if (hit && !pickedUsable)
+        throw UsageError("--pick " + std::to_string(pickRow) + ": " +
+                         (picked == nullptr
+                              ? "the search listed only " + std::to_string(result.candidates.size()) + " rows"
+                              : "row " + std::to_string(pickRow) + " is not on target"));
 
     std::optional<CostReport> cost;
     if (dev != nullptr && hit) {
         CostOptions co = costOptionsFrom(vm, StorageDtype::BF16);
         co.seqLen = memOptions.seqLen;
         if (result.compute && !vm.count("tokens"))
-            co.tokens = chinchillaOptimalTokens(result.candidates.front().parameters);
-        cost = estimateCost(result.candidates.front().config, *dev, co);
+            co.tokens = chinchillaOptimalTokens(picked->parameters);
+        cost = estimateCost(picked->config, *dev, co);
     }
     std::optional<FitCheck> fitCheck;
     if (fits && hit)
-        fitCheck = checkFit(result.candidates.front().config, fits->cluster, fits->options, fits->filter,
-                            fits->microBatch);
+        fitCheck = checkFit(picked->config, fits->cluster, fits->options, fits->filter, fits->microBatch);
     std::vector<std::string> written;
     if (vm.count("out")) {
         if (hit)
-            written = writeConfigFiles({&result.candidates.front()}, vm["out"].as<std::string>(),
-                                       outputPolicy(vm, {}));
+            written = writeConfigFiles({picked}, vm["out"].as<std::string>(), outputPolicy(vm, {}));
         else
             ctx.err << "llamascope generate: not writing: no candidate is on target"
                     << (result.candidates.empty() || result.candidates.front().findings == 0
@@ -530,19 +552,20 @@ int run(const std::vector<std::string>& args, Context& ctx)
     if (!result.note.empty())
         ctx.out << "\nNote: " << result.note << "\n" << kConstraintOptions << "\n";
     if (result.compute && hit) {
-        const DesignCandidate& top = result.candidates.front();
+        const DesignCandidate& top = *picked;
         const ChinchillaBudget b = chinchillaBudget(top.config);
-        ctx.out << "\nFor " << top.fileName << ": D = 20·N = " << formatShort(b.tokens)
+        ctx.out << "\nFor " << shapeOf(top) << " (" << top.fileName << ")"
+                << ": D = 20·N = " << formatShort(b.tokens)
                 << " tokens; 6·N·D = " << formatScientific(b.sixND)
                 << " FLOPs (C = " << formatScientific(result.compute->compute)
                 << "); with attention at T = " << formatCount(b.seqLen) << " (palm) "
                 << formatScientific(b.palmTrainingFlops) << ".\n";
     }
     if (fitCheck)
-        ctx.out << "\n" << result.candidates.front().fileName << " " << fitCheck->reason << ".\n";
+        ctx.out << "\n" << shapeOf(*picked) << " " << fitCheck->reason << ".\n";
     if (cost) {
-        ctx.out << "\nTraining " << result.candidates.front().fileName << " on " << cost->options.devices
-                << " × " << dev->name << " at " << formatFixed(cost->options.mfu * 100, 0)
+        ctx.out << "\nTraining " << shapeOf(*picked) << " on " << cost->options.devices << " × " << dev->name
+                << " at " << formatFixed(cost->options.mfu * 100, 0)
                 << " % MFU: " << formatShort(cost->options.tokens) << " tokens, "
                 << formatScientific(cost->trainingFlops) << " FLOPs (" << cost->conventionKey << ") -> "
                 << formatDuration(cost->seconds) << "\n";
@@ -550,7 +573,8 @@ int run(const std::vector<std::string>& args, Context& ctx)
     for (const std::string& w : written)
         ctx.out << "\nwrote " << escapeForTerminal(w) << "\n";
     if (written.empty() && hit)
-        ctx.out << "\nPass --out DIR to write " << result.candidates.front().fileName << ".\n";
+        ctx.out << "\nPass --out DIR to write row " << pickRow << " (" << shapeOf(*picked) << ") as "
+                << picked->fileName << (pickRow == 1 ? "; --pick N writes row N instead" : "") << ".\n";
     return hit ? kExitOk : kExitFindings;
 }
 

@@ -49,8 +49,7 @@ void CandidateModel::setCandidates(std::vector<DesignCandidate> candidates, Desi
     table_ = candidatesTable(candidates_, kind);
     columns_.clear();
     for (std::size_t c = 0; c < table_.columns.size(); ++c)
-        if (table_.columns[c].header != "File") // the target's name, the same for every candidate
-            columns_.push_back(static_cast<int>(c));
+        columns_.push_back(static_cast<int>(c));
     endResetModel();
 }
 

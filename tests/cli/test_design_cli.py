@@ -48,6 +48,24 @@ class GenerateTest(DesignCliTestCase):
         self.assertEqual(shown["analysis"]["parameters"]["total"], top["parameters"])
         self.assertLessEqual(abs(shown["analysis"]["parameters"]["total"] - 500e6) / 500e6, 0.01)
 
+    def test_pick_writes_the_chosen_row(self):
+        out = self.run_json("generate", "--params", "500M", "--top", "3", "--pick", "2", "--out", self.path("p"))
+        second = out["design"]["candidates"][1]
+        written = self.path("p", "llama_500m.json")
+        self.assertEqual(out["written"], [written])
+        with open(written) as f:
+            config = json.load(f)
+        self.assertEqual((config["hidden_size"], config["num_hidden_layers"]),
+                         (second["config"]["hidden_size"], second["config"]["num_hidden_layers"]))
+        code, _, err = self.run_cli("generate", "--params", "500M", "--top", "3", "--pick", "4")
+        self.assertEqual(code, 2, err)
+        self.assertIn("--pick 4 is beyond the 3 rows", err)
+        # The table names rows by shape, not by the one file name they would all share.
+        code, text, err = self.run_cli("generate", "--params", "500M", "--top", "3")
+        self.assertEqual(code, 0, err)
+        self.assertNotIn("File", text.splitlines()[6])
+        self.assertIn("--pick N writes row N instead", text)
+
     def test_sizes_across_the_range(self):
         # 40M and up: default constraints (tests/design/sweep_test.cpp sweeps every 2 %).
         for target, name in [("40M", "llama_40m.json"), ("1.5B", "llama_1.5b.json"), ("7B", "llama_7b.json"),
@@ -134,11 +152,14 @@ class GenerateTest(DesignCliTestCase):
             self.assertFalse(c["shape"]["tie_word_embeddings"])
 
     def test_text_csv_markdown(self):
+        top = self.run_json("generate", "--params", "1B")["design"]["candidates"][0]["parameters"]
         for fmt in ("text", "csv", "markdown"):
             with self.subTest(format=fmt):
                 code, out, err = self.run_cli("generate", "--params", "1B", "--format", fmt)
                 self.assertEqual(code, 0, err)
-                self.assertIn("llama_1b.json", out)
+                # Text and Markdown name the file --out would write; CSV is the table alone.
+                self.assertEqual("llama_1b.json" in out, fmt != "csv", out)
+                self.assertIn(f"1,{top},on," if fmt == "csv" else f"{top:,}", out)
         code, out, _ = self.run_cli("generate", "--params", "1B")
         self.assertIn("Why:", out)
 

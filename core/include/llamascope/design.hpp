@@ -315,7 +315,7 @@ nlohmann::ordered_json toJson(const DesignResult& r);
 /// {"from", "to", "steps", "targets", "trend", "note", "rungs"}.
 nlohmann::ordered_json toJson(const LadderResult& l);
 
-/// One row per candidate: rank, file, params, achieved, error, d, L, heads × head_dim, kv,
+/// One row per candidate: rank, params, achieved, error, d, L, heads × head_dim, kv,
 /// FFN, ratio, N/L, band, tied, score, findings.
 Table candidatesTable(const std::vector<DesignCandidate>& candidates, DesignTargetKind kind);
 /// One row per rung, with the width and depth steps from the previous rung (as the family

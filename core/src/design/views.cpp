@@ -153,25 +153,33 @@ Table candidatesTable(const std::vector<DesignCandidate>& candidates, DesignTarg
     Table t;
     const bool memory = kind == DesignTargetKind::TrainingMemory;
     const bool flops = kind == DesignTargetKind::ForwardFlops;
-    t.columns = {
-        {"#", Align::Right},      {"File", Align::Left},
-        {"Params", Align::Right}, {memory ? "Memory" : flops ? "FLOP/token" : "Target", Align::Right},
-        {"Error", Align::Right},  {"d", Align::Right},
-        {"L", Align::Right},      {"Heads", Align::Right},
-        {"KV", Align::Right},     {"FFN", Align::Right},
-        {"Ratio", Align::Right},  {"N/L", Align::Right},
-        {"Band", Align::Right},   {"Tied", Align::Left},
-        {"Score", Align::Right},  {"Findings", Align::Right},
-        {"Like", Align::Left}};
+    t.columns = {{"#", Align::Right},
+                 {"Params", Align::Right},
+                 {memory  ? "Memory"
+                  : flops ? "FLOP/token"
+                          : "Target",
+                  Align::Right},
+                 {"Error", Align::Right},
+                 {"d", Align::Right},
+                 {"L", Align::Right},
+                 {"Heads", Align::Right},
+                 {"KV", Align::Right},
+                 {"FFN", Align::Right},
+                 {"Ratio", Align::Right},
+                 {"N/L", Align::Right},
+                 {"Band", Align::Right},
+                 {"Tied", Align::Left},
+                 {"Score", Align::Right},
+                 {"Findings", Align::Right},
+                 {"Like", Align::Left}};
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         const DesignCandidate& c = candidates[i];
         const ModelConfig& k = c.config;
         Cell achieved = memory  ? bytesCell(static_cast<Count>(c.achieved))
                         : flops ? Cell::scientific(c.achieved)
                                 : Cell::text(c.onTarget ? "on" : "off");
-        t.addRow({Cell::count(static_cast<Count>(i + 1)), Cell::text(c.fileName), Cell::count(c.parameters),
-                  std::move(achieved), percentCell(c.error), Cell::count(k.hiddenSize),
-                  Cell::count(k.numHiddenLayers),
+        t.addRow({Cell::count(static_cast<Count>(i + 1)), Cell::count(c.parameters), std::move(achieved),
+                  percentCell(c.error), Cell::count(k.hiddenSize), Cell::count(k.numHiddenLayers),
                   Cell::text(std::to_string(k.numAttentionHeads) + "×" + std::to_string(k.headDim)),
                   Cell::count(k.numKeyValueHeads), Cell::count(k.intermediateSize),
                   Cell::fixed(c.ffnRatio, 3), Cell::fixed(c.widthPerLayer, 1),

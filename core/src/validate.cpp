@@ -19,9 +19,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <optional>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace llamascope {

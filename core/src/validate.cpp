@@ -195,8 +195,8 @@ private:
         case FieldType::String: checkString(*rule, ptr, value); break;
         case FieldType::TokenId: checkTokenIds(*rule, ptr, value); break;
         case FieldType::StringArray: checkStringArray(*rule, ptr, value); break;
-        case FieldType::RopeScaling:
-        case FieldType::LayerTypes: break; // cross-field: read in buildConfig()
+        case FieldType::RopeScaling: // cross-field: read in buildConfig()
+        case FieldType::LayerTypes:  // likewise
         case FieldType::Any: break;
         }
         if (report_.count(Severity::Error) != before)

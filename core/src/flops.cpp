@@ -17,6 +17,7 @@
 #include "llamascope/params.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 namespace llamascope {
 
@@ -62,7 +63,12 @@ std::string_view toString(FlopConventionId id)
     return flopConventionTable().name(id);
 }
 
-const FlopConvention& FlopReport::get(FlopConventionId id) const
+FlopConvention FlopReport::get(FlopConventionId id) &&
+{
+    return std::as_const(*this).get(id);
+}
+
+const FlopConvention& FlopReport::get(FlopConventionId id) const&
 {
     for (const FlopConvention& c : conventions)
         if (c.id == id)

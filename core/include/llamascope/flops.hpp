@@ -71,7 +71,9 @@ struct FlopReport {
     std::vector<FlopConvention> conventions; ///< exact, kaplan, palm, chinchilla
     ElementwiseFlops elementwise;
 
-    [[nodiscard]] const FlopConvention& get(FlopConventionId id) const;
+    [[nodiscard]] const FlopConvention& get(FlopConventionId id) const&;
+    // On a temporary report the convention is copied out: a reference into it would dangle.
+    [[nodiscard]] FlopConvention get(FlopConventionId id) &&;
 };
 
 /// Throws InvalidArgument for seqLen < 1 and CountOverflow if a count does not fit.

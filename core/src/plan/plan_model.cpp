@@ -160,7 +160,8 @@ PlanModel::PlanModel(const ModelConfig& config, const ClusterSpec& cluster, cons
     // Model FLOPs under the MFU convention; what executes from the exact count (matmuls only;
     // elementwise work is not counted, docs/formulas.md).
     const FlopOptions fo{seq_, AttentionMask::Causal};
-    const FlopConvention& mfuConvention = computeFlops(config, fo).get(options.convention);
+    const FlopReport flops = computeFlops(config, fo);
+    const FlopConvention& mfuConvention = flops.get(options.convention);
     modelPerToken_ = mfuConvention.trainingPerToken;
     conventionKey_ = mfuConvention.key;
     const ExactMatmulFlops em = exactMatmulFlops(config, fo);

@@ -99,8 +99,8 @@ TEST(Published, ParameterCountsMatchThePublishedSizes)
     // figure ("7B") is the model's name more than its count: within 25 %.
     //
     // Rows whose printed size is not their total, each checked for its own reason:
-    // - Gemma-2B: Gemma paper Table 2 splits 2B into 524M embedding and 1,981M non-embedding
-    //   parameters; the name counts the non-embedding part.
+    // - Gemma-2B and Gemma-7B: the names count non-embedding parameters, which the Gemma report
+    //   prints exactly (Table 2); checked to the parameter below.
     // - OLMo-2-1B / -13B: the names are nominal; the checkpoints hold 1.48B and 13.7B.
     // - GPT-3 XL: Table 2.1 prints 24 heads × 128 = 3072 for d_model 2048 and the data keeps
     //   it, so the row's attention is 3072 wide; with 2048-wide attention it is the paper's 1.3B.
@@ -108,11 +108,8 @@ TEST(Published, ParameterCountsMatchThePublishedSizes)
         auto n = static_cast<double>(publishedParameterCount(m));
         double p = m.publishedValue;
         int digits = m.publishedDigits;
-        if (m.name == "Gemma-2B") {
-            n -= static_cast<double>(m.vocab * m.hidden);
-            EXPECT_NEAR(static_cast<double>(m.vocab * m.hidden), 524e6, 0.5e6);
-            p = 1981e6;
-            digits = 4;
+        if (m.name == "Gemma-2B" || m.name == "Gemma-7B") {
+            continue;
         } else if (m.name == "OLMo-2-1B") {
             p = 1.48e9, digits = 3;
         } else if (m.name == "OLMo-2-13B") {
@@ -125,6 +122,59 @@ TEST(Published, ParameterCountsMatchThePublishedSizes)
         const double unit = std::pow(10.0, std::floor(std::log10(p)) - (digits - 1));
         const double slack = digits >= 2 ? 0.5 * unit + 0.01 * p : 0.25 * p;
         EXPECT_NEAR(n, p, slack) << m.name << ": counted " << n << ", published " << m.publishedParams;
+    }
+}
+
+TEST(Published, GemmaRowsGiveTheReportsNonEmbeddingCounts)
+{
+    // Gemma report (Gemma Team 2024), Table 2: non-embedding parameters 1,981,884,416 (2B) and
+    // 7,751,248,896 (7B). Its embedding column counts 256,128 rows (reserved tokens beyond the
+    // config's 256,000), so only the non-embedding figures compare with a config. Counted from
+    // the rows (google/gemma_pytorch gemma/config.py: 2048 × 18, 8/1 heads of 256, FFN 16384;
+    // 3072 × 28, 16/16 heads of 256, FFN 24576), they must agree to the parameter.
+    const std::pair<const char*, Count> rows[] = {{"Gemma-2B", 1'981'884'416}, {"Gemma-7B", 7'751'248'896}};
+    for (const auto& [name, nonEmbedding] : rows) {
+        const PublishedModel* m = findPublishedModel(name);
+        ASSERT_NE(m, nullptr) << name;
+        EXPECT_TRUE(m->tied) << name;
+        const ParameterCounts c = countParameters(publishedConfig(*m));
+        EXPECT_EQ(c.total - c.embedding - c.lmHead, nonEmbedding) << name;
+    }
+    // 256,128 × 2048 = 524,550,144 and 256,128 × 3072 = 786,825,216: the report's embedding column.
+    EXPECT_EQ(256'128 * findPublishedModel("Gemma-2B")->hidden, 524'550'144);
+    EXPECT_EQ(256'128 * findPublishedModel("Gemma-7B")->hidden, 786'825'216);
+}
+
+TEST(Published, OlmoTwoRowsMatchOlmoCore)
+{
+    // allenai/OLMo-core nn/transformer/config.py: the FFN of llama_like() is int(8d/3) times
+    // hidden_size_multiplier, rounded up to hidden_size_multiple_of (256; 512 for the 32B).
+    // 1B: multiplier 1.5; 7B, 13B: none; 32B: 27648 / (8·5120/3). Vocabulary: dolma2's 100278
+    // tokens padded to a multiple of 128.
+    auto llamaLike = [](Count d, double multiplier, Count multipleOf) {
+        auto h = static_cast<Count>(8.0 * static_cast<double>(d) / 3.0);
+        h = static_cast<Count>(multiplier * static_cast<double>(h));
+        return (h + multipleOf - 1) / multipleOf * multipleOf;
+    };
+    struct Row {
+        const char* name;
+        Count d, L, heads, kv, ffn;
+    };
+    const Row rows[] = {
+        {"OLMo-2-1B", 2048, 16, 16, 16, llamaLike(2048, 1.5, 256)},
+        {"OLMo-2-7B", 4096, 32, 32, 32, llamaLike(4096, 1.0, 256)},
+        {"OLMo-2-13B", 5120, 40, 40, 40, llamaLike(5120, 1.0, 256)},
+        {"OLMo-2-32B", 5120, 64, 40, 8, llamaLike(5120, 27648.0 / (8.0 * 5120.0 / 3.0), 512)}};
+    for (const Row& r : rows) {
+        const PublishedModel* m = findPublishedModel(r.name);
+        ASSERT_NE(m, nullptr) << r.name;
+        EXPECT_EQ(m->hidden, r.d) << r.name;
+        EXPECT_EQ(m->layers, r.L) << r.name;
+        EXPECT_EQ(m->heads, r.heads) << r.name;
+        EXPECT_EQ(m->kvHeads, r.kv) << r.name;
+        EXPECT_EQ(m->intermediate, r.ffn) << r.name;
+        EXPECT_EQ(m->vocab, (100'278 + 127) / 128 * 128) << r.name;
+        EXPECT_FALSE(m->tied) << r.name;
     }
 }
 

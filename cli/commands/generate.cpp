@@ -228,7 +228,7 @@ std::string describeConstraints(const DesignConstraints& c)
         heads += (heads.empty() ? "" : "/") + std::to_string(h);
     std::string s;
     if (!c.preferFamily.empty())
-        s += "like " + c.preferFamily + " · ";
+        s += "like " + (c.likeModel.empty() ? c.preferFamily : c.likeModel) + " · ";
     s += std::string(toString(c.modelType)) + " · head_dim " + heads + " · width a multiple of " +
          std::to_string(c.hiddenMultiple) + (c.hiddenMultipleByScale ? " (more at scale)" : "") + " in " +
          formatCount(c.minHidden) + "–" + formatCount(c.maxHidden) + " · FFN ";
@@ -253,6 +253,18 @@ std::string describeConstraints(const DesignConstraints& c)
         s += "kv heads " + kv;
     } else {
         s += "kv heads by size";
+    }
+    if (!c.kvHeads && !c.kvGroupChoices.empty()) {
+        std::string groups;
+        for (Count g : c.kvGroupChoices)
+            groups += (groups.empty() ? "" : "/") + std::to_string(g);
+        s += " or " + groups + " query heads per kv head";
+    }
+    if (!c.attentionWidthRatios.empty()) {
+        std::string widths;
+        for (double r : c.attentionWidthRatios)
+            widths += (widths.empty() ? "" : "/") + formatFixed(r, 3);
+        s += " · attention d or " + widths + "·d wide";
     }
     s += " · ranking " + std::string(toString(c.ranking));
     s += " · " + std::string(toString(c.tie)) + " embeddings · " + std::string(toString(c.position)) +
@@ -397,9 +409,10 @@ int run(const std::vector<std::string>& args, Context& ctx)
         "Designs LLaMA configs that hit a target with a sane shape. The search is exhaustive and\n"
         "deterministic over head_dim, width, FFN size, kv heads, tied/untied embeddings and depth;\n"
         "candidates are ranked by target error (everything within --tolerance counts as on target), then\n"
-        "by a shape score: (d, L) near the shapes released models use at this size (80 published models,\n"
-        "--ranking), FFN near its ratio, the preferred head_dim, a round width, GQA and tying as releases\n"
-        "of this size do. Rows are distinct (d, L) shapes; each names its nearest published model.\n"
+        "by a shape score: d/L near the shapes released models use at this size (80 published models,\n"
+        "--ranking), FFN near its ratio, the preferred head_dim, a round width and depth, GQA and tying as\n"
+        "releases of this size do. Rows are distinct shapes (those within 64 of a row's width and one layer\n"
+        "of its depth fold into it; at most 3 rows per width); each names its nearest published model.\n"
         "Each file is named by size (llama_500m.json) and validates with no findings.\n"
         "Exit 1 when no candidate is on target (nothing is written). Guide: docs/design-guide.md.",
         all, po::positional_options_description(), ctx);

@@ -99,12 +99,14 @@ enum class DesignRanking {
 const EnumTable<DesignRanking>& designRankingTable();
 std::string_view toString(DesignRanking r);
 
-/// The published shapes near one size (issue 15): a prior over (width, depth).
+/// The published shapes near one size (issue 15): a prior over the aspect ratio d/L.
 /// Each dense model of the data set, of size N_i and shape (d_i, L_i), is moved to the target
 /// size along the data set's own trends (ln d_i + a·(ln N − ln N_i), ln L_i + b·(ln N − ln N_i),
 /// a and b least-squares slopes of ln d and ln L on ln N) and counts with weight
 /// w_i = exp(−(ln N − ln N_i)² / (2·0.5²)) (×4 for the preferred family). The prior density of
-/// (d, L) is Σ w_i·exp(−((ln d − ln d_i')² + (ln L − ln L_i')²) / (2·0.1²)) / Σ w_i, in (0, 1].
+/// (d, L) is Σ w_i·exp(−(ln(d/L) − ln(d_i'/L_i'))² / (2·0.15²)) / Σ w_i, in (0, 1]: the aspect
+/// ratio alone, so a model whose larger FFN makes it narrower and shallower at the same d/L
+/// (Qwen2.5-7B's 3584 × 28 next to 4096 × 32) is not penalised for it.
 class ShapePrior {
 public:
     /// `preferFamily`: a data set family key ("qwen2") whose members weigh 4×; `exclude`: a
@@ -112,8 +114,8 @@ public:
     /// to their active size, not their total).
     ShapePrior(double params, std::string_view preferFamily = {}, std::string_view exclude = {});
 
-    /// sqrt(−2·ln density): 0 on a published shape with all the weight, 1 about one kernel
-    /// width (10 % in d and L) from it; at most 10.
+    /// sqrt(−2·ln density): 0 on the d/L of a published shape with all the weight, 1 about one
+    /// kernel width (15 % in d/L) from it; at most 10.
     [[nodiscard]] double distance(Count hidden, Count layers) const;
     [[nodiscard]] double params() const { return params_; }
     /// Weighted geometric mean of the neighbours' moved d/L.
@@ -127,7 +129,7 @@ public:
 
 private:
     struct Point {
-        double logD, logL; ///< moved to this size
+        double logAspect; ///< ln(d/L), moved to this size
         double weight;
     };
     double params_ = 0;
@@ -194,12 +196,23 @@ struct DesignConstraints {
     /// K values to try (0: K = H) when kvHeads is unset. Empty: by size — multi-head below 1B
     /// parameters; from 1B multi-head and 8 kv heads, GQA preferred (Llama 2 70B, Llama 3).
     std::vector<Count> kvHeadChoices;
+    /// Query heads per kv head to try as well when kvHeads is unset (a --like preset's GQA
+    /// groups: MobileLLM's 3, Gemma 2's 2): at a width with H heads, K = H / g where g divides H.
+    std::vector<Count> kvGroupChoices;
+    /// Attention widths to try besides hidden_size, as H·head_dim / hidden_size (a --like
+    /// preset's: Qwen3-4B's 32 × 128 on 2560 is 1.6, Gemma-2-2B's 8 × 256 on 2304 is 0.889).
+    /// At each width and head_dim the head count H = round(ratio·d / head_dim) is tried when it
+    /// divides d (so the file loads in transformers 5) and differs from d / head_dim.
+    std::vector<double> attentionWidthRatios;
     TieMode tie = TieMode::Either;
     PositionType position = PositionType::Rope;
     ModelType modelType = ModelType::Llama; ///< the family the configs are written for
     DesignRanking ranking = DesignRanking::Published;
     std::string preferFamily; ///< data set family whose shapes weigh 4× in the prior ("qwen2")
     std::string excludeModel; ///< a published model the prior and the neighbours leave out
+    /// The published model a --like preset copies (constraintsLike() with a model's name): its
+    /// own width and depth are its choices, so the roundness terms do not count against them.
+    std::string likeModel;
     Count vocab = 32000;
     Count context = 2048;
     /// Relative tolerance; unset: 1 %, or for a memory target 5 % below the budget.
@@ -229,7 +242,9 @@ struct DesignCandidate {
     double trendCenter = 0;   ///< the prior's centre (Published) or the trend's d/L at this size
     double priorDistance = 0; ///< ShapePrior::distance() of this d/L (Published ranking)
     std::string neighbour;    ///< "Qwen2.5-0.5B: 896 × 24, tied, GQA 14/2" (nearest published shape)
-    std::size_t variants = 1; ///< search hits folded into this row (FFN sizes, tying)
+    /// Search hits folded into this row: its FFN sizes, kv heads and tying, and (published
+    /// ranking) the shapes within 64 of its width and one layer of its depth.
+    std::size_t variants = 1;
     std::size_t findings = 0; ///< validator findings of the file (0 when requireClean held)
     std::string reason;       ///< one line: why this shape
 };
@@ -247,7 +262,7 @@ struct DesignResult {
     std::optional<NlBand> publishedRange;
     double publishedCenter = 0;
     std::vector<std::string> publishedNeighbours;
-    std::vector<DesignCandidate> candidates; ///< best first; distinct (d, L, H, K)
+    std::vector<DesignCandidate> candidates; ///< best first; distinct (d, L, H, K), see design()
     Count shapesConsidered = 0;              ///< (head_dim, hidden, tie) families the constraints allow
     Count shapesEvaluated = 0;               ///< (…, layers) shapes whose target metric was computed
     std::string note;                        ///< non-empty when the best candidate misses the target, etc.
@@ -256,9 +271,11 @@ struct DesignResult {
 /// Searches every (head_dim, hidden, ffn, tie, layers) the constraints allow. For each
 /// (head_dim, hidden, ffn, tie) the target metric is monotone in the layer count, so a binary
 /// search finds the layers within tolerance and the `topK` nearest on each side; no other
-/// layer count can rank. Deterministic: ties break on hidden, layers, head_dim, tie.
+/// layer count can rank. Deterministic: ties break on hidden, layers, head_dim, tie, kv heads, FFN.
 /// The top K are distinct (hidden, layers, heads, kv heads) shapes: FFN and tying variants of
-/// one shape fold into its row (DesignCandidate::variants).
+/// one shape fold into its row (DesignCandidate::variants). Under the published ranking so do
+/// the shapes within 64 of a listed row's width and one layer of its depth, and at most three
+/// rows share a width.
 /// Throws InvalidArgument for a bad target or constraints, Cancelled via `progress`.
 DesignResult design(const DesignTarget& target, const DesignConstraints& constraints, std::size_t topK = 5,
                     Progress* progress = nullptr);
@@ -281,13 +298,15 @@ LadderResult designLadder(double fromParams, double toParams, int steps, const D
 
 /// Constraints that take their choices from published models (`--like`): `name` is a model
 /// of the data set ("Qwen2.5-0.5B") or a family key ("qwen2"), case-insensitive. The result
-/// allows the head_dims, kv head counts and FFN ratios the members use (a GELU/ReLU MLP's
-/// f/d counts as 2/3 of it, the gated MLP with the same parameters) together with the
-/// common ones (multi-head and 8 kv heads; FFN 8/3 and 3.5), their widths' common multiple
-/// (64–256), their tying and position type; it writes their model type where it is one of
-/// the nine and weighs their shapes 4× in the prior. A single model also sets the vocabulary
-/// and context. `exclude` leaves one model out (leave-one-out). Other fields come from
-/// `base`. Throws InvalidArgument naming the closest names for an unknown one.
+/// allows the head_dims, kv head counts, GQA group sizes, attention widths (H·head_dim / d
+/// where it is not 1) and FFN ratios the members use (a GELU/ReLU MLP's f/d counts as 2/3 of
+/// it, the gated MLP with the same parameters) together with the common ones (head_dim 64 and
+/// 128; multi-head and 8 kv heads; FFN 8/3, 3.5 and 4), their widths' common multiple
+/// (64–256), their tying and position type; it writes their model type where it is one of the
+/// nine and weighs their shapes 4× in the prior (and their FFN ratios by size in the score,
+/// docs/design-guide.md). A single model also sets the vocabulary, the context and likeModel.
+/// `exclude` leaves one model out (leave-one-out). Other fields come from `base`. Throws
+/// InvalidArgument naming the closest names for an unknown one.
 DesignConstraints constraintsLike(std::string_view name, const DesignConstraints& base = {},
                                   std::string_view exclude = {});
 

@@ -100,6 +100,12 @@ void checkConstraints(const DesignConstraints& c)
     need(c.kvHeadChoices.size() <= 16, "at most 16 kv head choices");
     for (Count k : c.kvHeadChoices)
         need(k <= 65536, "kv heads must be in 0..65536 (0: one per head)");
+    need(c.attentionWidthRatios.size() <= 8, "at most 8 attention width ratios");
+    for (double r : c.attentionWidthRatios)
+        need(std::isfinite(r) && r > 0 && r <= 16, "attention width ratios must be in (0, 16]");
+    need(c.kvGroupChoices.size() <= 16, "at most 16 kv group sizes");
+    for (Count g : c.kvGroupChoices)
+        need(g >= 2 && g <= 65536, "query heads per kv head must be in 2..65536");
     if (c.nlBand)
         need(std::isfinite(c.nlBand->low) && std::isfinite(c.nlBand->high) && c.nlBand->low > 0 &&
                  c.nlBand->low <= c.nlBand->high,
@@ -196,7 +202,8 @@ double familyCount(const DesignConstraints& c)
             }
         }
     }
-    return total;
+    // Each attention width ratio can add a head count per width.
+    return total * static_cast<double>(1 + c.attentionWidthRatios.size());
 }
 
 /// Widths of the form m·2^k with odd m <= 15 tile evenly on every accelerator and split
@@ -207,6 +214,34 @@ bool roundWidth(Count d)
     while (m % 2 == 0)
         m /= 2;
     return m <= 15;
+}
+
+/// Released depths are even, and most are multiples of 8: of the 78 dense models of the data
+/// set, 52 have L ≡ 0 (mod 8), 14 L ≡ 4 (mod 8), 12 L ≡ 2 (mod 4) and none an odd L (pipeline
+/// stages and the habit of round numbers). Each factor of 2 missing below 8 costs this much.
+constexpr double kDepthStep = 0.3;
+
+double depthPenalty(Count L)
+{
+    int twos = 0;
+    for (Count l = L; l % 2 == 0 && twos < 3; l /= 2)
+        ++twos;
+    return kDepthStep * (3 - twos);
+}
+
+/// Published widths are mostly a small odd number times a power of two: of the 78, 34 are powers
+/// of two (2048, 4096), 27 have an odd part of 3 or 5 (3072, 5120), 11 of 7 or 9 (3584, 4608)
+/// and 6 more (960, 1600, 6656, …). The cost grows with log2 of the odd part m (d = m·2^k):
+/// 0 for 4096, 0.32 for 3072, 0.46 for 5120, 0.56 for 3584, 0.78 for 1920. roundWidth()'s
+/// penalty comes on top above m = 15.
+constexpr double kWidthOddStep = 0.2;
+
+double widthPenalty(Count d)
+{
+    Count m = d;
+    while (m % 2 == 0)
+        m /= 2;
+    return kWidthOddStep * std::log2(static_cast<double>(m)) + (roundWidth(d) ? 0.0 : 0.5);
 }
 
 /// The head_dim the shape score prefers at width d: the smallest allowed one that keeps the
@@ -241,9 +276,19 @@ struct Shape {
 
 bool ranksBefore(const Shape& a, const Shape& b)
 {
-    return std::tie(a.rankError, a.shape, a.d, a.L, a.h, a.tied) <
-           std::tie(b.rankError, b.shape, b.d, b.L, b.h, b.tied);
+    return std::tie(a.rankError, a.shape, a.d, a.L, a.h, a.tied, a.K, a.f) <
+           std::tie(b.rankError, b.shape, b.d, b.L, b.h, b.tied, b.K, b.f);
 }
+
+/// The FFN ratio share by size (Search::ratiosCostAt): the prior's size bandwidth, the share
+/// every allowed ratio gets whatever the members use, the ratios counted as one and the weight
+/// of −ln share in the FFN term (in units of 5 % distance from a ratio).
+constexpr double kMemberSizeBandwidth = 0.5;
+constexpr double kCommonRatioShare = 0.5;
+constexpr double kSameRatio = 0.04;
+constexpr double kRatioShareWeight = 0.5;
+/// The score at the edge of the tolerance (publishedScore()).
+constexpr double kMissWeight = 0.3;
 
 /// Validating candidates (requireClean) may skip this many before giving up.
 constexpr std::size_t kMaxValidations = 256;
@@ -277,8 +322,67 @@ struct Search {
     mutable std::map<long, ShapePrior> priors;
     /// ShapePrior::distance by (size step, d, L): FFN, kv and tying variants share it.
     mutable std::unordered_map<std::uint64_t, double> distances;
-    bool autoKv = false;    ///< the kv choices are the size defaults
-    bool sizeKnown = false; ///< parameter or compute target: `value` is N
+    bool autoKv = false;             ///< the kv choices are the size defaults
+    bool sizeKnown = false;          ///< parameter or compute target: `value` is N
+    std::vector<double> ratios = {}; ///< ffnRatiosOf(cons)
+    /// A --like preset's members (its family without the excluded model): ln of their body
+    /// size and their FFN ratio (a GELU/ReLU MLP's f/d as 2/3 of it, as constraintsLike counts it).
+    std::vector<std::pair<double, double>> members = {};
+    Count likeHidden = 0, likeLayers = 0; ///< DesignConstraints::likeModel's shape
+    /// By size step: −ln of each allowed FFN ratio's share among the members near that size,
+    /// less the smallest (ratiosCostAt()).
+    mutable std::map<long, std::vector<double>> ratioCosts = {};
+
+    void loadMembers()
+    {
+        if (const PublishedModel* m = cons.likeModel.empty() ? nullptr : findPublishedModel(cons.likeModel)) {
+            likeHidden = m->hidden;
+            likeLayers = m->layers;
+        }
+        if (cons.preferFamily.empty() || cons.ffnRule != FfnRule::Ratio)
+            return;
+        for (const PublishedModel& m : publishedModels()) {
+            if (m.family != cons.preferFamily || m.name == cons.excludeModel || m.experts > 0)
+                continue;
+            const ParameterCounts p = countParameters(publishedConfig(m));
+            const auto bodyCount = static_cast<double>(p.total - p.embedding - p.lmHead - p.positionTable);
+            const double f = static_cast<double>(m.intermediate) * (m.gated() ? 1.0 : 2.0 / 3.0);
+            members.emplace_back(std::log(bodyCount), f / static_cast<double>(m.hidden));
+        }
+    }
+
+    /// Which FFN ratio a family uses changes with size (Llama 2: 2.7 at 7B and 13B, 3.5 at 70B;
+    /// Gemma 2: 4 at 2B and 9B, 8 at 27B). Each allowed ratio r gets the members within 4 % of
+    /// it, weighted by size as the prior weighs them (exp(−(ln N − ln N_i)² / (2·0.5²))), plus a
+    /// common share of kCommonRatioShare of the total weight, so the common ratios (8/3, 3.5,
+    /// 4) and ratios only distant members use stay open; the cost is −ln of the share, 0 for
+    /// the ratio with the most weight.
+    [[nodiscard]] const std::vector<double>& ratiosCostAt(double bodyParams) const
+    {
+        const long key = sizeStep(bodyParams);
+        if (const auto it = ratioCosts.find(key); it != ratioCosts.end())
+            return it->second;
+        const double x = static_cast<double>(key) * 0.05;
+        std::vector<double> w;
+        double total = 0;
+        for (const auto& [logN, ratio] : members) {
+            const double dx = (x - logN) / kMemberSizeBandwidth;
+            w.push_back(std::exp(-0.5 * dx * dx));
+            total += w.back();
+        }
+        std::vector<double> cost;
+        for (double r : ratios) {
+            double share = kCommonRatioShare * total;
+            for (std::size_t i = 0; i < members.size(); ++i)
+                if (std::fabs(members[i].second - r) <= kSameRatio * r)
+                    share += w[i];
+            cost.push_back(-std::log(std::max(share, 1e-300)));
+        }
+        const double least = *std::min_element(cost.begin(), cost.end());
+        for (double& c : cost)
+            c -= least;
+        return ratioCosts.emplace(key, std::move(cost)).first->second;
+    }
 
     [[nodiscard]] bool published() const { return cons.ranking == DesignRanking::Published; }
     [[nodiscard]] static long sizeStep(double params)
@@ -387,24 +491,30 @@ struct Search {
     {
         const auto n = static_cast<double>(s.params);
         const double ratio = static_cast<double>(s.f) / static_cast<double>(s.d);
-        s.prior = priorDistance(body(n, s.d, s.tied), s.d, s.L);
+        const double bodyN = body(n, s.d, s.tied);
+        s.prior = priorDistance(bodyN, s.d, s.L);
         double ffn = INFINITY;
-        if (cons.ffnRule == FfnRule::Llama)
+        if (cons.ffnRule == FfnRule::Llama) {
             ffn = std::fabs(ratio - kSwiGluRatio) / (0.05 * kSwiGluRatio);
-        else
-            for (double want : ffnRatiosOf(cons))
-                ffn = std::min(ffn, std::fabs(ratio - want) / (0.05 * want));
+        } else {
+            const std::vector<double>* share = members.empty() ? nullptr : &ratiosCostAt(bodyN);
+            for (std::size_t i = 0; i < ratios.size(); ++i)
+                ffn = std::min(ffn, std::fabs(ratio - ratios[i]) / (0.05 * ratios[i]) +
+                                        (share != nullptr ? kRatioShareWeight * (*share)[i] : 0.0));
+        }
         ffn *= 0.5; // the prior already places the depth the FFN leads to
         const double head = s.h == preferredHeadDim(s.d, cons.headDims) ? 0.0 : 0.5;
         // Tied below 1B (Qwen2.5-0.5B, SmolLM, MobileLLM, Llama-3.2-1B), untied above.
         const bool small = n < 1e9;
         const double tie = cons.tie == TieMode::Either && s.tied != small ? 0.25 : 0.0;
         const double kv = autoKv && !small && s.K == s.H ? 0.25 : 0.0;
-        const double width = roundWidth(s.d) ? 0.0 : 0.5;
+        // A --like model's own width and depth are what it asks for, round or not.
+        const double round =
+            (s.d == likeHidden ? 0.0 : widthPenalty(s.d)) + (s.L == likeLayers ? 0.0 : depthPenalty(s.L));
         // Within the tolerance every shape is on target, but a practitioner asked for N takes
-        // the shape nearest N: the edge of the tolerance costs one unit.
-        const double miss = 0.3 * std::fabs(s.error) / tolerance;
-        return s.prior + ffn + head + tie + kv + width + miss;
+        // the shape nearest N: the edge of the tolerance costs kMissWeight.
+        const double miss = kMissWeight * std::fabs(s.error) / tolerance;
+        return s.prior + ffn + head + tie + kv + round + miss;
     }
 };
 
@@ -480,6 +590,8 @@ std::string reasonFor(const Search& s, const Shape& x, const DesignConstraints& 
          " L=" + std::to_string(x.L) + " N/L " + formatFixed(nl, 1) + " (trend " + formatFixed(x.center, 1) +
          ", band " + formatFixed(x.band.low, 0) + "–" + formatFixed(x.band.high, 0) + "); ";
     r += std::to_string(x.H) + " heads × " + std::to_string(x.h);
+    if (x.H * x.h != x.d)
+        r += " (attention " + std::to_string(x.H * x.h) + " wide)";
     if (x.K != x.H)
         r += ", " + std::to_string(x.K) + " kv heads";
     r += x.h == preferredHeadDim(x.d, c.headDims) ? "" : " (not the preferred head_dim)";
@@ -606,6 +718,31 @@ bool askedFor(const Finding& f, const DesignConstraints& c)
     return false;
 }
 
+/// Two shapes within one width step (64) and one layer of each other are the same shape up to
+/// rounding (issue 15 counts a published shape as found when a row is that close), so a
+/// shortlist row stands for its neighbours: five rows of one width at depths ±1 would show
+/// one shape five times. The row `x` folds into, if any.
+constexpr Count kFoldWidth = 64;
+constexpr Count kFoldLayers = 1;
+/// At most this many rows share a width, so the shortlist spreads over widths: at one size
+/// released models cluster at two or three widths (1B: 2048 × 16, 2048 × 22, 1280 × 54).
+constexpr std::size_t kMaxRowsPerWidth = 3;
+
+DesignCandidate* foldsInto(std::vector<DesignCandidate>& rows, const Shape& x)
+{
+    for (DesignCandidate& r : rows)
+        if (std::abs(r.config.hiddenSize - x.d) <= kFoldWidth &&
+            std::abs(r.config.numHiddenLayers - x.L) <= kFoldLayers)
+            return &r;
+    return nullptr;
+}
+
+std::size_t rowsOfWidth(const std::vector<DesignCandidate>& rows, Count d)
+{
+    return static_cast<std::size_t>(std::count_if(
+        rows.begin(), rows.end(), [&](const DesignCandidate& r) { return r.config.hiddenSize == d; }));
+}
+
 DesignCandidate makeCandidate(const Search& s, const Shape& x, const ModelConfig& base)
 {
     DesignCandidate c;
@@ -694,7 +831,11 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
     Search s{target, constraints, target.kind, result.targetValue, result.tolerance, result.trend,
              topK,   {},          {}};
     s.sizeKnown = result.searchKind == DesignTargetKind::Params;
-    s.autoKv = !constraints.kvHeads && constraints.kvHeadChoices.empty();
+    s.autoKv =
+        !constraints.kvHeads && constraints.kvHeadChoices.empty() && constraints.kvGroupChoices.empty();
+    s.ratios = ffnRatiosOf(constraints);
+    if (constraints.ranking == DesignRanking::Published)
+        s.loadMembers();
     result.ranking = constraints.ranking;
     const std::vector<Count> kvList = kvChoices(constraints, s.sizeKnown, s.value);
     const Count hiddenMultiple = constraints.hiddenMultipleByScale && s.sizeKnown
@@ -726,27 +867,45 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
                             families,
                         "hidden " + std::to_string(d));
                 double shallowest = INFINITY;
-                for (Count kv : kvList) {
-                    Shape proto;
-                    proto.d = d;
-                    proto.h = h;
-                    proto.H = d / h;
-                    proto.K = kv == 0 ? proto.H : kv;
-                    if (proto.K > proto.H || proto.H % proto.K != 0)
-                        continue;
-                    proto.tied = tied;
-                    cfg.hiddenSize = d;
-                    cfg.numAttentionHeads = proto.H;
-                    cfg.numKeyValueHeads = proto.K;
-                    cfg.headDim = h;
-                    cfg.tieWordEmbeddings = tied;
-                    for (Count f : ffnSizes(constraints, d)) {
-                        proto.f = f;
-                        cfg.intermediateSize = f;
-                        ++result.shapesConsidered;
-                        shallowest =
-                            std::min(shallowest, searchFamily(s, cfg, proto, pool, result.shapesEvaluated,
-                                                              minMetric, maxMetric));
+                // Head counts: d / h, and a preset's attention widths other than d.
+                std::vector<Count> headCounts{d / h};
+                for (double r : constraints.attentionWidthRatios) {
+                    const auto H =
+                        static_cast<Count>(std::llround(r * static_cast<double>(d) / static_cast<double>(h)));
+                    if (H >= 1 && d % H == 0 &&
+                        std::find(headCounts.begin(), headCounts.end(), H) == headCounts.end())
+                        headCounts.push_back(H);
+                }
+                for (Count heads : headCounts) {
+                    // A preset's GQA group sizes give K = H / g at this head count.
+                    std::vector<Count> kvHere = kvList;
+                    if (!constraints.kvHeads)
+                        for (Count g : constraints.kvGroupChoices)
+                            if (heads % g == 0 &&
+                                std::find(kvHere.begin(), kvHere.end(), heads / g) == kvHere.end())
+                                kvHere.push_back(heads / g);
+                    for (Count kv : kvHere) {
+                        Shape proto;
+                        proto.d = d;
+                        proto.h = h;
+                        proto.H = heads;
+                        proto.K = kv == 0 ? proto.H : kv;
+                        if (proto.K > proto.H || proto.H % proto.K != 0)
+                            continue;
+                        proto.tied = tied;
+                        cfg.hiddenSize = d;
+                        cfg.numAttentionHeads = proto.H;
+                        cfg.numKeyValueHeads = proto.K;
+                        cfg.headDim = h;
+                        cfg.tieWordEmbeddings = tied;
+                        for (Count f : ffnSizes(constraints, d)) {
+                            proto.f = f;
+                            cfg.intermediateSize = f;
+                            ++result.shapesConsidered;
+                            shallowest =
+                                std::min(shallowest, searchFamily(s, cfg, proto, pool, result.shapesEvaluated,
+                                                                  minMetric, maxMetric));
+                        }
                     }
                 }
                 if (std::isfinite(shallowest) && !worthWidening(s, shallowest, pool))
@@ -763,10 +922,10 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
     std::size_t validations = 0;
     std::size_t filtered = 0;
     std::string firstFiltered;
-    // One row per (d, L): the best of its head_dim, kv, FFN and tying variants stands for it,
-    // so the rows are distinct (d, L, H, K) shapes and no two share both width and depth.
+    // One row per shape: the best of its head_dim, kv, FFN and tying variants stands for it,
+    // and so do the shapes within one width step and one layer of it (foldsInto()), so the rows
+    // are distinct (d, L, H, K) shapes that differ by more than rounding.
     std::map<std::pair<Count, Count>, DesignCandidate*> rows;
-    std::set<std::pair<Count, Count>> uncleanShapes;
 
     result.candidates.reserve(topK);
     for (const Shape& x : pool.shapes) {
@@ -776,8 +935,17 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
                 ++it->second->variants;
             continue;
         }
+        // The published ranking's shortlist folds near-duplicates; the family trend (and the
+        // ladder's rungs, whose DP needs every depth) lists every (d, L).
+        const bool fold = s.published();
+        if (DesignCandidate* near = fold ? foldsInto(result.candidates, x) : nullptr) {
+            ++near->variants;
+            continue;
+        }
         if (result.candidates.size() >= topK)
             continue; // still counting variants of the listed rows
+        if (fold && rowsOfWidth(result.candidates, x.d) >= kMaxRowsPerWidth)
+            continue;
         DesignCandidate c = makeCandidate(s, x, base);
         if (constraints.requireClean) {
             if (validations++ >= kMaxValidations)
@@ -789,7 +957,11 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
             if (c.findings != 0) {
                 for (const Finding& f : report.findings)
                     uncleanCodes.insert(std::string(f.codeName()));
-                if (unclean.size() < topK && uncleanShapes.insert(key).second)
+                if (unclean.size() < topK &&
+                    (fold ? foldsInto(unclean, x) == nullptr && rowsOfWidth(unclean, x.d) < kMaxRowsPerWidth
+                          : std::none_of(unclean.begin(), unclean.end(), [&](const DesignCandidate& u) {
+                                return u.config.hiddenSize == x.d && u.config.numHiddenLayers == x.L;
+                            })))
                     unclean.push_back(std::move(c));
                 continue;
             }

@@ -135,12 +135,17 @@ ordered_json toJson(const DesignConstraints& c)
         j["kv_heads"] = *c.kvHeads;
     else if (!c.kvHeadChoices.empty())
         j["kv_heads"] = c.kvHeadChoices; // 0: one per head
+    if (!c.kvHeads && !c.kvGroupChoices.empty())
+        j["kv_groups"] = c.kvGroupChoices; // query heads per kv head
+    if (!c.attentionWidthRatios.empty())
+        j["attention_width_ratios"] = c.attentionWidthRatios; // H·head_dim / hidden_size besides 1
     else
         j["kv_heads"] = "by size";
     j["model_type"] = toString(c.modelType);
     j["ranking"] = toString(c.ranking);
     j["prefer_family"] = c.preferFamily;
     j["exclude_model"] = c.excludeModel;
+    j["like_model"] = c.likeModel;
     j["tie"] = toString(c.tie);
     j["position"] = toString(c.position);
     j["vocab"] = c.vocab;

@@ -26,8 +26,11 @@ namespace llamascope {
 
 namespace {
 
-constexpr double kSizeBandwidth = 0.5;  ///< ln N: neighbours within ×1.65 weigh e^-½
-constexpr double kShapeBandwidth = 0.1; ///< ln d and ln L: ±10 % is one kernel width
+constexpr double kSizeBandwidth = 0.5; ///< ln N: neighbours within ×1.65 weigh e^-½
+/// ln(d/L): one kernel width is ±15 % in width per layer. At a fixed size and FFN ratio one
+/// layer more or less moves d/L by 1.5 × the layer's share (5 % at 32 layers), so a kernel
+/// width spans about three layers either way.
+constexpr double kAspectBandwidth = 0.15;
 constexpr double kFamilyWeight = 4.0;
 constexpr double kMaxDistance = 10.0;
 
@@ -139,18 +142,18 @@ ShapePrior::ShapePrior(double params, std::string_view preferFamily, std::string
         }
         // Points below 10⁻⁴ of the total weight cannot move a distance by 0.01.
         if (p.weight >= 1e-4 * sum)
-            points_.push_back({p.logD, p.logL, p.weight / sum});
+            points_.push_back({p.logD - p.logL, p.weight / sum});
     }
     range_ = {std::exp(lo), std::exp(hi)};
 }
 
 double ShapePrior::distance(Count hidden, Count layers) const
 {
-    const double d = std::log(static_cast<double>(hidden)), l = std::log(static_cast<double>(layers));
+    const double aspect = std::log(static_cast<double>(hidden) / static_cast<double>(layers));
     double density = 0;
     for (const Point& p : points_) {
-        const double a = (d - p.logD) / kShapeBandwidth, b = (l - p.logL) / kShapeBandwidth;
-        density += p.weight * std::exp(-0.5 * (a * a + b * b));
+        const double a = (aspect - p.logAspect) / kAspectBandwidth;
+        density += p.weight * std::exp(-0.5 * a * a);
     }
     if (density <= std::exp(-0.5 * kMaxDistance * kMaxDistance))
         return kMaxDistance;
@@ -253,19 +256,35 @@ DesignConstraints constraintsLike(std::string_view name, const DesignConstraints
     std::erase_if(members, [](const PublishedModel* m) { return m->experts > 0; });
     if (members.empty())
         return c;
-    // Widths, head_dims and kv head counts: what the whole family uses.
-    std::set<Count> headDims, kv{0, 8};
+    // Widths, head_dims and kv head counts: what the whole family uses, with the common
+    // choices (head_dim 64 and 128, multi-head and 8 kv heads). The GQA group sizes (query heads
+    // per kv head) carry over to widths the family has not used: MobileLLM-125M's 9/3 is the
+    // group of 3 its 350M and 600M use at 15/5 and 18/6.
+    std::set<Count> headDims{64, 128}, kv{0, 8}, groups;
     bool learned = false;
     Count multiple = 0;
     for (const PublishedModel* m : members) {
         headDims.insert(m->headDim);
         kv.insert(m->kvHeads == m->heads ? 0 : m->kvHeads);
+        if (m->kvHeads < m->heads && m->heads % m->kvHeads == 0)
+            groups.insert(m->heads / m->kvHeads);
         learned = learned || m->family == "opt" || m->family == "gpt3";
         multiple = std::gcd(multiple, m->hidden);
     }
     c.headDims.assign(headDims.begin(), headDims.end());
     c.kvHeads.reset();
     c.kvHeadChoices.assign(kv.begin(), kv.end());
+    c.kvGroupChoices.assign(groups.begin(), groups.end());
+    // Attention wider or narrower than the model (Qwen3, Gemma, Mistral-NeMo: head_dim is set,
+    // not d / H): the ratios the members use.
+    std::set<long long> widths;
+    for (const PublishedModel* m : members)
+        if (m->heads * m->headDim != m->hidden)
+            widths.insert(std::llround(1000.0 * static_cast<double>(m->heads * m->headDim) /
+                                       static_cast<double>(m->hidden)));
+    c.attentionWidthRatios.clear();
+    for (long long w : widths)
+        c.attentionWidthRatios.push_back(static_cast<double>(w) / 1000.0);
     if (learned)
         c.position = PositionType::Learned;
     // The largest of 256, 128, 64 that divides every member's width (64 if none does).
@@ -274,10 +293,11 @@ DesignConstraints constraintsLike(std::string_view name, const DesignConstraints
     if (members.size() == 1 && exclude.empty()) {
         c.vocab = members.front()->vocab;
         c.context = members.front()->context;
+        c.likeModel = members.front()->name;
     }
     // The ratios practitioners reach for whatever the family (LLaMA's 8/3, Llama 3's 3.5,
     // Llama-3.2-1B's and GPT's 4.0 as 8/3 gated) come with the family's own.
-    std::set<long long> ratios{2667, 3500};
+    std::set<long long> ratios{2667, 3500, 4000};
     bool anyTied = false, anyUntied = false;
     for (const PublishedModel* m : members) {
         // A GELU/ReLU MLP has two d×f matrices; a gated one with the same parameters has

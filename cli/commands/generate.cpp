@@ -260,11 +260,12 @@ std::string describeConstraints(const DesignConstraints& c)
             groups += (groups.empty() ? "" : "/") + std::to_string(g);
         s += " or " + groups + " query heads per kv head";
     }
-    if (!c.attentionWidthRatios.empty()) {
+    if (!c.attentionWidths.empty()) {
         std::string widths;
-        for (double r : c.attentionWidthRatios)
-            widths += (widths.empty() ? "" : "/") + formatFixed(r, 3);
-        s += " · attention d or " + widths + "·d wide";
+        for (const AttentionWidth& w : c.attentionWidths)
+            widths += (widths.empty() ? "" : ", ") + formatFixed(w.ratio, 3) + "·d in heads of " +
+                      std::to_string(w.headDim);
+        s += " · attention d or " + widths;
     }
     s += " · ranking " + std::string(toString(c.ranking));
     s += " · " + std::string(toString(c.tie)) + " embeddings · " + std::string(toString(c.position)) +

@@ -272,12 +272,13 @@ TEST(Published, PresetsCarryGroupsAttentionWidthsAndTheModel)
     // 20/5, 25/5); with 125M's own 9/3, the groups are {3, 4, 5}.
     const DesignConstraints mobile = constraintsLike("mobilellm");
     EXPECT_EQ(mobile.kvGroupChoices, (std::vector<Count>{3, 4, 5}));
-    EXPECT_TRUE(mobile.attentionWidthRatios.empty()); // every member's heads × head_dim is d
+    EXPECT_TRUE(mobile.attentionWidths.empty()); // every member's heads × head_dim is d
     // Qwen3: 0.6B has 16 × 128 = 2048 on d = 1024 (2.0); 4B 32 × 128 on 2560 and 32B 64 × 128 on
     // 5120 (1.6); the others are 1.
     const DesignConstraints qwen3 = constraintsLike("qwen3");
-    EXPECT_EQ(qwen3.attentionWidthRatios, (std::vector<double>{1.6, 2.0}));
-    EXPECT_EQ(constraintsLike("qwen3", {}, "Qwen3-0.6B").attentionWidthRatios, (std::vector<double>{1.6}));
+    EXPECT_EQ(qwen3.attentionWidths, (std::vector<AttentionWidth>{{128, 1.6}, {128, 2.0}}));
+    EXPECT_EQ(constraintsLike("qwen3", {}, "Qwen3-0.6B").attentionWidths,
+              (std::vector<AttentionWidth>{{128, 1.6}}));
     for (double r : {8.0 / 3.0, 3.5, 4.0}) {
         bool found = std::fabs(qwen3.ffnRatio - r) < 1e-3;
         for (double x : qwen3.extraFfnRatios)
@@ -296,7 +297,7 @@ TEST(Published, PresetsCarryGroupsAttentionWidthsAndTheModel)
     base.vocab = m->vocab;
     base.context = m->context;
     const DesignConstraints gemma2 = constraintsLike("gemma2", base, m->name);
-    EXPECT_EQ(gemma2.attentionWidthRatios, (std::vector<double>{0.889, 1.143}));
+    EXPECT_EQ(gemma2.attentionWidths, (std::vector<AttentionWidth>{{128, 0.889}, {256, 1.143}}));
     DesignTarget t;
     t.value = static_cast<double>(publishedParameterCount(*m));
     const DesignResult r = design(t, gemma2, 5);

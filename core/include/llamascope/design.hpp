@@ -171,6 +171,13 @@ PublishedPlacement placeAmongPublished(const ModelConfig& config);
 Table placementTable(const std::vector<PublishedPlacement>& rows);
 nlohmann::ordered_json toJson(const PublishedPlacement& p);
 
+/// An attention width other than the model's: H·headDim = ratio·d (DesignConstraints).
+struct AttentionWidth {
+    Count headDim = 0;
+    double ratio = 1;
+    bool operator==(const AttentionWidth&) const = default;
+};
+
 struct DesignConstraints {
     std::vector<Count> headDims = {64, 128}; ///< allowed head_dim values
     Count hiddenMultiple = 64;               ///< hidden_size is a multiple of this and of head_dim
@@ -199,11 +206,11 @@ struct DesignConstraints {
     /// Query heads per kv head to try as well when kvHeads is unset (a --like preset's GQA
     /// groups: MobileLLM's 3, Gemma 2's 2): at a width with H heads, K = H / g where g divides H.
     std::vector<Count> kvGroupChoices;
-    /// Attention widths to try besides hidden_size, as H·head_dim / hidden_size (a --like
-    /// preset's: Qwen3-4B's 32 × 128 on 2560 is 1.6, Gemma-2-2B's 8 × 256 on 2304 is 0.889).
-    /// At each width and head_dim the head count H = round(ratio·d / head_dim) is tried when it
-    /// divides d (so the file loads in transformers 5) and differs from d / head_dim.
-    std::vector<double> attentionWidthRatios;
+    /// Attention widths to try besides hidden_size (a --like preset's: Qwen3-4B's 32 heads of 128
+    /// on 2560 is 1.6·d, Gemma-2-2B's 8 of 256 on 2304 is 0.889·d). At width d the head count
+    /// H = round(ratio·d / headDim) is tried with that head_dim (if allowed) when it divides d
+    /// (so the file loads in transformers 5) and differs from d / headDim.
+    std::vector<AttentionWidth> attentionWidths;
     TieMode tie = TieMode::Either;
     PositionType position = PositionType::Rope;
     ModelType modelType = ModelType::Llama; ///< the family the configs are written for

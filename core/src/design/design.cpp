@@ -100,9 +100,10 @@ void checkConstraints(const DesignConstraints& c)
     need(c.kvHeadChoices.size() <= 16, "at most 16 kv head choices");
     for (Count k : c.kvHeadChoices)
         need(k <= 65536, "kv heads must be in 0..65536 (0: one per head)");
-    need(c.attentionWidthRatios.size() <= 8, "at most 8 attention width ratios");
-    for (double r : c.attentionWidthRatios)
-        need(std::isfinite(r) && r > 0 && r <= 16, "attention width ratios must be in (0, 16]");
+    need(c.attentionWidths.size() <= 8, "at most 8 attention widths");
+    for (const AttentionWidth& w : c.attentionWidths)
+        need(w.headDim >= 1 && w.headDim <= 4096 && std::isfinite(w.ratio) && w.ratio > 0 && w.ratio <= 16,
+             "attention widths need a head_dim in 1..4096 and a ratio in (0, 16]");
     need(c.kvGroupChoices.size() <= 16, "at most 16 kv group sizes");
     for (Count g : c.kvGroupChoices)
         need(g >= 2 && g <= 65536, "query heads per kv head must be in 2..65536");
@@ -202,8 +203,8 @@ double familyCount(const DesignConstraints& c)
             }
         }
     }
-    // Each attention width ratio can add a head count per width.
-    return total * static_cast<double>(1 + c.attentionWidthRatios.size());
+    // Each attention width can add a head count per width.
+    return total * static_cast<double>(1 + c.attentionWidths.size());
 }
 
 /// Widths of the form m·2^k with odd m <= 15 tile evenly on every accelerator and split
@@ -869,10 +870,10 @@ DesignResult design(const DesignTarget& target, const DesignConstraints& constra
                 double shallowest = INFINITY;
                 // Head counts: d / h, and a preset's attention widths other than d.
                 std::vector<Count> headCounts{d / h};
-                for (double r : constraints.attentionWidthRatios) {
-                    const auto H =
-                        static_cast<Count>(std::llround(r * static_cast<double>(d) / static_cast<double>(h)));
-                    if (H >= 1 && d % H == 0 &&
+                for (const AttentionWidth& w : constraints.attentionWidths) {
+                    const auto H = static_cast<Count>(
+                        std::llround(w.ratio * static_cast<double>(d) / static_cast<double>(h)));
+                    if (w.headDim == h && H >= 1 && d % H == 0 &&
                         std::find(headCounts.begin(), headCounts.end(), H) == headCounts.end())
                         headCounts.push_back(H);
                 }

@@ -137,9 +137,12 @@ ordered_json toJson(const DesignConstraints& c)
         j["kv_heads"] = c.kvHeadChoices; // 0: one per head
     if (!c.kvHeads && !c.kvGroupChoices.empty())
         j["kv_groups"] = c.kvGroupChoices; // query heads per kv head
-    if (!c.attentionWidthRatios.empty())
-        j["attention_width_ratios"] = c.attentionWidthRatios; // H·head_dim / hidden_size besides 1
-    else
+    if (!c.attentionWidths.empty()) {
+        ordered_json widths = ordered_json::array();
+        for (const AttentionWidth& w : c.attentionWidths)
+            widths.push_back({{"head_dim", w.headDim}, {"ratio", w.ratio}}); // H·head_dim / hidden_size
+        j["attention_widths"] = widths;
+    } else
         j["kv_heads"] = "by size";
     j["model_type"] = toString(c.modelType);
     j["ranking"] = toString(c.ranking);

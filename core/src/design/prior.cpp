@@ -276,15 +276,15 @@ DesignConstraints constraintsLike(std::string_view name, const DesignConstraints
     c.kvHeadChoices.assign(kv.begin(), kv.end());
     c.kvGroupChoices.assign(groups.begin(), groups.end());
     // Attention wider or narrower than the model (Qwen3, Gemma, Mistral-NeMo: head_dim is set,
-    // not d / H): the ratios the members use.
-    std::set<long long> widths;
+    // not d / H): the ratios the members use, each with its head_dim.
+    std::set<std::pair<Count, long long>> widths;
     for (const PublishedModel* m : members)
         if (m->heads * m->headDim != m->hidden)
-            widths.insert(std::llround(1000.0 * static_cast<double>(m->heads * m->headDim) /
-                                       static_cast<double>(m->hidden)));
-    c.attentionWidthRatios.clear();
-    for (long long w : widths)
-        c.attentionWidthRatios.push_back(static_cast<double>(w) / 1000.0);
+            widths.emplace(m->headDim, std::llround(1000.0 * static_cast<double>(m->heads * m->headDim) /
+                                                    static_cast<double>(m->hidden)));
+    c.attentionWidths.clear();
+    for (const auto& [h, w] : widths)
+        c.attentionWidths.push_back({h, static_cast<double>(w) / 1000.0});
     if (learned)
         c.position = PositionType::Learned;
     // The largest of 256, 128, 64 that divides every member's width (64 if none does).

@@ -130,7 +130,7 @@ std::vector<Count> ffnSizes(const DesignConstraints& c, Count d)
     const Count m = c.ffnMultiple;
     if (c.ffnRule == FfnRule::Llama) {
         // LLaMA's FeedForward(dim, hidden_dim=4·dim, multiple_of): int(2·hidden_dim/3), rounded up.
-        const Count hidden = (2 * 4 * d) / 3;
+        const Count hidden = Count{8} * d / 3;
         return {m * ((hidden + m - 1) / m)};
     }
     std::vector<Count> out;
@@ -189,7 +189,8 @@ double familyCount(const DesignConstraints& c)
     double total = 0;
     const double ties = c.tie == TieMode::Either ? 2 : 1;
     for (Count h : std::set<Count>(c.headDims.begin(), c.headDims.end())) {
-        const Count step = std::lcm(c.hiddenMultiple, h);
+        // checkConstraints() keeps both factors >= 1, so the step is too (said for the analyzer).
+        const Count step = std::max<Count>(1, std::lcm(c.hiddenMultiple, h));
         for (Count d = (c.minHidden + step - 1) / step * step; d <= c.maxHidden; d += step) {
             if (c.ffnRule == FfnRule::Llama || c.ffnTolerance <= 0) {
                 total += ties;

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <set>
@@ -131,7 +132,8 @@ ShapePrior::ShapePrior(double params, std::string_view preferFamily, std::string
     if (sum <= 0)
         throw std::logic_error("the published data set has no dense model");
     center_ = std::exp(mean / sum);
-    double lo = INFINITY, hi = -INFINITY;
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -lo;
     std::stable_sort(all.begin(), all.end(),
                      [](const Weighted& a, const Weighted& b) { return a.weight > b.weight; });
     for (const Weighted& p : all) {

@@ -134,13 +134,17 @@ void addDeviceOptions(po::options_description& options, bool withCost)
         "accelerators", po::value<std::string>(),
         "accelerator table to use instead of the built-in one (same format as core/data/accelerators.json)")(
         "headroom", po::value<std::string>(),
-        "share of a device kept free for what the model does not count: CUDA context, workspaces, "
-        "fragmentation (default 10%)");
+        (std::string("share of a device kept free for what the model does not count: CUDA context, "
+                     "workspaces, fragmentation (default ") +
+         formatPercent(kDefaultHeadroom) + ")")
+            .c_str());
     if (!withCost)
         return;
-    options.add_options()("mfu", po::value<std::string>()->default_value("0.4"),
+    const CostOptions defaults;
+    options.add_options()("mfu", po::value<std::string>()->default_value(formatNumber(defaults.mfu)),
                           "model FLOPs utilisation, e.g. 0.4 or 40%")(
-        "num-devices", po::value<std::string>()->default_value("1"), "accelerators training together")(
+        "num-devices", po::value<std::string>()->default_value(std::to_string(defaults.devices)),
+        "accelerators training together")(
         "precision", choiceValue(precisionTable()),
         choicesHelp("peak to use (default: the training dtype's)", precisionTable()).c_str())(
         "tokens", po::value<std::string>(), "training tokens D for the time estimate (default: 20·N)");

@@ -99,13 +99,16 @@ void printText(const ModelConfig& c, const ForwardResult& r, const std::string& 
 
 int run(const std::vector<std::string>& args, Context& ctx)
 {
+    const ForwardOptions defaults;
     po::options_description options("options");
     options.add_options()("weights", po::value<std::string>(),
                           "safetensors checkpoint: a file, a model.safetensors.index.json, or a folder "
-                          "(default: random init)")("seq", po::value<std::string>(),
-                                                    "sequence length T (default 128)")(
-        "batch", po::value<std::string>()->default_value("1"), "batch size B")(
-        "seed", po::value<std::string>()->default_value("0"), "seed of the random init and random tokens")(
+                          "(default: random init)")(
+        "seq", po::value<std::string>(),
+        ("sequence length T (default " + std::to_string(defaults.seqLen) + ", or --tokens' length)").c_str())(
+        "batch", po::value<std::string>()->default_value(std::to_string(defaults.batch)),
+        "batch size B")("seed", po::value<std::string>()->default_value(std::to_string(defaults.seed)),
+                        "seed of the random init and random tokens")(
         "tokens", po::value<std::string>(), "token ids, comma-separated, B·T of them (default: random)")(
         "logits-out", po::value<std::string>(),
         "write the logits as .npy (float32 [B, T, V]); never over an existing file without --force, "
@@ -142,7 +145,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
                              " ids, not a multiple of --batch " + std::to_string(o.batch));
     }
     o.seqLen = p.vm.count("seq")  ? parsePositive(p.vm["seq"].as<std::string>(), "seq")
-               : o.tokens.empty() ? 128
+               : o.tokens.empty() ? defaults.seqLen
                                   : static_cast<Count>(o.tokens.size()) / o.batch;
     const std::string logitsOut = p.vm.count("logits-out") ? p.vm["logits-out"].as<std::string>() : "";
     o.keepLogits = !logitsOut.empty();

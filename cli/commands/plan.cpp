@@ -59,24 +59,27 @@ void addOptions(po::options_description& all)
                          "fused RMSNorm kernel (Apex/TE): keeps the 16-bit input, not an fp32 copy")(
         "fused-swiglu", "fused SwiGLU kernel: keeps gate and up, recomputes SiLU")(
         "fused-ce", "fused cross-entropy (Megatron-LM): keeps fp32 logits only")(
-        "vocab-parallel", po::value<std::string>()->default_value("yes"),
+        "vocab-parallel", po::value<std::string>()->default_value(defaults.vocabParallel ? "yes" : "no"),
         "yes or no: split embedding and lm_head by vocabulary under tensor parallelism");
     po::options_description step("step and run");
     step.add_options()("seq", po::value<std::string>(),
                        "tokens per sequence s (default: the context length)")(
-        "global-batch", po::value<std::string>()->default_value("4Mi"),
+        "global-batch",
+        po::value<std::string>()->default_value(
+            formatBinaryExact(static_cast<std::int64_t>(defaults.globalBatchTokens))),
         "tokens per optimizer step: 4M, 4Mi (2^22), or sequences: 1024seq")(
-        "batch-tolerance", po::value<std::string>()->default_value("5%"),
+        "batch-tolerance", po::value<std::string>()->default_value(formatPercent(defaults.batchTolerance)),
         "how far dp × micro-batch × accumulation may round the global batch")(
-        "headroom", po::value<std::string>(), "share of each GPU kept free (default 10%)")(
-        "efficiency", po::value<std::string>()->default_value("50%"),
+        "headroom", po::value<std::string>(),
+        ("share of each GPU kept free (default " + formatPercent(defaults.headroom) + ")").c_str())(
+        "efficiency", po::value<std::string>()->default_value(formatPercent(defaults.efficiency)),
         "share of the peak the compute sustains (HFU before communication and bubbles)")(
         "precision", choiceValue(precisionTable()),
         choicesHelp("peak to use (default: the compute dtype's)", precisionTable()).c_str())(
         "convention", enumValue(flopConventionTable(), defaults.convention),
         choicesHelp("model FLOPs convention for MFU", flopConventionTable()).c_str())(
         "no-overlap", "assume no communication hides behind compute")(
-        "bucket", po::value<std::string>()->default_value("25MiB"),
+        "bucket", po::value<std::string>()->default_value(formatBinaryExact(defaults.bucketBytes) + "B"),
         "gradient-reduction bucket (DDP, ZeRO 1–2)")(
         "tokens", po::value<std::string>(),
         "training tokens for the run totals (default: Chinchilla's 20·N)");
@@ -97,11 +100,14 @@ void addOptions(po::options_description& all)
         "max-tp", po::value<std::string>(), "largest tensor-parallel size searched (default: GPUs per node)");
     po::options_description inference("inference (--inference)");
     inference.add_options()("inference", "plan serving instead of training")(
-        "batch", po::value<std::string>()->default_value("1"), "sequences decoded together")(
-        "prompt", po::value<std::string>(), "prompt tokens (default: the context length)")(
-        "generate", po::value<std::string>()->default_value("256"), "tokens generated per sequence")(
-        "kv-dtype", enumValue(storageDtypeTable(), inferenceDefaults.kvDtype),
-        choicesHelp("KV cache dtype", storageDtypeTable()).c_str())(
+        "batch", po::value<std::string>()->default_value(std::to_string(inferenceDefaults.batch)),
+        "sequences decoded together")("prompt", po::value<std::string>(),
+                                      "prompt tokens (default: the context length)")(
+        "generate",
+        po::value<std::string>()->default_value(std::to_string(inferenceDefaults.generatedTokens)),
+        "tokens generated per sequence")("kv-dtype",
+                                         enumValue(storageDtypeTable(), inferenceDefaults.kvDtype),
+                                         choicesHelp("KV cache dtype", storageDtypeTable()).c_str())(
         "window", po::value<std::string>(),
         "sliding-window attention on every layer: keys kept (default: the config's window on its sliding "
         "layers)");

@@ -47,13 +47,15 @@ Table verifyTable(const std::vector<VerifyRow>& rows)
 
 int run(const std::vector<std::string>& args, Context& ctx)
 {
+    const VerifyOptions defaults;
     po::options_description options("options");
-    options.add_options()("seq", po::value<std::string>()->default_value("64"),
+    options.add_options()("seq", po::value<std::string>()->default_value(std::to_string(defaults.seqLen)),
                           "sequence length T of each run")(
-        "seed", po::value<std::string>()->default_value("0"), "seed of the random init and tokens")(
-        "format", po::value<std::string>()->default_value("text"),
-        "text, json, csv or markdown")("paths", po::value<std::vector<std::string>>()->default_value({}, ""),
-                                       "configs, folders or bundled names");
+        "seed", po::value<std::string>()->default_value(std::to_string(defaults.seed)),
+        "seed of the random init and tokens")("format", po::value<std::string>()->default_value("text"),
+                                              "text, json, csv or markdown")(
+        "paths", po::value<std::vector<std::string>>()->default_value({}, ""),
+        "configs, folders or bundled names");
     addRunOptions(options);
     po::positional_options_description positional;
     positional.add("paths", -1);

@@ -101,6 +101,22 @@ std::string formatBytes(double bytes)
     return unit == 0 ? formatFixed(v, 0) + " B" : formatFixed(v, 2) + " " + kUnits[unit];
 }
 
+std::string formatBinaryExact(std::int64_t value)
+{
+    static constexpr const char* kUnits[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi"};
+    int unit = 0;
+    while (unit < 5 && value != 0 && value % 1024 == 0) {
+        value /= 1024;
+        ++unit;
+    }
+    return std::to_string(value) + kUnits[unit];
+}
+
+std::string formatPercent(double fraction)
+{
+    return formatNumber(std::round(fraction * 1e6) / 1e4) + "%";
+}
+
 std::string formatGigabytes(double bytes)
 {
     return formatFixed(bytes / 1e9, 2) + "G";

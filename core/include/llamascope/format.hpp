@@ -25,6 +25,12 @@ std::string formatShort(double value);
 std::string formatScientific(double value);
 /// Bytes in binary units: 1536 -> "1.50 KiB".
 std::string formatBytes(double bytes);
+/// A whole number in the largest binary unit that divides it exactly, as the option parsers
+/// read it back: 4194304 -> "4Mi", 26214400 -> "25Mi", 1536 -> "1536" (1.5Ki is not exact).
+std::string formatBinaryExact(std::int64_t value);
+/// A fraction as a percentage the option parsers read back, to 1e-4 %: 0.5 -> "50%",
+/// 0.055 -> "5.5%" (not 5.500000000000001).
+std::string formatPercent(double fraction);
 /// Bytes in decimal gigabytes as papers report them: 7.80e9 -> "7.80G".
 std::string formatGigabytes(double bytes);
 

@@ -27,7 +27,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     addRunsOptions(input);
     po::options_description output("output");
     output.add_options()("compare", po::value<std::string>(),
-                         "show the fit beside a law: chinchilla, besiroglu, muennighoff or a law file")(
+                         ("show the fit beside a law: " + lawPresetList() + " or a law file").c_str())(
         "runs-table", "text/markdown/csv: list every run with its predicted loss and residual")(
         "out", po::value<std::string>(), "save the law (with its bootstrap samples) to this file")(
         "force", "overwrite --out")("quiet,q", "no progress on stderr")(

@@ -31,13 +31,15 @@ std::vector<std::filesystem::path> lawInputs(const po::variables_map& vm)
 
 void addLawDesignOptions(po::options_description& o)
 {
-    o.add_options()(
-        "law", po::value<std::string>(),
-        "with --compute: design for the lowest predicted loss under this law (chinchilla, besiroglu, "
-        "muennighoff or a law file) instead of 20 tokens per parameter")(
+    o.add_options()("law", po::value<std::string>(),
+                    ("with --compute: design for the lowest predicted loss under this law (" +
+                     lawPresetList() + " or a law file) instead of 20 tokens per parameter")
+                        .c_str())(
         "compute-ladder", po::value<std::vector<std::string>>()->multitoken(),
-        "FROM TO: a ladder whose --steps budgets spread evenly in log-compute, each rung sized by the law "
-        "(--law, default chinchilla) with D = C/6N");
+        ("FROM TO: a ladder whose --steps budgets spread evenly in log-compute, each rung sized by the law "
+         "(--law, default " +
+         std::string(kDefaultLawName) + ") with D = C/6N")
+            .c_str());
 }
 
 namespace {
@@ -110,7 +112,8 @@ int computeLadder(const po::variables_map& vm, const DesignConstraints& cons, Ou
     const auto& ends = vm["compute-ladder"].as<std::vector<std::string>>();
     if (ends.size() != 2)
         throw UsageError("--compute-ladder takes two budgets, FROM and TO (e.g. --compute-ladder 1e18 1e21)");
-    const ScalingLaw law = lawFrom(vm.count("law") ? vm["law"].as<std::string>() : std::string("chinchilla"));
+    const ScalingLaw law =
+        lawFrom(vm.count("law") ? vm["law"].as<std::string>() : std::string(kDefaultLawName));
     const double from = quantityOption(ends[0], "compute-ladder FROM");
     const double to = quantityOption(ends[1], "compute-ladder TO");
     const Count steps = parsePositive(vm["steps"].as<std::string>(), "steps");

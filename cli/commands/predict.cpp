@@ -66,9 +66,9 @@ int run(const std::vector<std::string>& args, Context& ctx)
                                                    "inference-aware optimum (Sardana et al. 2024)")(
         "unique-tokens", po::value<std::string>(),
         "with --compute: unique tokens available; repeated epochs decay in value (Muennighoff et al. 2023)")(
-        "law", po::value<std::string>()->default_value("chinchilla"),
-        "chinchilla, besiroglu, muennighoff, or a law file from `llamascope fit --out`")(
-        "confidence", po::value<std::string>()->default_value("95%"),
+        "law", po::value<std::string>()->default_value(std::string(kDefaultLawName)),
+        (lawPresetList() + ", or a law file from `llamascope fit --out`").c_str())(
+        "confidence", po::value<std::string>()->default_value(formatPercent(LossPrediction{}.confidence)),
         "interval level (laws with bootstrap samples)")(
         "format", po::value<std::string>()->default_value("text"),
         "text, json, csv or markdown")("model", po::value<std::vector<std::string>>()->default_value({}, ""),

@@ -112,6 +112,14 @@ ScalingLaw lawFrom(const std::string& text)
     return resolveLaw(text);
 }
 
+std::string lawPresetList()
+{
+    std::string out;
+    for (std::string_view name : lawPresetNames())
+        out += (out.empty() ? "" : ", ") + std::string(name);
+    return out;
+}
+
 double quantityOption(const std::string& text, std::string_view option)
 {
     try {

@@ -24,6 +24,8 @@ FitOptions fitOptionsFrom(const po::variables_map& vm);
 
 /// A preset name or a law file; IoError / InvalidArgument as resolveLaw().
 ScalingLaw lawFrom(const std::string& text);
+/// "chinchilla, besiroglu, muennighoff": core's preset names, for help texts.
+std::string lawPresetList();
 
 /// A count with an optional suffix ("1e21", "70B"); UsageError naming the option.
 double quantityOption(const std::string& text, std::string_view option);

@@ -89,6 +89,8 @@ ScalingLaw besirogluLaw();
 ScalingLaw muennighoffLaw();
 /// Preset names, in the order help texts list them.
 std::vector<std::string_view> lawPresetNames();
+/// The law `predict` and `generate --compute-ladder` use when none is named.
+inline constexpr std::string_view kDefaultLawName = "chinchilla";
 std::optional<ScalingLaw> findPresetLaw(std::string_view name);
 
 // ---- law files ------------------------------------------------------------------------------

@@ -68,6 +68,11 @@ const EnumTable<DesignRanking>& designRankingTable()
     return table;
 }
 
+std::string_view toString(DesignRanking r)
+{
+    return designRankingTable().name(r);
+}
+
 std::string_view toString(FfnRule r)
 {
     return ffnRuleTable().name(r);

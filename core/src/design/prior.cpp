@@ -96,11 +96,6 @@ std::string squash(std::string_view s)
 
 } // namespace
 
-std::string_view toString(DesignRanking r)
-{
-    return r == DesignRanking::Published ? "published" : "family-trend";
-}
-
 ShapePrior::ShapePrior(double params, std::string_view preferFamily, std::string_view exclude)
     : params_(params)
 {

@@ -100,6 +100,7 @@ std::vector<ValueHolders> groupBy(const std::vector<FamilyMember>& members,
     for (const FamilyMember& m : members)
         groups[round2(get(m))].push_back(m.name);
     std::vector<ValueHolders> out;
+    out.reserve(groups.size());
     for (auto& [value, names] : groups)
         out.push_back({value, std::move(names)});
     return out;

@@ -63,6 +63,7 @@ const EnumTable<ModelType>& modelTypes()
 {
     static const EnumTable<ModelType> table = [] {
         std::vector<EnumEntry<ModelType>> entries;
+        entries.reserve(kInfos.size());
         for (const ModelTypeInfo& i : kInfos)
             entries.push_back({i.type, i.key, i.traits, {}});
         return EnumTable<ModelType>(std::move(entries));
@@ -88,7 +89,7 @@ ModelConfig ModelConfig::defaults(ModelType type)
     case ModelType::Mixtral:
         c.intermediateSize = 14336;
         c.numKeyValueHeads = 8;
-        c.contextLength = 4096 * 32;
+        c.contextLength = Count{4096} * 32;
         if (type == ModelType::Mistral) {
             c.attention.slidingWindow = 4096;
             c.attention.slidingLayers.rule = SlidingLayers::Rule::All;

@@ -175,7 +175,7 @@ QVariant FindingsModel::sourceData(int row, int column, int role) const
                : unexplained         ? static_cast<int>(*unexplained)
                                      : -1;
     }
-    case IsFindingRole: return false;
+    case IsFindingRole:
     case KnownQuirkRole: return false;
     case SourceRowRole: return row;
     case PointerRole: return QString();

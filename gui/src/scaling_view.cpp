@@ -36,6 +36,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -160,7 +161,8 @@ ChartSpec scalingChartSpec(const ScalingChartData& data, const ScalingLaw& law, 
                      data.gridParameters.front(), data.gridParameters.back());
     if (lossPlane) {
         // Loss on a linear axis spanning the runs, the frontier and the model (not from 0).
-        double lo = INFINITY, hi = -INFINITY;
+        double lo = std::numeric_limits<double>::infinity();
+        double hi = -lo;
         auto span = [&](double l) {
             lo = std::min(lo, l);
             hi = std::max(hi, l);
@@ -185,8 +187,12 @@ ChartSpec scalingChartSpec(const ScalingChartData& data, const ScalingLaw& law, 
                     step = s;
                     break;
                 }
-            for (double t = std::ceil(*spec.y.min / step) * step; t <= *spec.y.max; t += step)
+            // Ticks by index, not by adding `step` to a double (no drift over the axis).
+            const double first = std::ceil(*spec.y.min / step);
+            for (int k = 0; (first + k) * step <= *spec.y.max; ++k) {
+                const double t = (first + k) * step;
                 spec.y.ticks.emplace_back(t, QString::number(t, 'f', step < 0.1 ? 2 : (step < 1 ? 2 : 1)));
+            }
         }
     }
 

@@ -25,6 +25,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <numeric>
 #include <set>
@@ -116,7 +117,8 @@ double evaluate(const Problem& p, const double* x, double* g)
     const Eigen::Index n = p.z1.size();
 
     Eigen::ArrayXd t1 = a - alpha * p.z1;
-    Eigen::ArrayXd t2 = two ? Eigen::ArrayXd(b - beta * p.z2) : Eigen::ArrayXd::Constant(n, -INFINITY);
+    Eigen::ArrayXd t2 = two ? Eigen::ArrayXd(b - beta * p.z2)
+                            : Eigen::ArrayXd::Constant(n, -std::numeric_limits<double>::infinity());
     Eigen::ArrayXd shift = Eigen::ArrayXd::Zero(n);
     Eigen::ArrayXd u1 = t1.exp();
     Eigen::ArrayXd u2 = two ? Eigen::ArrayXd(t2.exp()) : Eigen::ArrayXd::Zero(n);

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <set>
 
 namespace llamascope {
@@ -192,25 +193,25 @@ ScalingLaw parseLawFile(std::string_view text, const std::string& source)
                 "unknown key (a law file has: llamascope_law, name, form, "
                 "n_count, E, A, B, alpha, beta, tokens_per_param, runs, "
                 "source, bootstrap)");
-    auto text_ = [&](const char* key) -> std::optional<std::string> {
+    auto textField = [&](const char* key) -> std::optional<std::string> {
         if (!j.contains(key))
             return std::nullopt;
         if (!j.at(key).is_string())
             bad(source, doc, std::string("/") + key, "expected a string");
         return j.at(key).get<std::string>();
     };
-    const std::string formText = text_("form").value_or("nd");
+    const std::string formText = textField("form").value_or("nd");
     const auto form = lawFormTable().find(formText);
     if (!form)
         bad(source, doc, "/form", "unknown form \"" + formText + "\" (" + lawFormTable().namesText() + ")");
     law.form = *form;
-    law.name = text_("name").value_or(std::filesystem::path(source).stem().string());
-    if (auto s = text_("source"))
+    law.name = textField("name").value_or(std::filesystem::path(source).stem().string());
+    if (auto s = textField("source"))
         law.source = *s + " (via " + source + ")";
-    (void)text_("formula");
-    if (auto s = text_("note"))
+    (void)textField("formula");
+    if (auto s = textField("note"))
         law.note = *s;
-    const std::string nc = text_("n_count").value_or("total");
+    const std::string nc = textField("n_count").value_or("total");
     const auto count = paramCountTable().find(nc);
     if (!count)
         bad(source, doc, "/n_count",
@@ -648,7 +649,8 @@ ScalingChartData scalingChart(const ScalingLaw& law, const RunsTable* runs, cons
     };
     c.gridParameters = logspace(minParams, maxParams);
     c.gridTokens = logspace(minTokens, maxTokens);
-    double lo = INFINITY, hi = -INFINITY;
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -lo;
     for (double n : c.gridParameters) {
         std::vector<double> row;
         for (double d : c.gridTokens) {

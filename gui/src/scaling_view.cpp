@@ -181,9 +181,11 @@ ChartSpec scalingChartSpec(const ScalingChartData& data, const ScalingLaw& law, 
             spec.y.min = lo - pad;
             spec.y.max = hi + pad;
             // Labelled ticks at a round step, at most eight, so the axis stops at the data.
-            double step = 1;
+            // Wider spans than 8 nats (odd runs tables) step by the power of ten that keeps <= 8.
+            const double width = *spec.y.max - *spec.y.min;
+            double step = std::pow(10.0, std::ceil(std::log10(std::max(width / 8, 1.0))));
             for (double s : {0.05, 0.1, 0.2, 0.25, 0.5, 1.0})
-                if ((*spec.y.max - *spec.y.min) / s <= 8) {
+                if (width / s <= 8) {
                     step = s;
                     break;
                 }

@@ -1,11 +1,13 @@
 // ThreadTeam (core/src/forward/parallel.hpp): every piece of every region runs exactly once,
-// regions follow each other without leaking work, exceptions reach the caller.
+// regions follow each other without leaking work (after gaps shorter and longer than the
+// workers' polling), exceptions reach the caller.
 
 #include "parallel.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -80,6 +82,28 @@ TEST(ThreadTeam, ManyShortRegionsInARow)
     for (int region = 0; region < 2000; ++region)
         team.run(3, [&](Count i, int) { sum += i + 1; });
     EXPECT_EQ(sum.load(), 2000 * 6);
+}
+
+TEST(ThreadTeam, RegionsAfterLongAndShortGapsBothRunEveryPiece)
+{
+    // Between regions a worker polls for up to 50 µs, then sleeps: gaps of 0, 20 µs (seen while
+    // polling) and 2 ms (seen after sleeping) each start a region that every worker can join.
+    ThreadTeam team(3);
+    std::atomic<Count> sum{0};
+    std::atomic<int> helped{0};
+    const std::chrono::microseconds gaps[] = {std::chrono::microseconds{0}, std::chrono::microseconds{20},
+                                              std::chrono::microseconds{2000}};
+    for (int region = 0; region < 300; ++region) {
+        std::this_thread::sleep_for(gaps[region % 3]);
+        team.run(64, [&](Count i, int worker) {
+            sum += i;
+            if (worker != 0)
+                helped++;
+            std::this_thread::sleep_for(std::chrono::microseconds{5}); // long enough to share
+        });
+    }
+    EXPECT_EQ(sum.load(), Count{300} * (63 * 64 / 2));
+    EXPECT_GT(helped.load(), 0); // the workers took part, asleep or polling
 }
 
 } // namespace

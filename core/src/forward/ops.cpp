@@ -65,14 +65,16 @@ Count linear(const Context& ctx, const float* x, Count rows, Count in, const Ten
              const std::optional<Tensor>& bias, float* y)
 {
     const Count out = weight.shape.at(0);
-    // Split the output features into about four pieces per thread, taken in turn: each piece
-    // packs and reads its own rows of W once, and a thread that the OS delays (the cores may
-    // be shared) does fewer pieces instead of holding up the others. The kernels sum every
-    // output in the same order however the columns are split, so the result does not depend on
-    // the thread count.
+    // Split the output features into about sixteen pieces per thread (at least two panels
+    // each), taken in turn: each piece packs and reads its own rows of W once, so smaller pieces
+    // add no packing, and a thread that the OS delays (the cores may be shared) does fewer
+    // pieces instead of holding up the others; the last piece of a region is short. Four
+    // pieces per thread left one thread idle for up to a quarter of its share per region. The kernels sum
+    // every output in the same order however the columns are split, so the result does not depend on the
+    // thread count.
     const Count align = ctx.kernels->gemmColumnAlign;
     const Count perPiece =
-        std::max(4 * align, (out / (4 * Count{ctx.team->size()}) + align - 1) / align * align);
+        std::max(2 * align, (out / (16 * Count{ctx.team->size()}) + align - 1) / align * align);
     const Count pieces = (out + perPiece - 1) / perPiece;
     std::atomic<Count> flops{0};
     ctx.team->run(pieces, [&](Count piece, int worker) {

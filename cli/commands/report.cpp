@@ -56,6 +56,7 @@ int run(const std::vector<std::string>& args, Context& ctx)
     const FamilyReport report = compareFamily(configs);
     // Where each config sits among the released models' shapes (issue 15).
     std::vector<PublishedPlacement> placements;
+    placements.reserve(configs.size());
     for (const ModelConfig& c : configs)
         placements.push_back(placeAmongPublished(c));
     // The fit of the user's runs, when given: computed before anything is printed, so a bad

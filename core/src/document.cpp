@@ -86,13 +86,17 @@ public:
                 continue;
             failed_ = true;
             const std::string file = doc_.source.empty() ? std::string("FILE") : sourceFileName();
-            doc_.findings.push_back({FindingCode::Syntax,
-                                     "",
-                                     std::string("the file is ") + e.name + " (" + e.how +
-                                         "), not UTF-8; JSON config files must be UTF-8",
-                                     std::string("convert it to UTF-8, e.g. iconv -f ") + e.iconvName +
-                                         " -t UTF-8 " + file + " > " + file + ".utf8",
-                                     {1, 1}});
+            std::string message = "the file is ";
+            message.append(e.name).append(" (").append(e.how).append(
+                "), not UTF-8; JSON config files must be UTF-8");
+            std::string hint = "convert it to UTF-8, e.g. iconv -f ";
+            hint.append(e.iconvName)
+                .append(" -t UTF-8 ")
+                .append(file)
+                .append(" > ")
+                .append(file)
+                .append(".utf8");
+            doc_.findings.push_back({FindingCode::Syntax, "", std::move(message), std::move(hint), {1, 1}});
             return true;
         }
         return false;

@@ -33,7 +33,7 @@ std::string snapshotName(const fs::path& dir)
 {
     const fs::path clean = dir.lexically_normal() / "";
     fs::path d = clean.parent_path();
-    const std::string leaf = d.filename().string();
+    std::string leaf = d.filename().string();
     const fs::path snapshots = d.parent_path();
     if (snapshots.filename() == "snapshots") {
         const std::string repo = snapshots.parent_path().filename().string();

@@ -119,7 +119,7 @@ TEST(FamilyCounts, MixtureOfExpertsHandWorked)
     EXPECT_EQ(r.measuredParams.mlp, 3 * 9344);
     EXPECT_EQ(r.measuredParams.total(), 2048 + 2048 + 3 * 12480 + 32);
     // A token uses 2 of the 4 experts: 3 layers · 2 · 2,304 parameters fewer.
-    EXPECT_EQ(r.analyticParams.active, r.analyticParams.total - 3 * 2 * 2304);
+    EXPECT_EQ(r.analyticParams.active, r.analyticParams.total - Count{3} * 2 * 2304);
 }
 
 TEST(FamilyCounts, SlidingWindowHandWorked)

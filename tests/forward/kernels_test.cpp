@@ -54,8 +54,8 @@ protected:
     // 64-byte aligned, as the callers provide it.
     float* work()
     {
-        auto p = reinterpret_cast<std::uintptr_t>(work_.data());
-        return reinterpret_cast<float*>((p + 63) & ~std::uintptr_t{63});
+        const auto offset = reinterpret_cast<std::uintptr_t>(work_.data()) % 64; // floats are 4-byte aligned
+        return work_.data() + (offset == 0 ? 0 : (64 - offset) / sizeof(float));
     }
     const kernels::KernelTable* kt_ = nullptr;
     std::vector<float> work_;
@@ -335,16 +335,16 @@ TEST(KernelChoice, TheBestSetTheCpuSupportsUnlessForced)
     const ScopedKernelVariable unset("");
     const std::vector<KernelSet> supported = supportedKernelSets();
     ASSERT_FALSE(supported.empty()) << "the test machine cannot run even the baseline kernels";
-    const KernelChoice auto_ = chooseKernels();
-    EXPECT_EQ(auto_.set, supported.back());
-    EXPECT_FALSE(auto_.forced);
+    const KernelChoice chosen = chooseKernels();
+    EXPECT_EQ(chosen.set, supported.back());
+    EXPECT_FALSE(chosen.forced);
     for (const KernelSet set : supported) {
         const KernelChoice forced = chooseKernels(set);
         EXPECT_EQ(forced.set, set);
         EXPECT_TRUE(forced.forced);
     }
-    const std::string text = describeKernels(auto_);
-    EXPECT_EQ(text.rfind(std::string(toString(auto_.set)), 0), 0u) << text;
+    const std::string text = describeKernels(chosen);
+    EXPECT_EQ(text.rfind(std::string(toString(chosen.set)), 0), 0u) << text;
     for (const std::string& f : cpuKernelFeatures())
         EXPECT_NE(text.find(f), std::string::npos) << text;
 }

@@ -46,7 +46,8 @@ Npy readNpy(const std::filesystem::path& path)
         start = 10;
     } else {
         for (int i = 3; i >= 0; --i)
-            headerLen = headerLen << 8 | static_cast<unsigned char>(bytes[static_cast<std::size_t>(8 + i)]);
+            headerLen = headerLen << 8 |
+                        static_cast<unsigned char>(bytes[std::size_t{8} + static_cast<std::size_t>(i)]);
         start = 12;
     }
     const std::string header = bytes.substr(start, headerLen);

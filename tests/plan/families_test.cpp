@@ -99,8 +99,8 @@ TEST(Families, Gemma2SandwichNormsAndSoftcaps)
     EXPECT_TRUE(b.logitSoftcap);
     ActivationOptions o;
     const Count d = 3584, f = 14336;
-    const Count expected = 4 * d * 4 + 4 * 4 + 4 * d * 2 + 2 * d * 2 + 16 * 256 * 2 + 8 * 256 * 2 * 2 +
-                           16 * 4 + 16 * 256 * 2 + 4 * f * 2;
+    const Count expected = 4 * d * 4 + Count{4} * 4 + 4 * d * 2 + 2 * d * 2 + Count{16} * 256 * 2 +
+                           Count{8} * 256 * 2 * 2 + Count{16} * 4 + Count{16} * 256 * 2 + 4 * f * 2;
     EXPECT_EQ(layerActivationBytes(b, o, 1, 1), expected);
     const auto flash = activationTerms(b, o);
     EXPECT_FALSE(hasTerm(flash, "attn_softcap_tanh"));
@@ -158,9 +158,11 @@ TEST(Families, MixtralExpertTerms)
     ASSERT_EQ(b.experts, 8);
     ASSERT_EQ(b.expertsPerToken, 2);
     const Count d = 4096;
-    const Count norms = 2 * d * 4 + 2 * 4 + 2 * d * 2 + 2 * d * 2;
-    const Count attention = 32 * 128 * 2 + 2 * (8 * 128 * 2) + 32 * 4 + 32 * 128 * 2;
-    const Count experts = 8 * 4 + 2 * (4 + 8) + 2 * d * 2 + 4 * 2 * 14336 * 2 + 2 * d * 2;
+    const Count norms = 2 * d * 4 + Count{2} * 4 + 2 * d * 2 + 2 * d * 2;
+    const Count attention =
+        Count{32} * 128 * 2 + Count{2} * (Count{8} * 128 * 2) + Count{32} * 4 + Count{32} * 128 * 2;
+    const Count experts =
+        Count{8} * 4 + Count{2} * (4 + 8) + 2 * d * 2 + Count{4} * 2 * 14336 * 2 + 2 * d * 2;
     EXPECT_EQ(norms, 65'544);
     EXPECT_EQ(attention, 20'608);
     EXPECT_EQ(experts, 262'200);
@@ -234,7 +236,7 @@ TEST(Families, MemoryKvCacheHonoursTheWindow)
     o.seqLen = 8192;
     const MemoryReport r = estimateMemory(c, o);
     ASSERT_NE(r.find("kv_cache"), nullptr);
-    EXPECT_EQ(r.find("kv_cache")->bytes, 2LL * 32 * 4096 * (2 * 8 * 128 * 2));
+    EXPECT_EQ(r.find("kv_cache")->bytes, 2LL * 32 * 4096 * (2LL * 8 * 128 * 2));
     const KvCacheShape k = kvCacheShape(c, 1000);
     EXPECT_EQ(k.windowTokens, 1000); // shorter than the window: every token
     EXPECT_EQ(k.layerTokens, 32'000);

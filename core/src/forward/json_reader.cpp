@@ -332,7 +332,7 @@ void JsonPullReader::copyUtf8(unsigned char lead, std::string* out, std::size_t,
     if (cp < smallest || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         syntax("invalid UTF-8 (overlong or surrogate encoding) inside a string");
     if (out != nullptr)
-        out->append(bytes, static_cast<std::size_t>(extra + 1));
+        out->append(bytes, static_cast<std::size_t>(extra) + 1);
 }
 
 JsonPullReader::Number JsonPullReader::readNumber()

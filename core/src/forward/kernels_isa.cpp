@@ -25,16 +25,16 @@ namespace {
 // accumulators of the 32 AVX-512 registers, 12 of the 16 AVX2/SSE ones, leaving room for the
 // B vectors and the broadcast A value.
 #if defined(__AVX512F__)
-constexpr int kW = 16;
-constexpr int kMR = 12;
+constexpr int64_t kW = 16;
+constexpr int64_t kMR = 12;
 #elif defined(__AVX2__)
-constexpr int kW = 8;
-constexpr int kMR = 6;
+constexpr int64_t kW = 8;
+constexpr int64_t kMR = 6;
 #else
-constexpr int kW = 4;
-constexpr int kMR = 6;
+constexpr int64_t kW = 4;
+constexpr int64_t kMR = 6;
 #endif
-constexpr int kNV = 2;
+constexpr int64_t kNV = 2;
 constexpr int64_t kNR = kW * kNV; // gemm tile columns
 // Cache blocking in the BLIS loop order (Van Zee & van de Geijn, "BLIS: A Framework for
 // Rapidly Instantiating BLAS Functionality", ACM TOMS 41(3), 2015): a packed kKC × kNC block of

@@ -120,8 +120,11 @@ SafetensorsEntry readEntry(JsonPullReader& r, const std::string& name, Count dat
     std::string field;
     while (r.nextMember(field, 64, {})) {
         auto once = [&](bool& seen) {
-            if (seen)
-                r.fail(where + " has \"" + field + "\" twice; the format forbids duplicate keys");
+            if (seen) {
+                std::string message = where;
+                message.append(" has \"").append(field).append("\" twice; the format forbids duplicate keys");
+                r.fail(message);
+            }
             seen = true;
         };
         if (field == "dtype") {

@@ -95,9 +95,11 @@ Present readIndex(const fs::path& dir)
             return unreadable("the weight_map entry of " + name + " is not a file name");
         const std::string file = shard.get<std::string>();
         const fs::path rel(file);
-        if (rel.empty() || rel.is_absolute() || rel.has_parent_path())
-            return unreadable("the weight_map entry of " + name + " names \"" + file +
-                              "\", not a file beside the index");
+        if (rel.empty() || rel.is_absolute() || rel.has_parent_path()) {
+            std::string message = "the weight_map entry of " + name;
+            message.append(" names \"").append(file).append("\", not a file beside the index");
+            return unreadable(message);
+        }
         byShard[file].emplace(name, p.tensors.size());
         p.tensors.push_back({name, {}, false});
         p.source[name] = kIndexName;

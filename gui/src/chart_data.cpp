@@ -464,14 +464,16 @@ QString placementSummary(const PublishedPlacement& p)
         near << (i == 0 ? QStringLiteral("%1 (%2)").arg(qs(m.name), qs(describeShape(m)))
                         : QStringLiteral("%1 (%2 × %3)").arg(qs(m.name)).arg(m.hidden).arg(m.layers));
     }
-    // Core's range as `report` prints it (whole numbers); one model near this size gives one value.
-    const QString low = qs(formatFixed(p.range.low, 0)), high = qs(formatFixed(p.range.high, 0));
-    const QString range = low == high ? QStringLiteral("the published d/L %1").arg(low)
-                                      : QStringLiteral("the published range %1–%2").arg(low, high);
-    return QStringLiteral("Nearest published: %1. d/L %2 is %3 %4 at %5 non-embedding parameters.")
+    // Core's range as `report` prints it (whole numbers). Near the smallest sizes the range can
+    // be one value, set by one release: say so rather than call it a range.
+    const QString verdict = isSingleValue(p.range)
+                                ? (p.inside ? QStringLiteral("matches the one published value, %1,")
+                                            : QStringLiteral("is away from the one published value, %1,"))
+                                : (p.inside ? QStringLiteral("is inside the published range %1")
+                                            : QStringLiteral("is outside the published range %1"));
+    return QStringLiteral("Nearest published: %1. d/L %2 %3 at %4 non-embedding parameters.")
         .arg(near.isEmpty() ? QStringLiteral("none") : near.join(QStringLiteral(", ")),
-             qs(formatFixed(p.widthPerLayer, 1)),
-             p.inside ? QStringLiteral("inside") : QStringLiteral("outside"), range,
+             qs(formatFixed(p.widthPerLayer, 1)), verdict.arg(qs(formatBand(p.range))),
              qs(formatShort(static_cast<double>(p.bodyParameters))));
 }
 

@@ -345,6 +345,15 @@ TEST(Published, ShortlistRowsDifferByMoreThanRounding)
         EXPECT_TRUE(shapes.emplace(k.config.hiddenSize, k.config.numHiddenLayers).second);
 }
 
+TEST(Published, ABandThatRoundsToOneValueIsPrintedOnce)
+{
+    EXPECT_FALSE(isSingleValue(NlBand{16.2, 96.6}));
+    EXPECT_EQ(formatBand(NlBand{16.2, 96.6}), "16–97");
+    EXPECT_TRUE(isSingleValue(NlBand{48.6, 49.4}));
+    EXPECT_EQ(formatBand(NlBand{48.6, 49.4}), "49");
+    EXPECT_EQ(formatBand(NlBand{48.4, 49.6}), "48–50");
+}
+
 TEST(Published, PlacementNamesNeighboursAndTheRange)
 {
     // Qwen2.5-0.5B's own shape, left out of the data: the nearest published shapes are the

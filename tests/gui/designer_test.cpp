@@ -127,8 +127,13 @@ TEST(Designer, MetricsNameTheNearestPublishedShapesFromCore)
             EXPECT_GT(next, at - 1) << m->name << " in " << line.toStdString();
             at = next + 1;
         }
-        EXPECT_NE(line.indexOf(core.inside ? QStringLiteral(" is inside ") : QStringLiteral(" is outside ")),
-                  -1)
+        const QString verdict =
+            isSingleValue(core.range)
+                ? (core.inside ? QStringLiteral(" matches the one published value, ")
+                               : QStringLiteral(" is away from the one published value, "))
+                : (core.inside ? QStringLiteral(" is inside the published range ")
+                               : QStringLiteral(" is outside the published range "));
+        EXPECT_NE(line.indexOf(verdict + QString::fromStdString(formatBand(core.range))), -1)
             << line.toStdString();
         EXPECT_NE(line.indexOf(QStringLiteral("d/L %1").arg(
                       QString::fromStdString(formatFixed(core.widthPerLayer, 1)))),

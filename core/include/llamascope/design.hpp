@@ -169,6 +169,13 @@ PublishedPlacement placeAmongPublished(const ModelConfig& config);
 /// One row per config: name, params, d × L, d/L, published range and centre, inside, prior
 /// distance, nearest published shapes.
 Table placementTable(const std::vector<PublishedPlacement>& rows);
+
+/// True when both ends of a d/L band round to the same whole number: near the smallest sizes
+/// one release can set the published range.
+bool isSingleValue(const NlBand& band);
+/// A d/L band in whole numbers, as `report` and the desktop app print it: "16–97", or "49"
+/// when isSingleValue.
+std::string formatBand(const NlBand& band);
 nlohmann::ordered_json toJson(const PublishedPlacement& p);
 
 /// An attention width other than the model's: H·headDim = ratio·d (DesignConstraints).

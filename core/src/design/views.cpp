@@ -182,12 +182,22 @@ Table candidatesTable(const std::vector<DesignCandidate>& candidates, DesignTarg
                   percentCell(c.error), Cell::count(k.hiddenSize), Cell::count(k.numHiddenLayers),
                   Cell::text(std::to_string(k.numAttentionHeads) + "×" + std::to_string(k.headDim)),
                   Cell::count(k.numKeyValueHeads), Cell::count(k.intermediateSize),
-                  Cell::fixed(c.ffnRatio, 3), Cell::fixed(c.widthPerLayer, 1),
-                  Cell::text(formatFixed(c.band.low, 0) + "–" + formatFixed(c.band.high, 0)),
+                  Cell::fixed(c.ffnRatio, 3), Cell::fixed(c.widthPerLayer, 1), Cell::text(formatBand(c.band)),
                   Cell::text(k.tieWordEmbeddings ? "yes" : "no"), Cell::fixed(c.shapeScore, 2),
                   Cell::count(static_cast<Count>(c.findings)), Cell::text(c.neighbour)});
     }
     return t;
+}
+
+bool isSingleValue(const NlBand& band)
+{
+    return formatFixed(band.low, 0) == formatFixed(band.high, 0);
+}
+
+std::string formatBand(const NlBand& band)
+{
+    return isSingleValue(band) ? formatFixed(band.low, 0)
+                               : formatFixed(band.low, 0) + "–" + formatFixed(band.high, 0);
 }
 
 Table placementTable(const std::vector<PublishedPlacement>& rows)
@@ -204,10 +214,8 @@ Table placementTable(const std::vector<PublishedPlacement>& rows)
                     std::to_string(m->layers);
         t.addRow({Cell::text(p.name), Cell::count(p.parameters),
                   Cell::text(std::to_string(p.hidden) + " × " + std::to_string(p.layers)),
-                  Cell::fixed(p.widthPerLayer, 1),
-                  Cell::text(formatFixed(p.range.low, 0) + "–" + formatFixed(p.range.high, 0)),
-                  Cell::fixed(p.center, 0), Cell::text(p.inside ? "yes" : "no"),
-                  Cell::fixed(p.priorDistance, 2), Cell::text(near)});
+                  Cell::fixed(p.widthPerLayer, 1), Cell::text(formatBand(p.range)), Cell::fixed(p.center, 0),
+                  Cell::text(p.inside ? "yes" : "no"), Cell::fixed(p.priorDistance, 2), Cell::text(near)});
     }
     return t;
 }

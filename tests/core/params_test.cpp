@@ -100,7 +100,7 @@ TEST(Params, BiasesAndExplicitHeadDim)
     EXPECT_EQ(p.perLayer.attention(), 64 * 96 + 2 * 64 * 48 + 96 * 64 + (96 + 48 + 48 + 64));
     // gate/up/down 3·64·160, biases 160+160+64.
     EXPECT_EQ(p.perLayer.mlp(), 3 * 64 * 160 + 160 + 160 + 64);
-    EXPECT_EQ(p.total, 2 * 100 * 64 + 2 * (p.perLayer.attention() + p.perLayer.mlp() + 128) + 64);
+    EXPECT_EQ(p.total, Count{2} * 100 * 64 + 2 * (p.perLayer.attention() + p.perLayer.mlp() + 128) + 64);
 }
 
 TEST(Params, OverflowThrowsInsteadOfWrapping)

@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 std::vector<std::string> codes(const std::vector<Finding>& findings)
 {
     std::vector<std::string> out;
+    out.reserve(findings.size());
     for (const Finding& f : findings)
         out.emplace_back(f.codeName());
     return out;
@@ -29,7 +30,7 @@ std::vector<std::string> codes(const std::vector<Finding>& findings)
 // A snapshot folder holding a fixture's config and its shards (or some of them).
 fs::path copyFixture(const test::TempDir& tmp, const std::string& variant, bool shards = true)
 {
-    const fs::path dir = tmp.path() / variant;
+    fs::path dir = tmp.path() / variant;
     fs::create_directories(dir);
     for (const fs::directory_entry& e : fs::directory_iterator(test::fixture(variant))) {
         const std::string name = e.path().filename().string();

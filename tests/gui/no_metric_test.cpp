@@ -169,6 +169,7 @@ TEST(NoMetricInGui, TheCheckCatchesFormulas)
     const std::vector<Violation> found = scan(tmp);
     fs::remove(tmp);
     std::vector<int> lines;
+    lines.reserve(found.size());
     for (const Violation& v : found)
         lines.push_back(v.line);
     std::sort(lines.begin(), lines.end());

@@ -204,8 +204,9 @@ TEST(PlanView, Llama7bOn8xH100Zero3ShowsCoresRankedTableAndMemoryTerms)
         EXPECT_EQ(set.values.front() * kGiB, static_cast<double>(byGroup[set.label]));
         shownTotal += bytes;
     }
-    for (const auto& [label, bytes] : byGroup) {
+    for (const auto& [group, bytes] : byGroup) {
         if (bytes > 0) {
+            const QString& label = group; // a lambda cannot capture a structured binding (clang 14)
             EXPECT_TRUE(std::any_of(bar.barSets.begin(), bar.barSets.end(),
                                     [&](const BarSetSpec& s) { return s.label == label; }))
                 << label.toStdString() << " has bytes but no segment";

@@ -201,8 +201,8 @@ TEST(Activations, PipelineStagesHoldOneFOneBMicroBatches)
                 sum += t.bytes;
         return sum;
     };
-    EXPECT_EQ(layerTerms(e.stages[0]), 8 * 4 * layer);
-    EXPECT_EQ(layerTerms(e.stages[1]), 8 * 1 * layer);
+    EXPECT_EQ(layerTerms(e.stages[0]), Count{8} * 4 * layer);
+    EXPECT_EQ(layerTerms(e.stages[1]), Count{8} * 1 * layer);
 
     // Block recomputation: 2 of 8 layers per stage.
     l.recompute = Recompute::Full;
@@ -220,7 +220,7 @@ TEST(Activations, PipelineStagesHoldOneFOneBMicroBatches)
         else if (t.key.ends_with("_recompute"))
             working += t.bytes;
     }
-    EXPECT_EQ(kept, 6 * 4 * layer);
-    EXPECT_EQ(inputs, 2 * 4 * input);
+    EXPECT_EQ(kept, Count{6} * 4 * layer);
+    EXPECT_EQ(inputs, Count{2} * 4 * input);
     EXPECT_EQ(working, layer);
 }

@@ -18,7 +18,7 @@ namespace {
 
 const std::string kData = TEST_DATA_DIR "/scaling/";
 
-RunsTable readOk(const std::string& path, RunsReadOptions o = {})
+RunsTable readOk(const std::string& path, const RunsReadOptions& o = {})
 {
     const RunsReadResult r = readRunsFile(path, o);
     for (const RunsIssue& i : r.issues)

@@ -435,6 +435,8 @@ Tensor SafetensorsFile::read(const SafetensorsEntry& entry) const
     t.name = entry.name;
     t.shape = entry.shape;
     const Count elementSize = dtypeSize(entry.dtype);
+    if (elementSize <= 0)
+        fail(source, tensorWhere(entry.name) + " has a dtype of no known element size");
     const Count count = (entry.end - entry.begin) / elementSize;
     t.values.resize(static_cast<std::size_t>(count));
     const Count chunkElements = kReadChunkBytes / elementSize;

@@ -68,10 +68,10 @@ Count linear(const Context& ctx, const float* x, Count rows, Count in, const Ten
     // Split the output features into about sixteen pieces per thread (at least two panels
     // each), taken in turn: each piece packs and reads its own rows of W once, so smaller pieces
     // add no packing, and a thread that the OS delays (the cores may be shared) does fewer
-    // pieces instead of holding up the others; the last piece of a region is short. Four
-    // pieces per thread left one thread idle for up to a quarter of its share per region. The kernels sum
-    // every output in the same order however the columns are split, so the result does not depend on the
-    // thread count.
+    // pieces instead of holding up the others; the last piece of a region is short (four
+    // pieces per thread left a thread idle for up to a quarter of its share). The kernels sum
+    // every output in the same order however the columns are split, so the result does not
+    // depend on the thread count.
     const Count align = ctx.kernels->gemmColumnAlign;
     const Count perPiece =
         std::max(2 * align, (out / (16 * Count{ctx.team->size()}) + align - 1) / align * align);

@@ -55,6 +55,59 @@ TableFormat tableFormat(OutputFormat f)
     }
 }
 
+namespace {
+
+void storeArgs(const std::vector<std::string>& args, const po::options_description& options,
+               const po::positional_options_description& positional, po::variables_map& vm)
+{
+    po::store(po::command_line_parser(args)
+                  .options(options)
+                  .positional(positional)
+                  .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
+                  .run(),
+              vm);
+}
+
+std::string replaceAll(std::string text, std::string_view from, std::string_view to)
+{
+    for (std::size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
+        text.replace(pos, from.size(), to);
+    return text;
+}
+
+// Boost.Program_options fills in its messages by replacing placeholders (%option%, %value%,
+// %original_token%, ...) until none is left, so an argument that itself holds one
+// ("--x%original_token%") makes what() loop forever (found by fuzz_cli). The message is
+// therefore made from a second parse of the same arguments in which every '%' is a stand-in
+// that occurs in none of them, and the stand-in is turned back into '%' afterwards.
+std::string usageMessage(const po::error& e, const std::vector<std::string>& args,
+                         const po::options_description& options,
+                         const po::positional_options_description& positional)
+{
+    const bool anyPercent = std::any_of(
+        args.begin(), args.end(), [](const std::string& a) { return a.find('%') != std::string::npos; });
+    if (!anyPercent)
+        return e.what();
+    std::string standIn = "\x1f";
+    while (std::any_of(args.begin(), args.end(),
+                       [&](const std::string& a) { return a.find(standIn) != std::string::npos; }))
+        standIn += '\x1f';
+    std::vector<std::string> masked;
+    masked.reserve(args.size());
+    for (const std::string& a : args)
+        masked.push_back(replaceAll(a, "%", standIn));
+    try {
+        po::variables_map vm;
+        storeArgs(masked, options, positional, vm);
+        po::notify(vm);
+    } catch (const po::error& again) {
+        return replaceAll(again.what(), standIn, "%");
+    }
+    return "the arguments could not be parsed";
+}
+
+} // namespace
+
 ParsedArgs parseArgs(const std::vector<std::string>& args, std::string_view command, std::string_view usage,
                      std::string_view description, po::options_description options,
                      const po::positional_options_description& positional, Context& ctx)
@@ -67,12 +120,7 @@ ParsedArgs parseArgs(const std::vector<std::string>& args, std::string_view comm
         return parsed;
     }
     try {
-        po::store(po::command_line_parser(args)
-                      .options(options)
-                      .positional(positional)
-                      .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
-                      .run(),
-                  parsed.vm);
+        storeArgs(args, options, positional, parsed.vm);
         if (parsed.vm.count("help") != 0) {
             ctx.out << "usage: llamascope " << command << " " << usage << "\n\n"
                     << description << "\n\n"
@@ -82,7 +130,7 @@ ParsedArgs parseArgs(const std::vector<std::string>& args, std::string_view comm
         }
         po::notify(parsed.vm);
     } catch (const po::error& e) {
-        throw UsageError(e.what());
+        throw UsageError(usageMessage(e, args, options, positional));
     }
     return parsed;
 }

@@ -136,6 +136,20 @@ class MessagesTest(CliTestCase):
         self.assertEqual(code, 2, err)
         self.assertIn("overflows 64-bit", err)
 
+    def test_option_text_holding_boost_placeholders_is_echoed_not_expanded(self):
+        # Boost.Program_options expands %option%, %original_token%, ... in its messages until
+        # none is left: an argument holding one used to hang the parse (fuzz_cli, CI of stop 18).
+        for args, message in [
+                (("compare", "--ses%original_token%x"), "unrecognised option '--ses%original_token%x'"),
+                (("compare", "--%option%"), "unrecognised option '--%option%'"),
+                (("compare", "-%canonical_option%%"), "unrecognised option '-%canonical_option%%'"),
+                (("compare", "--x%prefix%\x1f"), "unrecognised option '--x%prefix%\\x1f'"),
+                (("compare", "--format=%value%", "--format=x"), "'--format' cannot be specified more than once")]:
+            with self.subTest(args=args):
+                code, _, err = self.run_cli(*args, timeout=20)
+                self.assertEqual(code, 2, err)
+                self.assertIn(message, err)
+
 
 class OutputPolicyTest(CliTestCase):
     """Item 1 for every writing command: fit --out and generate --out follow the same policy as

@@ -46,8 +46,9 @@ struct KernelTable {
 
     /// y = g ⊙ (x · 1/sqrt(mean(x²) + eps)) per row: x, y [rows, d] (y may alias x), g [d].
     void (*rmsNorm)(const float* x, int64_t rows, int64_t d, const float* gain, float eps, float* y);
-    /// x ← softmax(scale · x) over n values (n ≥ 1, scale > 0).
-    void (*softmax)(float* x, int64_t n, float scale);
+    /// x ← exp(scale · x − max(scale · x)) over n values (n ≥ 1, scale > 0); returns their sum,
+    /// the softmax's denominator (attention divides its mixed output by it, not each score).
+    float (*expShifted)(float* x, int64_t n, float scale);
     /// max of x [n] (n ≥ 1) and Σ exp(x − max), for a log-sum-exp.
     void (*maxSumExp)(const float* x, int64_t n, float* max, float* sum);
     /// g ← SiLU(g) ⊙ u = g / (1 + exp(−g)) · u over n values.

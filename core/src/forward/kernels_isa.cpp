@@ -509,14 +509,9 @@ float sumExp(const float* x, int64_t n, float scale, float max, float* out)
     return sum;
 }
 
-void softmax(float* x, int64_t n, float scale)
+float expShifted(float* x, int64_t n, float scale)
 {
-    const float sum = sumExp(x, n, scale, maxOf(x, n), x);
-    int64_t i = 0;
-    for (; i + kW <= n; i += kW)
-        store(x + i, load(x + i) / sum);
-    for (; i < n; ++i)
-        x[i] /= sum;
+    return sumExp(x, n, scale, maxOf(x, n), x);
 }
 
 void maxSumExp(const float* x, int64_t n, float* max, float* sum)
@@ -580,7 +575,7 @@ const KernelTable kTable = {
     &gemvPacked,
     &gemvAcc,
     &rmsNorm,
-    &softmax,
+    &expShifted,
     &maxSumExp,
     &siluMul,
     &addRows,

@@ -7,6 +7,7 @@
 #include "ops.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 
@@ -127,19 +128,27 @@ void addSinusoidal(float* x, Count batch, Count seqLen, Count d)
 
 namespace {
 
-// Row scores [n] of one query → probabilities: softmax(scale·s), or with a soft cap
-// softmax(cap·tanh(scale·s/cap)) (transformers' eager attention: scaled, capped, then masked).
-void normalise(const kernels::KernelTable& kt, float* row, Count n, float scale,
-               const std::optional<float>& cap)
+// Row scores [n] of one query → e = exp(s − max s) of s = scale·scores, or with a soft cap of
+// s = cap·tanh(scale·scores/cap) (transformers' eager attention: scaled, capped, then masked);
+// returns Σe. softmax(s) = e/Σe, so the row's mixed output Σ e·v is divided by Σe once
+// (divideRows: h divisions instead of n).
+float exponentiate(const kernels::KernelTable& kt, float* row, Count n, float scale,
+                   const std::optional<float>& cap)
 {
-    if (!cap) {
-        kt.softmax(row, n, scale); // the scale folded into the exp pass
-        return;
-    }
+    if (!cap)
+        return kt.expShifted(row, n, scale); // the scale folded into the exp pass
     const float c = *cap;
     for (Count i = 0; i < n; ++i)
         row[i] = std::tanh(row[i] * scale / c) * c;
-    kt.softmax(row, n, 1.0f);
+    return kt.expShifted(row, n, 1.0f);
+}
+
+// out[r] ← out[r] / sums[r] for rows [0, rows) of h values (row stride ld).
+void divideRows(float* out, Count rows, Count h, Count ld, const float* sums)
+{
+    for (Count r = 0; r < rows; ++r)
+        for (Count j = 0; j < h; ++j)
+            out[r * ld + j] /= sums[r];
 }
 
 // One query head of one sequence, one block of kCausalBlock query rows at a time, so the
@@ -170,8 +179,10 @@ AttentionFlops causalHead(const kernels::KernelTable& kt, const float* q, const 
             kt.gemvPacked(qb + r * ldq, h, keys + i0 * h, h, r + 1, scores + r * T + i0); // [r + 1]
             flops.scores += 2 * h * (r + 1);
         }
+        std::array<float, kCausalBlock> sums{};
         for (Count r = 0; r < nb; ++r)
-            normalise(kt, scores + r * T, i0 + r + 1, scale, cap); // keys t' ≤ i0 + r
+            sums[static_cast<std::size_t>(r)] =
+                exponentiate(kt, scores + r * T, i0 + r + 1, scale, cap); // keys t' ≤ i0 + r
         if (i0 > 0) {
             kt.gemmPacked(nb, h, i0, scores, T, values, T, ob, ldq, 0); // [nb, h] = [nb, i0]·[i0, h]
             flops.mixing += 2 * nb * i0 * h;
@@ -183,6 +194,7 @@ AttentionFlops causalHead(const kernels::KernelTable& kt, const float* q, const 
             kt.gemvAcc(scores + r * T + i0, v + i0 * ldkv, ldkv, r + 1, h, ob + r * ldq); // [h]
             flops.mixing += 2 * (r + 1) * h;
         }
+        divideRows(ob, nb, h, ldq, sums.data());
     }
     return flops;
 }
@@ -205,6 +217,7 @@ AttentionFlops windowedHead(const kernels::KernelTable& kt, const float* q, cons
         const Count r0 = std::min(i0, lo(i0 + nb - 1));
         const float* qb = q + i0 * ldq; // [nb, h]
         float* ob = out + i0 * ldq;     // [nb, h]
+        std::array<float, kCausalBlock> sums{};
         if (r0 < i0) {
             kt.gemm(nb, i0 - r0, h, qb, ldq, k + r0 * ldkv, ldkv, 1, scores + r0, T, 0,
                     work); // [nb, i0 − r0] = [nb, h]·[i0 − r0, h]ᵀ
@@ -221,7 +234,8 @@ AttentionFlops windowedHead(const kernels::KernelTable& kt, const float* q, cons
             kt.gemm(1, t - d0 + 1, h, qb + r * ldq, ldq, k + d0 * ldkv, ldkv, 1, row + d0, T, 0,
                     work); // [t − d0 + 1]
             flops.scores += 2 * h * (t - d0 + 1);
-            normalise(kt, row + first, t - first + 1, scale, cap); // keys lo(t) ≤ t' ≤ t
+            sums[static_cast<std::size_t>(r)] =
+                exponentiate(kt, row + first, t - first + 1, scale, cap); // keys lo(t) ≤ t' ≤ t
         }
         if (r0 < i0) {
             kt.gemm(nb, h, i0 - r0, scores + r0, T, v + r0 * ldkv, ldkv, 0, ob, ldq, 0,
@@ -241,6 +255,7 @@ AttentionFlops windowedHead(const kernels::KernelTable& kt, const float* q, cons
             kt.gemvAcc(row + d0, v + d0 * ldkv, ldkv, t - d0 + 1, h, ob + r * ldq); // [h]
             flops.mixing += 2 * (t - d0 + 1) * h;
         }
+        divideRows(ob, nb, h, ldq, sums.data());
     }
     return flops;
 }

@@ -23,7 +23,7 @@ namespace llamascope::ops {
 const kernels::KernelTable& kernelTable(KernelSet set);
 
 /// Query rows per block of the causal scheme (see causalAttention).
-constexpr Count kCausalBlock = 64;
+constexpr Count kCausalBlock = 32;
 
 /// Per-thread scratch, allocated once per run: a gemm packing buffer, one block row of
 /// attention scores ([kCausalBlock, T]), and one head's keys and values packed for the gemm.

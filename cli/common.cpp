@@ -11,8 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 
 namespace llamascope::cli {
@@ -79,29 +81,41 @@ std::string replaceAll(std::string text, std::string_view from, std::string_view
 // %original_token%, ...) until none is left, so an argument that itself holds one
 // ("--x%original_token%") makes what() loop forever (found by fuzz_cli). The message is
 // therefore made from a second parse of the same arguments in which every '%' is a stand-in
-// that occurs in none of them, and the stand-in is turned back into '%' afterwards.
+// byte, and the stand-in is turned back into '%' afterwards. The stand-in occurs in no argument
+// and cannot occur in Boost's ASCII message text (a control byte, DEL or a byte ≥ 0x80), so the
+// message echoes each argument exactly.
 std::string usageMessage(const po::error& e, const std::vector<std::string>& args,
                          const po::options_description& options,
                          const po::positional_options_description& positional)
 {
-    const bool anyPercent = std::any_of(
-        args.begin(), args.end(), [](const std::string& a) { return a.find('%') != std::string::npos; });
+    std::array<bool, 256> used{};
+    bool anyPercent = false;
+    for (const std::string& a : args)
+        for (const char ch : a) {
+            used[static_cast<unsigned char>(ch)] = true;
+            anyPercent = anyPercent || ch == '%';
+        }
     if (!anyPercent)
         return e.what();
-    std::string standIn = "\x1f";
-    while (std::any_of(args.begin(), args.end(),
-                       [&](const std::string& a) { return a.find(standIn) != std::string::npos; }))
-        standIn += '\x1f';
+    std::optional<char> standIn;
+    for (int b = 1; b < 256 && !standIn; ++b) {
+        const bool textual = (b >= 0x09 && b <= 0x0d) || (b >= 0x20 && b < 0x7f);
+        if (!textual && !used[static_cast<std::size_t>(b)])
+            standIn = static_cast<char>(b);
+    }
+    if (!standIn) // arguments holding '%' and every one of the 155 candidate bytes
+        return "the arguments could not be parsed (one holds a '%' and cannot be quoted)";
+    const std::string mark(1, *standIn);
     std::vector<std::string> masked;
     masked.reserve(args.size());
     for (const std::string& a : args)
-        masked.push_back(replaceAll(a, "%", standIn));
+        masked.push_back(replaceAll(a, "%", mark));
     try {
         po::variables_map vm;
         storeArgs(masked, options, positional, vm);
         po::notify(vm);
     } catch (const po::error& again) {
-        return replaceAll(again.what(), standIn, "%");
+        return replaceAll(again.what(), mark, "%");
     }
     return "the arguments could not be parsed";
 }

@@ -144,6 +144,7 @@ class MessagesTest(CliTestCase):
                 (("compare", "--%option%"), "unrecognised option '--%option%'"),
                 (("compare", "-%canonical_option%%"), "unrecognised option '-%canonical_option%%'"),
                 (("compare", "--x%prefix%\x1f"), "unrecognised option '--x%prefix%\\x1f'"),
+                (("compare", "--a\x1f%\x01%b"), "unrecognised option '--a\\x1f%\\x01%b'"),
                 (("compare", "--format=%value%", "--format=x"), "'--format' cannot be specified more than once")]:
             with self.subTest(args=args):
                 code, _, err = self.run_cli(*args, timeout=20)

@@ -70,7 +70,7 @@ class ForwardMemory(CliTestCase):
                                             "--threads", "2", "--format", "json")
         self.assertEqual(code, 0, err)
         planned = json.loads(out)["memory"]["planned_bytes"]
-        self.assertGreater(planned, 300 * MiB)
+        self.assertGreater(planned, 250 * MiB)
         self.assertLess(planned - peak, 64 * MiB)
 
 

@@ -30,15 +30,6 @@ double secondsSince(Clock::time_point start)
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Logit rows computed at once when the caller does not keep them: bounds the scratch at
-// 64 MiB whatever B·T is.
-constexpr Count kLogitChunkFloats = Count{16} << 20;
-
-Count logitChunkRows(Count rows, Count vocab)
-{
-    return std::clamp<Count>(kLogitChunkFloats / vocab, 1, rows);
-}
-
 // A checkpoint is read through one buffer of at most 16 MiB (kReadChunkBytes in
 // safetensors.cpp); random init needs less.
 constexpr Count kReadBufferBytes = Count{16} << 20;
@@ -124,23 +115,16 @@ public:
         for (Count r = 0; r < rows_; ++r)
             if (r % T_ + 1 < T_)
                 targets[static_cast<std::size_t>(r)] = tokens_[static_cast<std::size_t>(r + 1)];
-        // Kept logits are computed in place in the output; otherwise a bounded chunk is reused.
-        const Count chunk = keepLogits_ ? rows_ : logitChunkRows(rows_, V);
-        AlignedFloats scratch = buffer(keepLogits_ ? 0 : chunk * V);
         if (keepLogits_)
             logits_.resize(static_cast<std::size_t>(rows_ * V));
-        double lossSum = 0;
-        for (Count r0 = 0; r0 < rows_; r0 += chunk) {
-            const Count n = std::min(chunk, rows_ - r0);
-            float* logits = keepLogits_ ? logits_.data() + r0 * V : scratch.data(); // [n, V]
-            flops_.lmHead += ops::linear(ctx_, u_.data() + r0 * d, n, d, lm, std::nullopt, logits);
-            if (c_.embedding.finalLogitSoftcap)
-                ops::softcap(ctx_, logits, n * V,
-                             static_cast<float>(*c_.embedding.finalLogitSoftcap)); // [n, V]
-            lossSum += ops::crossEntropySum(ctx_, logits, n, V, targets.data() + r0);
-        }
+        std::optional<float> cap;
+        if (c_.embedding.finalLogitSoftcap)
+            cap = static_cast<float>(*c_.embedding.finalLogitSoftcap);
+        const ops::HeadTerms terms = ops::logitsCrossEntropy(ctx_, u_.data(), rows_, d, lm, cap, targets.data(),
+                                                             keepLogits_ ? logits_.data() : nullptr); // [B·T, V]
+        flops_.lmHead += terms.flops;
         if (T_ > 1)
-            loss_ = lossSum / static_cast<double>(B_ * (T_ - 1));
+            loss_ = terms.lossSum / static_cast<double>(B_ * (T_ - 1));
     }
 
     ForwardOutput output() && { return ForwardOutput{loss_, flops_, std::move(logits_)}; }
@@ -429,8 +413,7 @@ MemoryPlan planMemory(const ModelConfig& c, Count batch, Count seqLen, int threa
     const Count moe = c.mlp.moe() ? c.mlp.numExperts + 2 * c.hiddenSize : 0;
     const Count perRow =
         sumChecked({2 * c.hiddenSize, 2 * qw, 2 * kvw, 2 * c.intermediateSize, moe}, "activations");
-    const Count logits = keepLogits ? mulChecked(rows, c.vocabSize, "logits")
-                                    : logitChunkRows(rows, c.vocabSize) * c.vocabSize;
+    const Count logits = keepLogits ? mulChecked(rows, c.vocabSize, "logits") : 0;
     const Count rope = c.positionType == PositionType::Rope ? seqLen * (c.headDim / 2) * 2 : 0; // cos, sin
     // A fused checkpoint tensor (Phi-3's qkv_proj, gate_up_proj) lives beside its split copy
     // while a layer loads.
@@ -442,12 +425,13 @@ MemoryPlan planMemory(const ModelConfig& c, Count batch, Count seqLen, int threa
     const Count offsetGain = c.norms.unitOffset ? std::max({c.hiddenSize, qw, kvw}) : 0;
     const Count floats =
         sumChecked({mulChecked(rows, perRow, "activations"), logits, rope, fused, offsetGain}, "activations");
-    // Per row also: the token id, its target and its loss term (8 bytes each), and with experts
+    // Per row also: the token id and its target (8 bytes each), and with experts
     // its k routes (row and weight, 16 bytes each).
-    const Count perRowBytes = 24 + (c.mlp.moe() ? 16 * c.mlp.expertsPerToken : 0);
+    const Count perRowBytes = 16 + (c.mlp.moe() ? 16 * c.mlp.expertsPerToken : 0);
     plan.activationBytes =
         sumChecked({mulChecked(4, floats, "activation bytes"), mulChecked(perRowBytes, rows, "tokens"),
-                    ops::Workspace::bytes(seqLen, c.headDim, threads), kReadBufferBytes},
+                    ops::Workspace::bytes(seqLen, c.headDim, threads),
+                    ops::headScratchBytes(rows, c.vocabSize, threads), kReadBufferBytes},
                    "activation bytes");
     return plan;
 }

@@ -327,26 +327,79 @@ void softcap(const Context& ctx, float* x, Count n, float cap)
     });
 }
 
-double crossEntropySum(const Context& ctx, const float* logits, Count rows, Count vocab,
-                       const std::int64_t* targets)
+namespace {
+
+struct HeadShape {
+    Count rows, columns, blocks; // rows per call, columns per block, blocks across the vocabulary
+};
+
+HeadShape headShape(Count rows, Count vocab)
 {
-    std::vector<double> partial(static_cast<std::size_t>(rows), 0.0);
-    ctx.team->chunks(rows, [&](Count r0, Count r1, int) {
-        for (Count r = r0; r < r1; ++r) {
-            if (targets[r] < 0)
+    const Count columns = std::min(vocab, kHeadColumns);
+    return {std::min(rows, kHeadRows), columns, (vocab + columns - 1) / columns};
+}
+
+} // namespace
+
+Count headScratchBytes(Count rows, Count vocab, int threads)
+{
+    const HeadShape s = headShape(rows, vocab);
+    const Count logits = mulChecked(std::max(threads, 1), s.rows * s.columns, "head scratch");
+    const Count perRow = mulChecked(2, s.blocks, "head scratch") + 1; // max and sum per block; target logit
+    return mulChecked(4, addChecked(logits, mulChecked(s.rows, perRow, "head scratch"), "head scratch"),
+                      "head scratch");
+}
+
+HeadTerms logitsCrossEntropy(const Context& ctx, const float* x, Count rows, Count d, const Tensor& weight,
+                             std::optional<float> softcap, const std::int64_t* targets, float* keep)
+{
+    const Count vocab = weight.shape.at(0);
+    const HeadShape shape = headShape(rows, vocab);
+    AlignedFloats scratch(
+        keep ? 0 : static_cast<std::size_t>(Count{ctx.team->size()} * shape.rows * shape.columns));
+    // Per row of the current rows: each block's max and Σ exp(l − max), and the target's logit.
+    std::vector<float> blockMax(static_cast<std::size_t>(shape.rows * shape.blocks));
+    std::vector<float> blockSum(blockMax.size());
+    std::vector<float> targetLogit(static_cast<std::size_t>(shape.rows));
+    HeadTerms terms;
+    for (Count r0 = 0; r0 < rows; r0 += shape.rows) {
+        const Count n = std::min(shape.rows, rows - r0);
+        ctx.team->run(shape.blocks, [&](Count block, int worker) {
+            const Count c0 = block * shape.columns, width = std::min(shape.columns, vocab - c0);
+            // This block's logits [n, width]: in the kept output, or in the worker's scratch.
+            float* l = keep ? keep + r0 * vocab + c0 : scratch.data() + worker * shape.rows * shape.columns;
+            const Count ld = keep ? vocab : width;
+            ctx.kernels->gemm(n, width, d, x + r0 * d, d, weight.values.data() + c0 * d, d, 1, l, ld, 0,
+                              ctx.workspace->gemm(worker)); // [n, width] = [n, d]·[width, d]ᵀ
+            for (Count i = 0; i < n; ++i) {
+                float* row = l + i * ld; // [width]
+                if (softcap)
+                    for (Count j = 0; j < width; ++j)
+                        row[j] = std::tanh(row[j] / *softcap) * *softcap;
+                const std::int64_t target = targets[r0 + i];
+                if (target < 0)
+                    continue;
+                const auto at = static_cast<std::size_t>(i * shape.blocks + block);
+                ctx.kernels->maxSumExp(row, width, &blockMax[at], &blockSum[at]);
+                if (target >= c0 && target < c0 + width)
+                    targetLogit[static_cast<std::size_t>(i)] = row[target - c0];
+            }
+        });
+        terms.flops += 2 * n * d * vocab;
+        // logsumexp = M + log Σ_b s_b·exp(m_b − M), M the largest block max; rows in order.
+        for (Count i = 0; i < n; ++i) {
+            if (targets[r0 + i] < 0)
                 continue;
-            const float* row = logits + r * vocab; // [V]
-            float max = 0, sum = 0;
-            ctx.kernels->maxSumExp(row, vocab, &max, &sum); // terms in (0, 1]
-            partial[static_cast<std::size_t>(r)] = std::log(static_cast<double>(sum)) +
-                                                   static_cast<double>(max) -
-                                                   static_cast<double>(row[targets[r]]);
+            const float* m = blockMax.data() + i * shape.blocks;
+            const float* sum = blockSum.data() + i * shape.blocks;
+            const double top = *std::max_element(m, m + shape.blocks);
+            double total = 0;
+            for (Count b = 0; b < shape.blocks; ++b)
+                total += static_cast<double>(sum[b]) * std::exp(static_cast<double>(m[b]) - top);
+            terms.lossSum += std::log(total) + top - static_cast<double>(targetLogit[static_cast<std::size_t>(i)]);
         }
-    });
-    double total = 0;
-    for (const double p : partial)
-        total += p;
-    return total;
+    }
+    return terms;
 }
 
 } // namespace llamascope::ops

@@ -114,9 +114,27 @@ void activation(const Context& ctx, Activation act, float* x, Count n);
 /// x ← cap·tanh(x/cap) over n values (Gemma 2's final logits).
 void softcap(const Context& ctx, float* x, Count n, float cap);
 
-/// Σ over rows r with a target of (logsumexp(logits[r]) − logits[r][target[r]]), in double.
-/// logits: [rows, V]; targets[r] < 0 means no target for that row.
-double crossEntropySum(const Context& ctx, const float* logits, Count rows, Count vocab,
-                       const std::int64_t* targets);
+/// The head's cut of the logits: logitsCrossEntropy makes them kHeadRows rows × kHeadColumns
+/// columns at a time, one such block per thread (2 MiB), and takes each block's share of the
+/// loss while it is still in cache. Fixed sizes, not a share of the threads, so the loss does
+/// not depend on the thread count.
+constexpr Count kHeadRows = 512, kHeadColumns = 1024;
+
+struct HeadTerms {
+    double lossSum = 0; ///< Σ over rows with a target of logsumexp(logits[r]) − logits[r][target[r]]
+    Count flops = 0;    ///< the lm_head product's, 2 · rows · d · V
+};
+
+/// logits = cap(x·Wᵀ) and the cross-entropy terms of the rows that have a target, without
+/// holding [rows, V] at once: logsumexp is combined from each block's max and Σ exp(· − max)
+/// (in double, blocks in column order). x: [rows, d]; W: [V, d]; targets[r] < 0 means no
+/// target; softcap: cap(l) = c·tanh(l/c), none: cap(l) = l. `keep` [rows, V], when not null,
+/// receives the logits; the loss is the same bits either way.
+HeadTerms logitsCrossEntropy(const Context& ctx, const float* x, Count rows, Count d, const Tensor& weight,
+                             std::optional<float> softcap, const std::int64_t* targets, float* keep);
+
+/// Bytes logitsCrossEntropy allocates for `rows` rows and `threads` threads (the planner's
+/// figure): a block of logits per thread, and each row's per-block max and sum.
+Count headScratchBytes(Count rows, Count vocab, int threads);
 
 } // namespace llamascope::ops

@@ -259,22 +259,92 @@ void packB(const float* b, int64_t ldb, bool trans, int64_t kc, int64_t n, float
     }
 }
 
-// The register tile: c[kMR, kNR] (row stride ldc) = (or +=) A[kMR rows, kc] · bp panel.
-// Rows past `rows` read row 0 again (the caller discards them).
-__attribute__((always_inline)) inline void tile(int64_t kc, const float* a, int64_t lda, int64_t rows,
-                                                const float* bp, float* c, int64_t ldc, bool accumulate)
+// The k loop of a whole AVX-512 tile, in assembly: out[kMR · kNR] = A[kMR rows, kc] · bp panel,
+// 24 accumulators zmm0–zmm23 (row i in zmm2i, zmm2i+1), B's two vectors in zmm30–31, the
+// broadcast A value in zmm29. Why not the C loop of tile(): GCC keeps one pointer per row of A,
+// twelve plus B's, more general registers than x86-64 has, and spills some to vector registers
+// (vmovq), which takes slots on an FMA port every k step. Here the twelve rows are four base
+// pointers (rows 0, 3, 6, 9) plus 0, L or 2L bytes, L = lda · 4, in the addressing mode. Each
+// accumulator sums its products in k order with one rounding per FMA, exactly as the C loop
+// does (tests/forward/kernels_test.cpp compares both bit for bit); 3–7 % faster per gemm shape
+// single-threaded (docs/benchmarks.md).
+#if defined(__AVX512F__) && defined(__x86_64__)
+// clang-format off
+#define LS_TILE_ROW(acc0, acc1, address)                 \
+    "vbroadcastss " address ", %%zmm29\n\t"              \
+    "vfmadd231ps %%zmm30, %%zmm29, %%zmm" #acc0 "\n\t"    \
+    "vfmadd231ps %%zmm31, %%zmm29, %%zmm" #acc1 "\n\t"
+// One k step: A at byte offset `da` from the row pointers, B at `db` from the panel pointer.
+#define LS_TILE_K(da, db)                                                                           \
+    "vmovups " db "(%[b]), %%zmm30\n\t"                                                             \
+    "vmovups " db "+64(%[b]), %%zmm31\n\t"                                                          \
+    LS_TILE_ROW(0, 1, da "(%[a])")    LS_TILE_ROW(2, 3, da "(%[a],%[L],1)")    LS_TILE_ROW(4, 5, da "(%[a],%[L],2)")    \
+    LS_TILE_ROW(6, 7, da "(%%r9)")    LS_TILE_ROW(8, 9, da "(%%r9,%[L],1)")    LS_TILE_ROW(10, 11, da "(%%r9,%[L],2)")  \
+    LS_TILE_ROW(12, 13, da "(%%r10)") LS_TILE_ROW(14, 15, da "(%%r10,%[L],1)") LS_TILE_ROW(16, 17, da "(%%r10,%[L],2)") \
+    LS_TILE_ROW(18, 19, da "(%%r11)") LS_TILE_ROW(20, 21, da "(%%r11,%[L],1)") LS_TILE_ROW(22, 23, da "(%%r11,%[L],2)")
+#define LS_TILE_ZERO(r) "vpxord %%zmm" #r ", %%zmm" #r ", %%zmm" #r "\n\t"
+#define LS_TILE_OUT(r) "vmovups %%zmm" #r ", " #r "*64(%[out])\n\t"
+#define LS_TILE_EACH(f) \
+    f(0) f(1) f(2) f(3) f(4) f(5) f(6) f(7) f(8) f(9) f(10) f(11) \
+    f(12) f(13) f(14) f(15) f(16) f(17) f(18) f(19) f(20) f(21) f(22) f(23)
+
+static_assert(kMR == 12 && kNV == 2 && kW == 16, "the assembly tile is 12 rows × 2 vectors of 16 floats");
+
+__attribute__((always_inline)) inline void wholeTileProducts(int64_t kc, const float* a, int64_t lda,
+                                                             const float* bp, float* out)
 {
-    const float* ar[kMR];
-#pragma GCC unroll 16
-    for (int i = 0; i < kMR; ++i)
-        ar[i] = a + (i < rows ? i : 0) * lda;
-        // Fetch the C tile while the products run: it is far away (another block row of C).
-#pragma GCC unroll 16
-    for (int i = 0; i < kMR; ++i) {
-        __builtin_prefetch(c + i * ldc, 1);
-        __builtin_prefetch(c + i * ldc + kNR - 1, 1);
-    }
-    V s[kMR][kNV];
+    int64_t k = kc;
+    const int64_t rowBytes = lda * 4;
+    asm volatile(
+        LS_TILE_EACH(LS_TILE_ZERO)             // the accumulators start at 0
+        "lea (%[L],%[L],2), %%r8\n\t"          // r8 = 3L
+        "lea (%[a],%%r8,1), %%r9\n\t"          // row 3
+        "lea (%%r9,%%r8,1), %%r10\n\t"         // row 6
+        "lea (%%r10,%%r8,1), %%r11\n\t"        // row 9
+        "cmp $4, %[k]\n\t"
+        "jl 2f\n\t"
+        "1:\n\t"                               // four k steps at a time
+        LS_TILE_K("0", "0") LS_TILE_K("4", "128") LS_TILE_K("8", "256") LS_TILE_K("12", "384")
+        "add $16, %[a]\n\t"
+        "add $16, %%r9\n\t"
+        "add $16, %%r10\n\t"
+        "add $16, %%r11\n\t"
+        "add $512, %[b]\n\t"
+        "sub $4, %[k]\n\t"
+        "cmp $4, %[k]\n\t"
+        "jge 1b\n\t"
+        "2:\n\t"                               // the last kc mod 4 steps
+        "test %[k], %[k]\n\t"
+        "jz 4f\n\t"
+        "3:\n\t"
+        LS_TILE_K("0", "0")
+        "add $4, %[a]\n\t"
+        "add $4, %%r9\n\t"
+        "add $4, %%r10\n\t"
+        "add $4, %%r11\n\t"
+        "add $128, %[b]\n\t"
+        "dec %[k]\n\t"
+        "jnz 3b\n\t"
+        "4:\n\t"
+        LS_TILE_EACH(LS_TILE_OUT)              // out row i = zmm2i, zmm2i+1
+        : [a] "+r"(a), [b] "+r"(bp), [k] "+r"(k)
+        : [L] "r"(rowBytes), [out] "r"(out)
+        : "r8", "r9", "r10", "r11", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
+          "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19",
+          "xmm20", "xmm21", "xmm22", "xmm23", "xmm29", "xmm30", "xmm31", "cc", "memory");
+}
+#undef LS_TILE_ROW
+#undef LS_TILE_K
+#undef LS_TILE_ZERO
+#undef LS_TILE_OUT
+#undef LS_TILE_EACH
+// clang-format on
+#endif
+
+// s = A[kMR rows, kc] · bp panel in registers, rows read through ar (the C loop).
+__attribute__((always_inline)) inline void tileProducts(int64_t kc, const float* const (&ar)[kMR],
+                                                        const float* bp, V (&s)[kMR][kNV])
+{
 #pragma GCC unroll 16
     for (int i = 0; i < kMR; ++i)
 #pragma GCC unroll 4
@@ -294,6 +364,39 @@ __attribute__((always_inline)) inline void tile(int64_t kc, const float* a, int6
                 s[i][v] += bv[v] * ai;
         }
     }
+}
+
+// The register tile: c[kMR, kNR] (row stride ldc) = (or +=) A[kMR rows, kc] · bp panel.
+// Rows past `rows` read row 0 again (the caller discards them).
+__attribute__((always_inline)) inline void tile(int64_t kc, const float* a, int64_t lda, int64_t rows,
+                                                const float* bp, float* c, int64_t ldc, bool accumulate)
+{
+    const float* ar[kMR];
+#pragma GCC unroll 16
+    for (int i = 0; i < kMR; ++i)
+        ar[i] = a + (i < rows ? i : 0) * lda;
+        // Fetch the C tile while the products run: it is far away (another block row of C).
+#pragma GCC unroll 16
+    for (int i = 0; i < kMR; ++i) {
+        __builtin_prefetch(c + i * ldc, 1);
+        __builtin_prefetch(c + i * ldc + kNR - 1, 1);
+    }
+    V s[kMR][kNV];
+#if defined(__AVX512F__) && defined(__x86_64__)
+    if (rows == kMR) {
+        alignas(64) float products[kMR * kNR];
+        wholeTileProducts(kc, a, lda, bp, products);
+#pragma GCC unroll 16
+        for (int i = 0; i < kMR; ++i)
+#pragma GCC unroll 4
+            for (int v = 0; v < kNV; ++v)
+                s[i][v] = load(products + i * kNR + v * kW);
+    } else {
+        tileProducts(kc, ar, bp, s);
+    }
+#else
+    tileProducts(kc, ar, bp, s);
+#endif
 #pragma GCC unroll 16
     for (int i = 0; i < kMR; ++i)
 #pragma GCC unroll 4

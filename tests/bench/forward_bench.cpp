@@ -294,7 +294,7 @@ int main(int argc, char** argv)
         else if (arg == "--reps" && i + 1 < argc)
             reps = std::stoi(argv[++i]);
         else if (arg == "--rounds" && i + 1 < argc)
-            rounds = std::stoi(argv[++i]);
+            rounds = std::max(1, std::stoi(argv[++i]));
         else if (arg == "--skip-7b")
             skip7b = true;
         else if (arg == "--skip-pytorch")
@@ -329,6 +329,10 @@ int main(int argc, char** argv)
         if (!f.core.empty())
             best.core = f.core;
     };
+    // The pass against the best sgemm of the same round: the host's speed drifts between
+    // rounds, so the best-of-all-rounds figures can pair a fast round of one with a slow round
+    // of the other; this pairs measurements seconds apart.
+    std::vector<double> roundRatios;
     for (int round = 1; round <= rounds; ++round) {
         const OpenBlasFigure a = openblasGemm("", threads, reps);
         const OpenBlasFigure f = openblasGemm(forcedCore, threads, reps);
@@ -354,11 +358,14 @@ int main(int argc, char** argv)
         portable.add(tp);
         native.add(tn);
         torch.add(tt);
+        const double roundBest = std::max({a.gflops, f.gflops, e});
+        roundRatios.push_back(rate(static_cast<double>(pass.flops()), tp.wall) / roundBest);
         std::printf(
             "round %d: sgemm GFLOP/s OpenBLAS %.1f (%s) / %.1f (%s), Eigen native %.1f, llamascope %.1f; "
-            "llama_130m portable %.3f s, native %.3f s, PyTorch %.3f s; load %s\n",
+            "llama_130m portable %.3f s (%.2f of this round's best sgemm), native %.3f s, PyTorch %.3f s; "
+            "load %s\n",
             round, a.gflops, a.core.c_str(), f.gflops, f.core.c_str(), e, rate(gemmFlops, o.wall), tp.wall,
-            tn.wall, tt.valid() ? tt.wall : 0.0, loadAverage().c_str());
+            roundRatios.back(), tn.wall, tt.valid() ? tt.wall : 0.0, loadAverage().c_str());
         std::fflush(stdout);
     }
 
@@ -398,6 +405,10 @@ int main(int argc, char** argv)
         std::string(toString(kernels.set)).c_str(), portable.wall, portable.cpu, rate(flops, portable.wall),
         rate(flops, portable.cpu), rate(flops, portable.wall) / bestWall,
         rate(flops, portable.cpu) / bestCpu);
+    std::sort(roundRatios.begin(), roundRatios.end());
+    std::printf(
+        "  the same, round by round against that round's best sgemm (wall): median %.2f, range %.2f-%.2f\n",
+        roundRatios[roundRatios.size() / 2], roundRatios.front(), roundRatios.back());
     if (native.valid())
         std::printf(
             "  pre-kernels Eigen code, -march=native: %.3f s wall, %.3f CPU-s (%lld FLOPs, loss %.4f) -> the "

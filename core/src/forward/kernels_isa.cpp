@@ -267,7 +267,9 @@ void packB(const float* b, int64_t ldb, bool trans, int64_t kc, int64_t n, float
 // pointers (rows 0, 3, 6, 9) plus 0, L or 2L bytes, L = lda · 4, in the addressing mode. Each
 // accumulator sums its products in k order with one rounding per FMA, exactly as the C loop
 // does (tests/forward/kernels_test.cpp compares both bit for bit); 3–7 % faster per gemm shape
-// single-threaded (docs/benchmarks.md).
+// single-threaded (docs/benchmarks.md). The AVX2 build keeps the C loop: with six rows it
+// spills less, and an assembly version of its 6 × 16 tile measured the same (both at the FMA
+// peak, 75–82 GFLOP/s on one thread).
 #if defined(__AVX512F__) && defined(__x86_64__)
 // clang-format off
 #define LS_TILE_ROW(acc0, acc1, address)                 \

@@ -120,8 +120,9 @@ public:
         std::optional<float> cap;
         if (c_.embedding.finalLogitSoftcap)
             cap = static_cast<float>(*c_.embedding.finalLogitSoftcap);
-        const ops::HeadTerms terms = ops::logitsCrossEntropy(ctx_, u_.data(), rows_, d, lm, cap, targets.data(),
-                                                             keepLogits_ ? logits_.data() : nullptr); // [B·T, V]
+        const ops::HeadTerms terms =
+            ops::logitsCrossEntropy(ctx_, u_.data(), rows_, d, lm, cap, targets.data(),
+                                    keepLogits_ ? logits_.data() : nullptr); // [B·T, V]
         flops_.lmHead += terms.flops;
         if (T_ > 1)
             loss_ = terms.lossSum / static_cast<double>(B_ * (T_ - 1));

@@ -396,7 +396,8 @@ HeadTerms logitsCrossEntropy(const Context& ctx, const float* x, Count rows, Cou
             double total = 0;
             for (Count b = 0; b < shape.blocks; ++b)
                 total += static_cast<double>(sum[b]) * std::exp(static_cast<double>(m[b]) - top);
-            terms.lossSum += std::log(total) + top - static_cast<double>(targetLogit[static_cast<std::size_t>(i)]);
+            terms.lossSum +=
+                std::log(total) + top - static_cast<double>(targetLogit[static_cast<std::size_t>(i)]);
         }
     }
     return terms;

@@ -269,8 +269,9 @@ void packB(const float* b, int64_t ldb, bool trans, int64_t kc, int64_t n, float
 // does (tests/forward/kernels_test.cpp compares both bit for bit); 3–7 % faster per gemm shape
 // single-threaded (docs/benchmarks.md). The AVX2 build keeps the C loop: with six rows it
 // spills less, and an assembly version of its 6 × 16 tile measured the same (both at the FMA
-// peak, 75–82 GFLOP/s on one thread).
-#if defined(__AVX512F__) && defined(__x86_64__)
+// peak, 75–82 GFLOP/s on one thread). LP64 only: the addressing takes 64-bit pointers (the x32
+// ABI, if anyone builds for it, runs the C loop).
+#if defined(__AVX512F__) && defined(__x86_64__) && defined(__LP64__)
 // clang-format off
 #define LS_TILE_ROW(acc0, acc1, address)                 \
     "vbroadcastss " address ", %%zmm29\n\t"              \
@@ -384,7 +385,7 @@ __attribute__((always_inline)) inline void tile(int64_t kc, const float* a, int6
         __builtin_prefetch(c + i * ldc + kNR - 1, 1);
     }
     V s[kMR][kNV];
-#if defined(__AVX512F__) && defined(__x86_64__)
+#if defined(__AVX512F__) && defined(__x86_64__) && defined(__LP64__)
     if (rows == kMR) {
         alignas(64) float products[kMR * kNR];
         wholeTileProducts(kc, a, lda, bp, products);

@@ -8,8 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
-#include <cstring>
+#include <cstdint>
 #include <optional>
 #include <random>
 #include <vector>
@@ -118,8 +119,9 @@ TEST(Head, TheSameBitsForAnyThreadCountAndWithOrWithoutKeptLogits)
     const HeadRun one = headRun(h, 1, 2.5f, false);
     for (const int threads : {1, 2, 3}) {
         const HeadRun kept = headRun(h, threads, 2.5f, true), dropped = headRun(h, threads, 2.5f, false);
-        EXPECT_EQ(std::memcmp(&kept.terms.lossSum, &one.terms.lossSum, sizeof(double)), 0) << threads;
-        EXPECT_EQ(std::memcmp(&dropped.terms.lossSum, &one.terms.lossSum, sizeof(double)), 0) << threads;
+        const auto bits = std::bit_cast<std::uint64_t>(one.terms.lossSum);
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(kept.terms.lossSum), bits) << threads;
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(dropped.terms.lossSum), bits) << threads;
     }
 }
 

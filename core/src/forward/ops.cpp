@@ -319,12 +319,10 @@ void activation(const Context& ctx, Activation act, float* x, Count n)
     });
 }
 
-void softcap(const Context& ctx, float* x, Count n, float cap)
+void softcap(float* x, Count n, float cap)
 {
-    ctx.team->chunks(n, [&](Count i0, Count i1, int) {
-        for (Count i = i0; i < i1; ++i)
-            x[i] = std::tanh(x[i] / cap) * cap;
-    });
+    for (Count i = 0; i < n; ++i)
+        x[i] = std::tanh(x[i] / cap) * cap;
 }
 
 namespace {
@@ -351,7 +349,7 @@ Count headScratchBytes(Count rows, Count vocab, int threads)
 }
 
 HeadTerms logitsCrossEntropy(const Context& ctx, const float* x, Count rows, Count d, const Tensor& weight,
-                             std::optional<float> softcap, const std::int64_t* targets, float* keep)
+                             std::optional<float> cap, const std::int64_t* targets, float* keep)
 {
     const Count vocab = weight.shape.at(0);
     const HeadShape shape = headShape(rows, vocab);
@@ -373,9 +371,8 @@ HeadTerms logitsCrossEntropy(const Context& ctx, const float* x, Count rows, Cou
                               ctx.workspace->gemm(worker)); // [n, width] = [n, d]·[width, d]ᵀ
             for (Count i = 0; i < n; ++i) {
                 float* row = l + i * ld; // [width]
-                if (softcap)
-                    for (Count j = 0; j < width; ++j)
-                        row[j] = std::tanh(row[j] / *softcap) * *softcap;
+                if (cap)
+                    ops::softcap(row, width, *cap);
                 const std::int64_t target = targets[r0 + i];
                 if (target < 0)
                     continue;

@@ -111,8 +111,9 @@ void gatedActivation(const Context& ctx, Activation act, float* g, const float* 
 /// x ← act(x) over n values (a non-gated MLP).
 void activation(const Context& ctx, Activation act, float* x, Count n);
 
-/// x ← cap·tanh(x/cap) over n values (Gemma 2's final logits).
-void softcap(const Context& ctx, float* x, Count n, float cap);
+/// x ← cap·tanh(x/cap) over n values (Gemma 2's final logits), on the calling thread: the head
+/// caps each block of logits inside its own parallel region.
+void softcap(float* x, Count n, float cap);
 
 /// The head's cut of the logits: logitsCrossEntropy makes them kHeadRows rows × kHeadColumns
 /// columns at a time, one such block per thread (2 MiB), and takes each block's share of the
@@ -128,10 +129,10 @@ struct HeadTerms {
 /// logits = cap(x·Wᵀ) and the cross-entropy terms of the rows that have a target, without
 /// holding [rows, V] at once: logsumexp is combined from each block's max and Σ exp(· − max)
 /// (in double, blocks in column order). x: [rows, d]; W: [V, d]; targets[r] < 0 means no
-/// target; softcap: cap(l) = c·tanh(l/c), none: cap(l) = l. `keep` [rows, V], when not null,
-/// receives the logits; the loss is the same bits either way.
+/// target; cap(l) = c·tanh(l/c) with c = *cap (softcap), l itself without one. `keep` [rows, V], when not
+/// null, receives the logits; the loss is the same bits either way.
 HeadTerms logitsCrossEntropy(const Context& ctx, const float* x, Count rows, Count d, const Tensor& weight,
-                             std::optional<float> softcap, const std::int64_t* targets, float* keep);
+                             std::optional<float> cap, const std::int64_t* targets, float* keep);
 
 /// Bytes logitsCrossEntropy allocates for `rows` rows and `threads` threads (the planner's
 /// figure): a block of logits per thread, and each row's per-block max and sum.
